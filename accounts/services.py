@@ -1,0 +1,53 @@
+"""Writes of the accounts app. Views, commands and admin call these."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.tokens import email_confirmation_token
+from passlib.emails import send_on_commit
+
+
+@transaction.atomic
+def user_signup(
+    *, email: str, password: str, first_name: str, last_name: str, phone: str = ""
+) -> User:
+    """Create a professional account; it must confirm its email before acting.
+
+    Terms acceptance is recorded with its time. A confirmation link (signed, 48 h)
+    is emailed after the transaction commits.
+    """
+    user = User(
+        email=email.strip().lower(),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        phone=phone.strip(),
+        terms_accepted_at=timezone.now(),
+    )
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    email_confirmation_send(user=user)
+    return user
+
+
+def email_confirmation_send(*, user: User) -> None:
+    token = email_confirmation_token(user_id=user.pk, email=user.email)
+    send_on_commit(
+        to=[user.email],
+        template="confirm_email",
+        context={"user": user, "path": reverse("accounts:confirm_email", args=[token])},
+    )
+
+
+@transaction.atomic
+def email_confirm(*, user: User) -> bool:
+    """Mark the email confirmed. Idempotent: returns False when it already was."""
+    updated = User.objects.filter(pk=user.pk, email_confirmed_at__isnull=True).update(
+        email_confirmed_at=timezone.now()
+    )
+    user.refresh_from_db(fields=["email_confirmed_at"])
+    return bool(updated)

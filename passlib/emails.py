@@ -1,0 +1,38 @@
+"""Transactional emails: French text + HTML, sent after the transaction commits.
+
+Sending after commit means a rolled-back action never emails anyone; a failing
+mail server is logged and never undoes the action that triggered the email.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+
+def send_now(*, to: Iterable[str], template: str, context: dict) -> None:
+    recipients = sorted({addr for addr in to if addr})
+    if not recipients:
+        return
+    ctx = {"site_url": settings.SITE_URL, **context}
+    subject = render_to_string(f"emails/{template}_subject.txt", ctx).strip()
+    text = render_to_string(f"emails/{template}.txt", ctx)
+    html = render_to_string(f"emails/{template}.html", ctx)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, recipients)
+    message.attach_alternative(html, "text/html")
+    try:
+        message.send()
+    except Exception:  # a mail outage must not break the user's action
+        logger.exception("email %s to %s failed", template, recipients)
+
+
+def send_on_commit(*, to: Iterable[str], template: str, context: dict) -> None:
+    recipients = list(to)
+    transaction.on_commit(lambda: send_now(to=recipients, template=template, context=context))

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from passlib import views
+
+admin.site.site_header = "passlib — administration"
+admin.site.site_title = "passlib"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include("catalog.urls")),
+    path("", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "django.views.defaults.bad_request"
+handler403 = "django.views.defaults.permission_denied"
+handler404 = "django.views.defaults.page_not_found"
+handler500 = "django.views.defaults.server_error"
