@@ -4,7 +4,11 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
 
-from accounts.models import User
+from accounts import departements
+from accounts.legal_categories import LEGAL_CATEGORY_CHOICES
+from accounts.models import RejectionReason, Role, Status, User, Venue
+from accounts.services.onboarding import CollectiviteData, VenueData
+from accounts.siret import clean_siret
 
 
 class SignupForm(forms.Form):
@@ -91,4 +95,206 @@ class FrenchPasswordResetForm(PasswordResetForm):
         label="Adresse électronique",
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+# --- onboarding ---------------------------------------------------------------------
+
+
+def _postal_code_departement(value: str) -> str:
+    value = (value or "").strip().replace(" ", "")
+    if not (len(value) == 5 and value.isdigit()):
+        raise forms.ValidationError("Le code postal comporte 5 chiffres.")
+    if departements.departement_from_postal_code(value) is None:
+        raise forms.ValidationError("Ce code postal ne correspond à aucun département français.")
+    return value
+
+
+class SiretForm(forms.Form):
+    siret = forms.CharField(
+        label="SIRET de la collectivité",
+        max_length=40,
+        help_text=(
+            "14 chiffres ; les espaces et les points sont acceptés. Votre lieu est rattaché au "
+            "numéro de SIRET de votre collectivité."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean_siret(self) -> str:
+        return clean_siret(self.cleaned_data["siret"])
+
+
+class CollectiviteForm(forms.Form):
+    name = forms.CharField(label="Nom de la collectivité", max_length=200)
+    address = forms.CharField(label="Adresse", max_length=255)
+    postal_code = forms.CharField(label="Code postal", max_length=10)
+    city = forms.CharField(label="Commune", max_length=120)
+    legal_category_code = forms.ChoiceField(
+        label="Catégorie juridique",
+        choices=[("", "Choisissez…"), *LEGAL_CATEGORY_CHOICES],
+        help_text="Indiquée sur l'avis de situation au répertoire Sirene.",
+    )
+
+    def clean_postal_code(self) -> str:
+        return _postal_code_departement(self.cleaned_data["postal_code"])
+
+    def to_data(self) -> CollectiviteData:
+        d = self.cleaned_data
+        return CollectiviteData(
+            name=d["name"],
+            address=d["address"],
+            postal_code=d["postal_code"],
+            city=d["city"],
+            legal_category_code=d["legal_category_code"],
+        )
+
+
+class VenueForm(forms.ModelForm):
+    siret = forms.CharField(
+        label="SIRET du lieu",
+        required=False,
+        max_length=40,
+        help_text="Facultatif : seulement si le lieu a son propre SIRET.",
+    )
+
+    class Meta:
+        model = Venue
+        fields = [
+            "name",
+            "public_name",
+            "venue_type",
+            "address",
+            "postal_code",
+            "city",
+            "siret",
+            "siret_comment",
+            "booking_email",
+            "accessibility_audio",
+            "accessibility_mental",
+            "accessibility_motor",
+            "accessibility_visual",
+            "withdrawal_details",
+        ]
+        labels = {
+            "name": "Nom du lieu",
+            "public_name": "Nom public",
+            "booking_email": "Adresse électronique pour les réservations",
+            "accessibility_audio": "Handicap auditif",
+            "accessibility_mental": "Handicap psychique ou cognitif",
+            "accessibility_motor": "Handicap moteur",
+            "accessibility_visual": "Handicap visuel",
+            "withdrawal_details": "Modalités de retrait (par défaut pour les offres)",
+        }
+        help_texts = {
+            "public_name": "Facultatif : le nom affiché aux jeunes, s'il diffère.",
+            "siret_comment": (
+                "Pour un lieu sans SIRET. Laissé vide : « Lieu sans SIRET : dépend du SIRET "
+                "de la collectivité »."
+            ),
+        }
+        widgets = {"withdrawal_details": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_postal_code(self) -> str:
+        return _postal_code_departement(self.cleaned_data["postal_code"])
+
+    def clean_siret(self) -> str:
+        value = self.cleaned_data.get("siret", "")
+        return clean_siret(value) if value.strip() else ""
+
+    def _post_clean(self) -> None:
+        # Département, time zone and the SIRET comment are derived by the service.
+        pass
+
+    def to_data(self) -> VenueData:
+        d = self.cleaned_data
+        return VenueData(**{f: d[f] for f in self.Meta.fields})
+
+
+class JoinForm(forms.Form):
+    message = forms.CharField(
+        label="Message aux administrateurs",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Facultatif : présentez-vous et votre lieu.",
+    )
+
+
+class MemberForm(forms.Form):
+    role = forms.ChoiceField(label="Rôle", choices=Role.choices, initial=Role.MEMBER)
+    venues = forms.ModelMultipleChoiceField(
+        label="Lieux gérés",
+        queryset=Venue.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Pour un bibliothécaire : les lieux dont il gère les offres et réservations.",
+    )
+
+    def __init__(self, *args, collectivite, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["venues"].queryset = collectivite.venues.order_by("name")
+
+
+class InvitationForm(MemberForm):
+    email = forms.EmailField(label="Adresse électronique de la personne invitée", max_length=254)
+
+    field_order = ["email", "role", "venues"]
+
+
+class ReviewActionForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Motif du rejet",
+        choices=[("", "Choisissez…"), *RejectionReason.choices],
+        required=False,
+    )
+    comment = forms.CharField(
+        label="Commentaire",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReviewFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Statut",
+        required=False,
+        choices=[("open", "À traiter"), ("all", "Tous"), *Status.choices],
+    )
+    departement = forms.ChoiceField(label="Département", required=False)
+    kind = forms.ChoiceField(
+        label="Type",
+        required=False,
+        choices=[
+            ("", "Tous"),
+            ("collectivite", "Collectivités"),
+            ("demande", "Demandes de rattachement"),
+            ("lieu", "Lieux"),
+        ],
+    )
+    date_from = forms.DateField(
+        label="Déposé depuis le", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="Déposé jusqu'au", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    hors_collectivite = forms.BooleanField(label="Hors collectivité", required=False)
+    non_verifie = forms.BooleanField(label="Non vérifié (Sirene)", required=False)
+
+    def __init__(self, *args, departement_codes, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].choices = [
+            ("", "Tous mes départements"),
+            *(
+                (c, departements.BY_CODE[c].label)
+                for c in sorted(departement_codes)
+                if c in departements.BY_CODE
+            ),
+        ]
+
+
+class OfficerSearchForm(forms.Form):
+    departement = forms.ChoiceField(
+        label="Votre département", choices=[("", "Choisissez…"), *departements.CHOICES]
     )

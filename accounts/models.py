@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -76,3 +78,313 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def email_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
+
+
+class Status(models.TextChoices):
+    """Review status shared by collectivités, venues and memberships."""
+
+    NEW = "new", "En attente"
+    PENDING = "pending", "En suspens"
+    VALIDATED = "validated", "Validé"
+    REJECTED = "rejected", "Rejeté"
+
+
+OPEN_STATUSES = (Status.NEW, Status.PENDING)
+
+
+class RejectionReason(models.TextChoices):
+    NOT_ELIGIBLE = "not_eligible", "Hors éligibilité"
+    INPUT_ERROR = "input_error", "Erreur de saisie"
+    DUPLICATE = "duplicate", "Doublon"
+    CLOSED = "closed", "Structure fermée"
+    OTHER = "other", "Autre"
+
+
+class Collectivite(models.Model):
+    """A legal structure identified by its SIREN; usually a local authority."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    siren = models.CharField("SIREN", max_length=9, unique=True)
+    siret = models.CharField("SIRET d'inscription", max_length=14)
+    name = models.CharField("nom", max_length=200)
+    address = models.CharField("adresse", max_length=255)
+    postal_code = models.CharField("code postal", max_length=5)
+    city = models.CharField("commune", max_length=120)
+    departement = models.CharField("département", max_length=3, db_index=True)
+    legal_category_code = models.CharField("catégorie juridique", max_length=4)
+    legal_category_label = models.CharField("libellé de la catégorie juridique", max_length=120)
+    ape_code = models.CharField("code APE", max_length=6, blank=True)
+    is_collectivite = models.BooleanField("collectivité", default=True)
+    sirene_verified = models.BooleanField("vérifié par Sirene", default=False)
+    status = models.CharField(
+        "statut", max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("créée le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "collectivité"
+        verbose_name_plural = "collectivités"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(siren__regex=r"^[0-9]{9}$"), name="collectivite_siren_9_digits"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(siret__regex=r"^[0-9]{14}$"),
+                name="collectivite_siret_14_digits",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values), name="collectivite_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VenueType(models.TextChoices):
+    LIBRARY = "library", "Bibliothèque ou médiathèque"
+    MUSEUM = "museum", "Musée"
+    CINEMA = "cinema", "Cinéma"
+    CONSERVATOIRE = "conservatoire", "Conservatoire"
+    PERFORMANCE_HALL = "performance_hall", "Salle de spectacle"
+    OTHER = "other", "Autre"
+
+
+NO_SIRET_COMMENT = "Lieu sans SIRET : dépend du SIRET de la collectivité"
+
+
+class Venue(models.Model):
+    """A cultural venue of a collectivité (a library first of all)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    collectivite = models.ForeignKey(Collectivite, on_delete=models.PROTECT, related_name="venues")
+    name = models.CharField("nom", max_length=200)
+    public_name = models.CharField("nom public", max_length=200, blank=True)
+    venue_type = models.CharField(
+        "type de lieu", max_length=20, choices=VenueType.choices, default=VenueType.LIBRARY
+    )
+    address = models.CharField("adresse", max_length=255)
+    postal_code = models.CharField("code postal", max_length=5)
+    city = models.CharField("commune", max_length=120)
+    departement = models.CharField("département", max_length=3, db_index=True)
+    time_zone = models.CharField("fuseau horaire", max_length=40, default="Europe/Paris")
+    siret = models.CharField("SIRET du lieu", max_length=14, blank=True)
+    siret_comment = models.CharField("commentaire (lieu sans SIRET)", max_length=255, blank=True)
+    accessibility_audio = models.BooleanField("accessible handicap auditif", default=False)
+    accessibility_mental = models.BooleanField("accessible handicap psychique", default=False)
+    accessibility_motor = models.BooleanField("accessible handicap moteur", default=False)
+    accessibility_visual = models.BooleanField("accessible handicap visuel", default=False)
+    booking_email = models.EmailField("adresse de réservation", blank=True)
+    withdrawal_details = models.TextField("modalités de retrait", blank=True, max_length=2000)
+    status = models.CharField(
+        "statut", max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "lieu"
+        verbose_name_plural = "lieux"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(siret="") | ~models.Q(siret_comment=""),
+                name="venue_siret_or_comment",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(siret="") | models.Q(siret__regex=r"^[0-9]{14}$"),
+                name="venue_siret_14_digits",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values), name="venue_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.public_name or self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Administrateur de la collectivité"
+    MEMBER = "member", "Bibliothécaire (membre d'un lieu)"
+
+
+class Membership(models.Model):
+    """A person in a collectivité's shared space; `new` while a join request waits."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    collectivite = models.ForeignKey(
+        Collectivite, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField("rôle", max_length=10, choices=Role.choices, default=Role.MEMBER)
+    venues = models.ManyToManyField(
+        Venue, blank=True, related_name="memberships", verbose_name="lieux gérés"
+    )
+    # The venue created with a join request; validated with the request.
+    requested_venue = models.ForeignKey(
+        Venue, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    message = models.TextField("message", blank=True, max_length=2000)
+    status = models.CharField(
+        "statut", max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    created_at = models.DateTimeField("demandé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "membre"
+        verbose_name_plural = "membres"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "collectivite"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values), name="membership_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.collectivite}"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+class Invitation(models.Model):
+    """An email invitation to a shared space; the link is signed and valid 14 days."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    collectivite = models.ForeignKey(
+        Collectivite, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField("adresse électronique")
+    role = models.CharField("rôle", max_length=10, choices=Role.choices, default=Role.MEMBER)
+    venues = models.ManyToManyField(Venue, blank=True, related_name="+", verbose_name="lieux")
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField("expire le")
+    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField("révoquée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "invitation"
+        constraints = [
+            # One open invitation per email and space.
+            models.UniqueConstraint(
+                Lower("email"),
+                "collectivite",
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_open(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+    @property
+    def state_label(self) -> str:
+        if self.accepted_at:
+            return "Acceptée"
+        if self.revoked_at:
+            return "Révoquée"
+        if self.expires_at <= timezone.now():
+            return "Expirée"
+        return "En cours"
+
+
+class TerritoryOfficer(models.Model):
+    """pass Culture staff covering one or more départements."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="officer")
+    public_email = models.EmailField("email public")
+    public_phone = models.CharField("téléphone public", max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = "chargé de territoire"
+        verbose_name_plural = "chargés de territoire"
+
+    def __str__(self) -> str:
+        return self.user.display_name
+
+
+class OfficerDepartement(models.Model):
+    officer = models.ForeignKey(
+        TerritoryOfficer, on_delete=models.CASCADE, related_name="departements"
+    )
+    code = models.CharField("département", max_length=3, db_index=True)
+
+    class Meta:
+        verbose_name = "département couvert"
+        verbose_name_plural = "départements couverts"
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "code"], name="officer_departement_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Verb(models.TextChoices):
+    SUBMITTED = "submitted", "Inscription déposée"
+    JOIN_REQUESTED = "join_requested", "Demande de rattachement"
+    VALIDATED = "validated", "Validé"
+    REJECTED = "rejected", "Rejeté"
+    PUT_ON_HOLD = "put_on_hold", "Mis en suspens"
+    VENUE_ADDED = "venue_added", "Lieu ajouté"
+    VENUE_UPDATED = "venue_updated", "Lieu modifié"
+    ROLE_CHANGED = "role_changed", "Rôle modifié"
+    VENUES_CHANGED = "venues_changed", "Lieux gérés modifiés"
+    MEMBER_REMOVED = "member_removed", "Membre retiré"
+    INVITED = "invited", "Invitation envoyée"
+    INVITATION_RESENT = "invitation_resent", "Invitation renvoyée"
+    INVITATION_REVOKED = "invitation_revoked", "Invitation révoquée"
+    INVITATION_ACCEPTED = "invitation_accepted", "Invitation acceptée"
+
+
+class ActionLog(models.Model):
+    """History of every transition: who, when, what, on which object, with comment."""
+
+    collectivite = models.ForeignKey(Collectivite, on_delete=models.CASCADE, related_name="history")
+    venue = models.ForeignKey(
+        Venue, on_delete=models.SET_NULL, null=True, blank=True, related_name="history"
+    )
+    membership = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="history"
+    )
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    verb = models.CharField(max_length=30, choices=Verb.choices)
+    target_label = models.CharField(max_length=255)
+    reason = models.CharField(max_length=20, choices=RejectionReason.choices, blank=True)
+    comment = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "historique"
+        verbose_name_plural = "historique"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_verb_display()} — {self.target_label}"

@@ -1,15 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import views
 from accounts.forms import EmailAuthenticationForm, FrenchPasswordResetForm
+from accounts.views import auth, onboarding, review, space
 
 app_name = "accounts"
 urlpatterns = [
-    path("inscription/", views.signup, name="signup"),
-    path("inscription/envoyee/", views.signup_sent, name="signup_sent"),
-    path("inscription/confirmer/<str:token>/", views.confirm_email, name="confirm_email"),
-    path("inscription/renvoyer/", views.resend_confirmation, name="resend_confirmation"),
+    # account
+    path("inscription/", auth.signup, name="signup"),
+    path("inscription/envoyee/", auth.signup_sent, name="signup_sent"),
+    path("inscription/confirmer/<str:token>/", auth.confirm_email, name="confirm_email"),
+    path("inscription/renvoyer/", auth.resend_confirmation, name="resend_confirmation"),
     path(
         "connexion/",
         auth_views.LoginView.as_view(
@@ -50,5 +51,54 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
-    path("espace/", views.dashboard, name="dashboard"),
+    path("espace/", auth.dashboard, name="dashboard"),
+    # onboarding
+    path("structure/siret/", onboarding.siret_step, name="siret"),
+    path("structure/nouvelle/", onboarding.register, name="register"),
+    path("structure/<str:siren>/rejoindre/", onboarding.join, name="join"),
+    path("charges-de-territoire/", onboarding.officers_public, name="officers"),
+    # shared space
+    path("collectivites/<uuid:public_id>/", space.space, name="space"),
+    path("collectivites/<uuid:public_id>/lieux/nouveau/", space.venue_add, name="venue_add"),
+    path(
+        "collectivites/<uuid:public_id>/lieux/<uuid:venue_id>/",
+        space.venue_edit,
+        name="venue_edit",
+    ),
+    path(
+        "collectivites/<uuid:public_id>/membres/<uuid:member_id>/",
+        space.member_update,
+        name="member_update",
+    ),
+    path(
+        "collectivites/<uuid:public_id>/membres/<uuid:member_id>/retirer/",
+        space.member_remove,
+        name="member_remove",
+    ),
+    path(
+        "collectivites/<uuid:public_id>/demandes/<uuid:member_id>/<str:action>/",
+        space.request_decide,
+        name="request_decide",
+    ),
+    path(
+        "collectivites/<uuid:public_id>/invitations/",
+        space.invitation_create,
+        name="invitation_create",
+    ),
+    path(
+        "collectivites/<uuid:public_id>/invitations/<uuid:invitation_id>/renvoyer/",
+        space.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "collectivites/<uuid:public_id>/invitations/<uuid:invitation_id>/revoquer/",
+        space.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("invitation/<str:token>/", space.invitation_accept, name="invitation_accept"),
+    # territory officers
+    path("revue/", review.queue, name="review_queue"),
+    path("revue/valider/", review.batch_validate, name="review_batch"),
+    path("revue/<str:kind>/<uuid:public_id>/", review.detail, name="review_detail"),
+    path("revue/<str:kind>/<uuid:public_id>/<str:action>/", review.act, name="review_act"),
 ]

@@ -4,8 +4,14 @@ from django.urls import reverse
 
 def navigation(request: HttpRequest) -> dict:
     """The header navigation: public links, then the links of the person's roles."""
+    from accounts.permissions import is_officer
+
     items = [
         (reverse("home"), "Accueil"),
         (reverse("catalog:help"), "Catégories d'offres"),
+        (reverse("accounts:officers"), "Trouver mon chargé de territoire"),
     ]
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and is_officer(user):
+        items.append((reverse("accounts:review_queue"), "Revue des inscriptions"))
     return {"nav_items": items}

@@ -45,8 +45,16 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _offline_sirene(settings) -> None:
+def _no_network(settings, monkeypatch) -> None:
+    """Tests never reach the network: Sirene is offline unless a test records an answer."""
     settings.SIRENE_BACKEND = "offline"
+    # Fast hashing in tests; production keeps Django's PBKDF2 default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+    def refuse(url: str, timeout: float) -> bytes:
+        raise AssertionError(f"a test tried to reach the network: {url}")
+
+    monkeypatch.setattr("accounts.sirene._http_get", refuse)
 
 
 # --- browser -------------------------------------------------------------------------
@@ -94,3 +102,83 @@ def assert_accessible(page, name: str) -> None:
         report = results.generate_report()
         print(report)
         pytest.fail(f"{results.violations_count} axe violation(s) on {name}:\n{report}")
+
+
+# --- people of every role ------------------------------------------------------------
+# `space` is a validated collectivité (69) with two venues; `owner` administers it,
+# `member` manages its first venue only; `outsider` administers another collectivité
+# (75); `officer` covers 69; `other_officer` covers 75.
+
+
+@pytest.fixture
+def space(db):
+    from tests.factories import CollectiviteFactory, VenueFactory
+
+    collectivite = CollectiviteFactory(name="Ville de Lyon")
+    return {
+        "collectivite": collectivite,
+        "venue": VenueFactory(collectivite=collectivite, name="Médiathèque Part-Dieu"),
+        "other_venue": VenueFactory(collectivite=collectivite, name="Bibliothèque Jean Macé"),
+    }
+
+
+@pytest.fixture
+def other_space(db):
+    from tests.factories import CollectiviteFactory, VenueFactory
+
+    collectivite = CollectiviteFactory(
+        name="Ville de Paris", postal_code="75001", city="Paris", departement="75"
+    )
+    return {
+        "collectivite": collectivite,
+        "venue": VenueFactory(collectivite=collectivite, name="Bibliothèque Paris Centre"),
+    }
+
+
+@pytest.fixture
+def owner(space):
+    from tests.factories import MembershipFactory
+
+    return MembershipFactory(collectivite=space["collectivite"], user__first_name="Claire").user
+
+
+@pytest.fixture
+def member(space):
+    from accounts.models import Role
+    from tests.factories import MembershipFactory
+
+    return MembershipFactory(
+        collectivite=space["collectivite"], role=Role.MEMBER, venues=[space["venue"]]
+    ).user
+
+
+@pytest.fixture
+def outsider(other_space):
+    from tests.factories import MembershipFactory
+
+    return MembershipFactory(collectivite=other_space["collectivite"]).user
+
+
+@pytest.fixture
+def officer(db):
+    from tests.factories import make_officer
+
+    return make_officer("69", first_name="Nadia", last_name="Rousseau")
+
+
+@pytest.fixture
+def other_officer(db):
+    from tests.factories import make_officer
+
+    return make_officer("75")
+
+
+@pytest.fixture
+def login(client):
+    """login(user) → the test client logged in as that user."""
+
+    def _login(user):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login

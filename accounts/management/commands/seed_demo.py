@@ -1,11 +1,212 @@
-"""Idempotent demo data for `make run`: safe to run again, it changes nothing twice."""
+"""Idempotent demo data for `make run`: safe to run again, it creates nothing twice.
+
+Later features add their own demo data through `seed_*` functions called here.
+"""
+
+from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import (
+    Collectivite,
+    Membership,
+    OfficerDepartement,
+    Role,
+    Status,
+    TerritoryOfficer,
+    User,
+    Venue,
+)
 
 DEMO_PASSWORD = "passlib-demo-2026"  # noqa: S105 - documented demo password
+
+LOGINS = [
+    ("admin@passlib.demo", "équipe du site (/admin/)"),
+    ("culture@lyon.demo", "administratrice de la Ville de Lyon (2 bibliothèques)"),
+    ("biblio.part-dieu@lyon.demo", "bibliothécaire de la médiathèque de la Part-Dieu"),
+    ("culture@villeurbanne.demo", "administrateur de la Ville de Villeurbanne"),
+    ("mairie@venissieux.demo", "inscription en attente (Ville de Vénissieux)"),
+    ("biblio.croix-rousse@lyon.demo", "demande de rattachement en attente (Lyon)"),
+    ("charge.69@passculture.demo", "chargée de territoire du Rhône (69)"),
+]
+
+
+def demo_user(email: str, first: str, last: str, **extra) -> User:
+    user, created = User.objects.get_or_create(
+        email=email,
+        defaults={
+            "first_name": first,
+            "last_name": last,
+            "email_confirmed_at": timezone.now(),
+            "terms_accepted_at": timezone.now(),
+            **extra,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def demo_collectivite(
+    siret: str, name: str, city: str, postal_code: str, status: str, creator: User
+) -> Collectivite:
+    collectivite, _ = Collectivite.objects.get_or_create(
+        siren=siret[:9],
+        defaults={
+            "siret": siret,
+            "name": name,
+            "address": "Hôtel de ville",
+            "postal_code": postal_code,
+            "city": city,
+            "departement": "69",
+            "legal_category_code": "7210",
+            "legal_category_label": "Commune et commune nouvelle",
+            "ape_code": "84.11Z",
+            "is_collectivite": True,
+            "sirene_verified": True,
+            "status": status,
+            "created_by": creator,
+        },
+    )
+    return collectivite
+
+
+def demo_venue(
+    collectivite: Collectivite, name: str, address: str, postal_code: str, status: str, email: str
+) -> Venue:
+    venue, _ = Venue.objects.get_or_create(
+        collectivite=collectivite,
+        name=name,
+        defaults={
+            "address": address,
+            "postal_code": postal_code,
+            "city": collectivite.city,
+            "departement": "69",
+            "siret_comment": "Lieu sans SIRET : dépend du SIRET de la collectivité",
+            "booking_email": email,
+            "accessibility_motor": True,
+            "status": status,
+        },
+    )
+    return venue
+
+
+def demo_membership(
+    user: User,
+    collectivite: Collectivite,
+    role: str,
+    status: str,
+    venues: list[Venue],
+    requested: Venue | None = None,
+) -> Membership:
+    membership, created = Membership.objects.get_or_create(
+        user=user,
+        collectivite=collectivite,
+        defaults={"role": role, "status": status, "requested_venue": requested},
+    )
+    if created:
+        membership.venues.set(venues)
+    return membership
+
+
+def seed_accounts() -> dict:
+    demo_user("admin@passlib.demo", "Équipe", "passlib", is_staff=True, is_superuser=True)
+    lyon_admin = demo_user("culture@lyon.demo", "Claire", "Martin")
+    librarian = demo_user("biblio.part-dieu@lyon.demo", "Hugo", "Bernard")
+    villeurbanne_admin = demo_user("culture@villeurbanne.demo", "Sami", "Haddad")
+    venissieux_admin = demo_user("mairie@venissieux.demo", "Inès", "Moreau")
+    requester = demo_user("biblio.croix-rousse@lyon.demo", "Léa", "Petit")
+    officer_user = demo_user("charge.69@passculture.demo", "Nadia", "Rousseau")
+
+    lyon = demo_collectivite(
+        "21690123100011",
+        "Ville de Lyon",
+        "Lyon",
+        "69001",
+        Status.VALIDATED,
+        lyon_admin,
+    )
+    part_dieu = demo_venue(
+        lyon,
+        "Médiathèque de la Part-Dieu",
+        "30 boulevard Vivier-Merle",
+        "69003",
+        Status.VALIDATED,
+        "reservations.partdieu@lyon.demo",
+    )
+    jean_mace = demo_venue(
+        lyon,
+        "Bibliothèque Jean Macé",
+        "2 rue Domer",
+        "69007",
+        Status.VALIDATED,
+        "reservations.jeanmace@lyon.demo",
+    )
+    demo_membership(lyon_admin, lyon, Role.ADMIN, Status.VALIDATED, [])
+    demo_membership(librarian, lyon, Role.MEMBER, Status.VALIDATED, [part_dieu])
+
+    villeurbanne = demo_collectivite(
+        "21690266800013",
+        "Ville de Villeurbanne",
+        "Villeurbanne",
+        "69100",
+        Status.VALIDATED,
+        villeurbanne_admin,
+    )
+    demo_venue(
+        villeurbanne,
+        "Maison du livre, de l'image et du son",
+        "247 cours Émile Zola",
+        "69100",
+        Status.VALIDATED,
+        "mlis@villeurbanne.demo",
+    )
+    demo_membership(villeurbanne_admin, villeurbanne, Role.ADMIN, Status.VALIDATED, [])
+
+    venissieux = demo_collectivite(
+        "21690259300013",
+        "Ville de Vénissieux",
+        "Vénissieux",
+        "69200",
+        Status.NEW,
+        venissieux_admin,
+    )
+    demo_venue(
+        venissieux,
+        "Médiathèque Lucie Aubrac",
+        "2-4 avenue Marcel Houël",
+        "69200",
+        Status.NEW,
+        "mediatheque@venissieux.demo",
+    )
+    demo_membership(venissieux_admin, venissieux, Role.ADMIN, Status.VALIDATED, [])
+
+    croix_rousse = demo_venue(
+        lyon,
+        "Bibliothèque de la Croix-Rousse",
+        "12 place Joannès Ambre",
+        "69004",
+        Status.NEW,
+        "croixrousse@lyon.demo",
+    )
+    demo_membership(
+        requester, lyon, Role.MEMBER, Status.NEW, [croix_rousse], requested=croix_rousse
+    )
+
+    officer, _ = TerritoryOfficer.objects.get_or_create(
+        user=officer_user,
+        defaults={"public_email": "charge.69@passculture.demo", "public_phone": "04 00 00 00 69"},
+    )
+    OfficerDepartement.objects.get_or_create(officer=officer, code="69")
+    return {
+        "lyon": lyon,
+        "part_dieu": part_dieu,
+        "jean_mace": jean_mace,
+        "villeurbanne": villeurbanne,
+    }
 
 
 class Command(BaseCommand):
@@ -13,20 +214,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
-        from django.utils import timezone
-
-        admin, created = User.objects.get_or_create(
-            email="admin@passlib.demo",
-            defaults={
-                "first_name": "Équipe",
-                "last_name": "passlib",
-                "is_staff": True,
-                "is_superuser": True,
-                "email_confirmed_at": timezone.now(),
-            },
-        )
-        if created:
-            admin.set_password(DEMO_PASSWORD)
-            admin.save(update_fields=["password"])
+        seed_accounts()
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
-        self.stdout.write("  admin@passlib.demo  — équipe du site (/admin/)")
+        for email, role in LOGINS:
+            self.stdout.write(f"  {email:<34} {role}")

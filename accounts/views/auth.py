@@ -5,11 +5,14 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import services
+from accounts import selectors
 from accounts.forms import SignupForm
 from accounts.models import User
+from accounts.permissions import is_officer
+from accounts.services import users as services
 from accounts.tokens import read_email_confirmation_token
 
 
@@ -17,6 +20,7 @@ from accounts.tokens import read_email_confirmation_token
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:dashboard")
+    next_url = safe_next_url(request)
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = services.user_signup(
@@ -27,8 +31,20 @@ def signup(request: HttpRequest) -> HttpResponse:
             phone=form.cleaned_data["phone"],
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if next_url:
+            return redirect(next_url)
         return redirect("accounts:signup_sent")
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+def safe_next_url(request: HttpRequest) -> str:
+    """The `next` parameter when it points inside this site, else ""."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
 
 
 @login_required
@@ -67,4 +83,8 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/dashboard.html")
+    ctx = {
+        "memberships": selectors.memberships_of(request.user),
+        "is_officer": is_officer(request.user),
+    }
+    return render(request, "accounts/dashboard.html", ctx)

@@ -1,0 +1,79 @@
+"""Who may do what in the accounts app — the one place that answers it.
+
+Scope rules (SPEC §1): people see only their collectivités; objects outside their
+scope answer 404 (the views fetch through the scoped selectors); inside the scope, a
+missing right answers 403 (PermissionDenied).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from accounts.models import Collectivite, Membership, Role, Status, User, Venue
+
+
+def officer_departements(user: User) -> frozenset[str]:
+    """Départements a territory officer covers (empty for everyone else); cached per request."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_officer_departements", None)
+    if cached is None:
+        from accounts.models import OfficerDepartement
+
+        cached = frozenset(
+            OfficerDepartement.objects.filter(officer__user=user).values_list("code", flat=True)
+        )
+        user._officer_departements = cached
+    return cached
+
+
+def is_officer(user: User) -> bool:
+    return bool(officer_departements(user))
+
+
+def active_membership(user: User, collectivite: Collectivite) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    cache = getattr(user, "_memberships", None)
+    if cache is None:
+        cache = {
+            m.collectivite_id: m
+            for m in Membership.objects.filter(user=user, status=Status.VALIDATED)
+        }
+        user._memberships = cache
+    return cache.get(collectivite.pk)
+
+
+def is_admin(user: User, collectivite: Collectivite) -> bool:
+    membership = active_membership(user, collectivite)
+    return membership is not None and membership.role == Role.ADMIN
+
+
+def can_review(user: User, departement: str) -> bool:
+    return departement in officer_departements(user)
+
+
+def can_decide_join_request(user: User, membership: Membership) -> bool:
+    """An administrator of the collectivité or an officer of its département."""
+    return is_admin(user, membership.collectivite) or can_review(
+        user, membership.collectivite.departement
+    )
+
+
+def can_manage_venue(user: User, venue: Venue) -> bool:
+    membership = active_membership(user, venue.collectivite)
+    if membership is None:
+        return False
+    if membership.role == Role.ADMIN:
+        return True
+    return membership.venues.filter(pk=venue.pk).exists()
+
+
+def require_admin(user: User, collectivite: Collectivite) -> None:
+    if not is_admin(user, collectivite):
+        raise PermissionDenied("Réservé aux administrateurs de la collectivité.")
+
+
+def require_officer(user: User) -> None:
+    if not is_officer(user):
+        raise PermissionDenied("Réservé aux chargés de territoire.")

@@ -1,0 +1,1 @@
+"""Writes of the accounts app, by concept: users, onboarding, shared space, review."""

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import factory
+from django.utils import timezone
+from stdnum import luhn
+
+from accounts.models import (
+    Collectivite,
+    Membership,
+    OfficerDepartement,
+    Role,
+    Status,
+    TerritoryOfficer,
+    User,
+    Venue,
+)
+
+PASSWORD = "un-mot-de-passe-solide-2026"
+
+
+def valid_siret(n: int, nic: str = "0001") -> str:
+    """A SIRET with correct Luhn keys, distinct for each n (SIREN starting with 21)."""
+    prefix = f"21{n:06d}"
+    siren = prefix + luhn.calc_check_digit(prefix)
+    base = siren + nic
+    return base + luhn.calc_check_digit(base)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@exemple.fr")
+    first_name = factory.Sequence(lambda n: f"Prénom{n}")
+    last_name = factory.Sequence(lambda n: f"Nom{n}")
+    email_confirmed_at = factory.LazyFunction(timezone.now)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class CollectiviteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Collectivite
+
+    siret = factory.Sequence(lambda n: valid_siret(n + 1000))
+    siren = factory.LazyAttribute(lambda o: o.siret[:9])
+    name = factory.Sequence(lambda n: f"Commune {n}")
+    address = "1 place de la Mairie"
+    postal_code = "69001"
+    city = "Lyon"
+    departement = "69"
+    legal_category_code = "7210"
+    legal_category_label = "Commune et commune nouvelle"
+    ape_code = "84.11Z"
+    is_collectivite = True
+    sirene_verified = True
+    status = Status.VALIDATED
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    collectivite = factory.SubFactory(CollectiviteFactory)
+    name = factory.Sequence(lambda n: f"Médiathèque {n}")
+    address = "2 rue des Livres"
+    postal_code = factory.LazyAttribute(lambda o: o.collectivite.postal_code)
+    city = factory.LazyAttribute(lambda o: o.collectivite.city)
+    departement = factory.LazyAttribute(lambda o: o.collectivite.departement)
+    siret_comment = "Lieu sans SIRET : dépend du SIRET de la collectivité"
+    booking_email = factory.Sequence(lambda n: f"reservations{n}@exemple.fr")
+    status = Status.VALIDATED
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    collectivite = factory.SubFactory(CollectiviteFactory)
+    role = Role.ADMIN
+    status = Status.VALIDATED
+
+    @factory.post_generation
+    def venues(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.venues.set(extracted)
+
+
+def make_officer(*codes: str, **user_fields) -> User:
+    user = UserFactory(**user_fields)
+    officer = TerritoryOfficer.objects.create(
+        user=user, public_email=f"public.{user.email}", public_phone="01 02 03 04 05"
+    )
+    for code in codes:
+        OfficerDepartement.objects.create(officer=officer, code=code)
+    return user
