@@ -31,9 +31,8 @@ def is_officer(user: User) -> bool:
     return bool(officer_departements(user))
 
 
-def active_membership(user: User, collectivite: Collectivite) -> Membership | None:
-    if not user.is_authenticated:
-        return None
+def _validated_memberships(user: User) -> dict[int, Membership]:
+    """The person's validated memberships by collectivité id; one query per request."""
     cache = getattr(user, "_memberships", None)
     if cache is None:
         cache = {
@@ -41,7 +40,17 @@ def active_membership(user: User, collectivite: Collectivite) -> Membership | No
             for m in Membership.objects.filter(user=user, status=Status.VALIDATED)
         }
         user._memberships = cache
-    return cache.get(collectivite.pk)
+    return cache
+
+
+def active_membership(user: User, collectivite: Collectivite) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return _validated_memberships(user).get(collectivite.pk)
+
+
+def has_membership(user: User) -> bool:
+    return user.is_authenticated and bool(_validated_memberships(user))
 
 
 def is_admin(user: User, collectivite: Collectivite) -> bool:

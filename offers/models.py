@@ -1,0 +1,321 @@
+"""Individual offers of a venue, with a stock (physical) or sessions (event)."""
+
+from __future__ import annotations
+
+import uuid
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Length
+from django.utils import timezone
+
+from catalog.categories import SUBCATEGORIES
+
+# `title__length` in the CHECK constraints below.
+models.CharField.register_lookup(Length)
+models.TextField.register_lookup(Length)
+
+MAX_PRICE_CENTS = 30_000
+TITLE_MAX = 90
+DESCRIPTION_MAX = 10_000
+
+
+class OfferStatus(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    PUBLISHED = "published", "Publiée"
+    DEACTIVATED = "deactivated", "Désactivée"
+
+
+class DisplayStatus(models.TextChoices):
+    """Status shown in lists: the stored one, refined by places, dates and validation."""
+
+    DRAFT = "draft", "Brouillon"
+    PUBLISHED = "published", "Publiée"
+    DEACTIVATED = "deactivated", "Désactivée"
+    SOLD_OUT = "sold_out", "Complète"
+    EXPIRED = "expired", "Expirée"
+    AWAITING = "awaiting", "En attente"
+
+
+def _catalog_pair_condition() -> models.Q:
+    return reduce(
+        or_,
+        (models.Q(category_id=s.category.id, subcategory_id=s.id) for s in SUBCATEGORIES),
+    )
+
+
+class Offer(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    venue = models.ForeignKey("accounts.Venue", on_delete=models.PROTECT, related_name="offers")
+    category_id = models.CharField("catégorie", max_length=20)
+    subcategory_id = models.CharField("sous-catégorie", max_length=30)
+    title = models.CharField("titre", max_length=TITLE_MAX)
+    description = models.TextField("description", max_length=DESCRIPTION_MAX, blank=True)
+    speaker = models.CharField("intervenant", max_length=200, blank=True)
+    director = models.CharField("réalisateur", max_length=200, blank=True)
+    visa = models.CharField("visa d'exploitation", max_length=20, blank=True)
+    accessibility_audio = models.BooleanField("handicap auditif", default=False)
+    accessibility_mental = models.BooleanField("handicap psychique ou cognitif", default=False)
+    accessibility_motor = models.BooleanField("handicap moteur", default=False)
+    accessibility_visual = models.BooleanField("handicap visuel", default=False)
+    withdrawal_details = models.TextField("modalités de retrait", blank=True, max_length=2000)
+    booking_email = models.EmailField("email de contact pour les réservations", blank=True)
+    price_cents = models.PositiveIntegerField("prix (centimes)", default=0)
+    status = models.CharField(
+        "statut", max_length=12, choices=OfferStatus.choices, default=OfferStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "offre"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=_catalog_pair_condition(), name="offer_catalog_pair"),
+            models.CheckConstraint(
+                condition=models.Q(price_cents__gte=0, price_cents__lte=MAX_PRICE_CENTS),
+                name="offer_price_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=OfferStatus.values), name="offer_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(title__length__gte=1, title__length__lte=TITLE_MAX),
+                name="offer_title_length",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(description__length__lte=DESCRIPTION_MAX),
+                name="offer_description_length",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["venue", "status"], name="offer_venue_status"),
+            models.Index(fields=["venue", "-created_at"], name="offer_venue_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def subcategory(self):
+        from catalog.categories import get_subcategory
+
+        return get_subcategory(self.subcategory_id)
+
+    @property
+    def is_event(self) -> bool:
+        return self.subcategory.is_event
+
+    @property
+    def is_free(self) -> bool:
+        return self.price_cents == 0
+
+    @property
+    def display_status_label(self) -> str:
+        """Label of the `display_status` annotation (see offers.selectors)."""
+        return DisplayStatus(self.display_status).label
+
+    @property
+    def price_euros(self) -> str:
+        euros, cents = divmod(self.price_cents, 100)
+        return f"{euros},{cents:02d} €" if cents else f"{euros} €"
+
+
+class Stock(models.Model):
+    """The single stock of a physical offer; quantity None means unlimited."""
+
+    offer = models.OneToOneField(Offer, on_delete=models.CASCADE, related_name="stock")
+    quantity = models.PositiveIntegerField("quantité", null=True, blank=True)
+    booked_count = models.PositiveIntegerField("réservations", default=0)
+    booking_limit_date = models.DateField("date limite de réservation", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "stock"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__isnull=True)
+                | models.Q(booked_count__lte=models.F("quantity")),
+                name="stock_never_oversold",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Stock de {self.offer_id}"
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.quantity is None else self.quantity - self.booked_count
+
+
+class Session(models.Model):
+    """One date of an event offer. Bookable places = quota, else total places, else ∞."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField("début")
+    total_places = models.PositiveIntegerField("nombre de places", null=True, blank=True)
+    quota = models.PositiveIntegerField("quota pass Culture", null=True, blank=True)
+    booking_limit_at = models.DateTimeField("date limite de réservation")
+    booked_count = models.PositiveIntegerField("réservations", default=0)
+
+    class Meta:
+        verbose_name = "séance"
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quota__isnull=True)
+                | models.Q(total_places__isnull=True)
+                | models.Q(quota__lte=models.F("total_places")),
+                name="session_quota_within_places",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quota__isnull=False, booked_count__lte=models.F("quota"))
+                | models.Q(
+                    quota__isnull=True,
+                    total_places__isnull=False,
+                    booked_count__lte=models.F("total_places"),
+                )
+                | models.Q(quota__isnull=True, total_places__isnull=True),
+                name="session_never_oversold",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(booking_limit_at__lte=models.F("starts_at")),
+                name="session_limit_before_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["offer", "starts_at"], name="session_offer_start")]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} @ {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def capacity(self) -> int | None:
+        return self.quota if self.quota is not None else self.total_places
+
+    @property
+    def remaining(self) -> int | None:
+        cap = self.capacity
+        return None if cap is None else cap - self.booked_count
+
+
+class BookingStatus(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmée"
+    VALIDATED = "validated", "Validée"
+    CANCELLED = "cancelled", "Annulée"
+    REIMBURSED = "reimbursed", "Remboursée"
+
+
+class CancellationReason(models.TextChoices):
+    BENEFICIARY = "beneficiary", "Annulée par le bénéficiaire"
+    VENUE = "venue", "Annulée par le lieu"
+    STRUCTURE_REJECTED = "structure_rejected", "Structure rejetée"
+    OFFER_DEACTIVATED = "offer_deactivated", "Offre désactivée"
+
+
+# Codes avoid characters read alike: no 0/O, no 1/I/L.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 6
+
+
+class Booking(models.Model):
+    """A beneficiary's booking of a session or of a stock, with its counter code."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    code = models.CharField("contremarque", max_length=CODE_LENGTH, unique=True)
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="bookings")
+    venue = models.ForeignKey("accounts.Venue", on_delete=models.PROTECT, related_name="bookings")
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, null=True, blank=True, related_name="bookings"
+    )
+    stock = models.ForeignKey(
+        Stock, on_delete=models.PROTECT, null=True, blank=True, related_name="bookings"
+    )
+    beneficiary = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings"
+    )
+    price_cents = models.PositiveIntegerField("prix (centimes)", default=0)
+    status = models.CharField(
+        "statut", max_length=12, choices=BookingStatus.choices, default=BookingStatus.CONFIRMED
+    )
+    booked_at = models.DateTimeField("réservée le", default=timezone.now)
+    validated_at = models.DateTimeField("validée le", null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    validated_auto = models.BooleanField("validée automatiquement", default=False)
+    cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancellation_reason = models.CharField(
+        "motif d'annulation", max_length=20, choices=CancellationReason.choices, blank=True
+    )
+    cancellation_comment = models.CharField("commentaire", max_length=500, blank=True)
+    reimbursed_at = models.DateTimeField("remboursée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "réservation"
+        ordering = ["-booked_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(session__isnull=False, stock__isnull=True)
+                | models.Q(session__isnull=True, stock__isnull=False),
+                name="booking_session_xor_stock",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=BookingStatus.values), name="booking_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=BookingStatus.VALIDATED)
+                | models.Q(validated_at__isnull=False),
+                name="booking_validated_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=BookingStatus.CANCELLED)
+                | (models.Q(cancelled_at__isnull=False) & ~models.Q(cancellation_reason="")),
+                name="booking_cancelled_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{6}$"),
+                name="booking_code_alphabet",
+            ),
+            # One active booking per beneficiary and offer.
+            models.UniqueConstraint(
+                fields=["beneficiary", "offer"],
+                condition=~models.Q(status="cancelled"),
+                name="booking_one_active_per_offer",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["venue", "-booked_at"], name="booking_venue_booked"),
+            models.Index(fields=["offer", "status"], name="booking_offer_status"),
+            models.Index(fields=["status", "booked_at"], name="booking_status_booked"),
+            models.Index(fields=["beneficiary", "-booked_at"], name="booking_beneficiary"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 def navigation(request: HttpRequest) -> dict:
     """The header navigation: public links, then the links of the person's roles."""
-    from accounts.permissions import is_officer
+    from accounts.permissions import has_membership, is_officer
 
     items = [
         (reverse("home"), "Accueil"),
@@ -12,6 +12,9 @@ def navigation(request: HttpRequest) -> dict:
         (reverse("accounts:officers"), "Trouver mon chargé de territoire"),
     ]
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and is_officer(user):
-        items.append((reverse("accounts:review_queue"), "Revue des inscriptions"))
+    if user is not None and user.is_authenticated:
+        if has_membership(user):
+            items.append((reverse("offers:list"), "Offres"))
+        if is_officer(user):
+            items.append((reverse("accounts:review_queue"), "Revue des inscriptions"))
     return {"nav_items": items}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("catalog.urls")),
     path("", include("accounts.urls")),
+    path("", include("offers.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -101,3 +101,83 @@ def make_officer(*codes: str, **user_fields) -> User:
     for code in codes:
         OfficerDepartement.objects.create(officer=officer, code=code)
     return user
+
+
+# --- offers -----------------------------------------------------------------------------
+
+
+def make_offer(
+    venue,
+    subcategory_id="RENCONTRE",
+    *,
+    status="published",
+    price_cents=0,
+    title="Club de lecture",
+    quantity=None,
+    **fields,
+):
+    """An offer of the venue; a physical one gets its stock."""
+    from catalog.categories import get_subcategory
+    from offers.models import Offer, Stock
+
+    sub = get_subcategory(subcategory_id)
+    offer = Offer.objects.create(
+        venue=venue,
+        category_id=sub.category.id,
+        subcategory_id=sub.id,
+        title=title,
+        status=status,
+        price_cents=price_cents,
+        **fields,
+    )
+    if not sub.is_event:
+        Stock.objects.create(offer=offer, quantity=quantity)
+    return offer
+
+
+def make_session(offer, *, days=7, total_places=None, quota=None, booked=0, limit_days=None):
+    from datetime import timedelta
+
+    from offers.models import Session
+
+    start = timezone.now() + timedelta(days=days)
+    limit = start if limit_days is None else timezone.now() + timedelta(days=limit_days)
+    return Session.objects.create(
+        offer=offer,
+        starts_at=start,
+        total_places=total_places,
+        quota=quota,
+        booking_limit_at=limit,
+        booked_count=booked,
+    )
+
+
+_codes = iter(
+    a + b + c + d for a in "ABCDEFGH" for b in "JKMNPQRS" for c in "TUVWXYZ2" for d in "3456789A"
+)
+
+
+def make_booking(offer, *, session=None, beneficiary=None, status="confirmed", **fields):
+    """A booking row, counting the place on its session or stock like the service does."""
+    from django.db.models import F
+
+    from offers.models import Booking, Session, Stock
+
+    stock = None if session is not None else offer.stock
+    booking = Booking.objects.create(
+        code="XX" + next(_codes),
+        offer=offer,
+        venue=offer.venue,
+        session=session,
+        stock=stock,
+        beneficiary=beneficiary or UserFactory(),
+        price_cents=offer.price_cents,
+        status=status,
+        **fields,
+    )
+    if status != "cancelled":
+        target = (
+            Session.objects.filter(pk=session.pk) if session else Stock.objects.filter(pk=stock.pk)
+        )
+        target.update(booked_count=F("booked_count") + 1)
+    return booking

@@ -202,6 +202,7 @@ def seed_accounts() -> dict:
     )
     OfficerDepartement.objects.get_or_create(officer=officer, code="69")
     return {
+        "lyon_admin": lyon_admin,
         "lyon": lyon,
         "part_dieu": part_dieu,
         "jean_mace": jean_mace,
@@ -214,7 +215,13 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
-        seed_accounts()
+        from offers.demo import seed_offers
+
+        accounts = seed_accounts()
+        seed_offers(
+            {"part_dieu": accounts["part_dieu"], "jean_mace": accounts["jean_mace"]},
+            accounts["lyon_admin"],
+        )
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
         for email, role in LOGINS:
             self.stdout.write(f"  {email:<34} {role}")

@@ -1,0 +1,76 @@
+"""Demo offers for `seed_demo`: one or more in each of the 8 subcategories."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from accounts.models import User, Venue
+from catalog.categories import get_subcategory
+from offers.models import Offer, OfferStatus, Session, Stock
+
+# (venue key, subcategory, title, price in cents, stock quantity, sessions: (days, places, quota))
+DEMO_OFFERS = [
+    ("part_dieu", "ABO_BIBLIOTHEQUE", "Carte d'abonnement jeunes", 0, None, []),
+    ("jean_mace", "ABO_MEDIATHEQUE", "Abonnement médiathèque : films et musique", 0, None, []),
+    ("part_dieu", "RENCONTRE", "Club de lecture ados", 0, None, [(6, 12, 8), (13, 12, 8)]),
+    (
+        "part_dieu",
+        "CONFERENCE",
+        "Conférence : dessiner un roman graphique",
+        0,
+        None,
+        [(9, 80, None)],
+    ),
+    ("jean_mace", "ATELIER_PRATIQUE_ART", "Atelier manga", 0, None, [(4, 10, 6), (11, 10, 6)]),
+    ("jean_mace", "VISITE", "Visite des réserves patrimoniales", 0, None, [(15, 15, None)]),
+    ("part_dieu", "SEANCE_CINE", "Ciné-club du mercredi", 300, None, [(3, 60, 20)]),
+    ("jean_mace", "ESCAPE_GAME", "Escape game à la bibliothèque", 800, 30, []),
+]
+
+EXTRA = {
+    "RENCONTRE": {"speaker": "Hugo, bibliothécaire"},
+    "CONFERENCE": {"speaker": "Lina Moreau, autrice"},
+    "ATELIER_PRATIQUE_ART": {"speaker": "Studio Kōhai"},
+    "SEANCE_CINE": {"director": "Hayao Miyazaki"},
+}
+
+
+def seed_offers(venues: dict[str, Venue], author: User) -> list[Offer]:
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    offers = []
+    for key, sub_id, title, price, quantity, sessions in DEMO_OFFERS:
+        venue = venues[key]
+        sub = get_subcategory(sub_id)
+        offer, created = Offer.objects.get_or_create(
+            venue=venue,
+            title=title,
+            defaults={
+                "category_id": sub.category.id,
+                "subcategory_id": sub.id,
+                "description": f"{title} — proposé par {venue.display_name}.",
+                "price_cents": price,
+                "status": OfferStatus.PUBLISHED,
+                "booking_email": venue.booking_email,
+                "accessibility_motor": venue.accessibility_motor,
+                "created_by": author,
+                "updated_by": author,
+                **EXTRA.get(sub_id, {}),
+            },
+        )
+        if created:
+            if sub.is_event:
+                for days, places, quota in sessions:
+                    start = now + timedelta(days=days, hours=2)
+                    Session.objects.create(
+                        offer=offer,
+                        starts_at=start,
+                        total_places=places,
+                        quota=quota,
+                        booking_limit_at=start,
+                    )
+            else:
+                Stock.objects.create(offer=offer, quantity=quantity)
+        offers.append(offer)
+    return offers

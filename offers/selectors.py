@@ -1,0 +1,134 @@
+"""Reads of offers, scoped to the person, with the display status computed in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import Status, User, Venue
+from accounts.permissions import officer_departements
+from accounts.selectors import venues_managed_by
+from offers.models import DisplayStatus, Offer, OfferStatus, Session, Stock
+
+
+def _open_sessions(now):
+    return Session.objects.filter(offer=OuterRef("pk"), booking_limit_at__gt=now)
+
+
+def _open_stock(today):
+    return Stock.objects.filter(offer=OuterRef("pk")).filter(
+        Q(booking_limit_date__isnull=True) | Q(booking_limit_date__gte=today)
+    )
+
+
+def _with_places_sessions(now):
+    return (
+        _open_sessions(now)
+        .annotate(cap=Coalesce("quota", "total_places"))
+        .filter(Q(cap__isnull=True) | Q(booked_count__lt=F("cap")))
+    )
+
+
+def _with_places_stock(today):
+    return _open_stock(today).filter(Q(quantity__isnull=True) | Q(booked_count__lt=F("quantity")))
+
+
+def with_display_status(qs: QuerySet[Offer]) -> QuerySet[Offer]:
+    """Annotate `display_status` in SQL (no per-row Python).
+
+    Order of precedence: brouillon, désactivée, en attente (collectivité or venue not
+    validated), expirée (nothing bookable in the future), complète (no place left),
+    publiée.
+    """
+    now = timezone.now()
+    today = timezone.localdate()
+    is_open = Exists(_open_sessions(now)) | Exists(_open_stock(today))
+    has_places = Exists(_with_places_sessions(now)) | Exists(_with_places_stock(today))
+    return qs.annotate(
+        display_status=Case(
+            When(status=OfferStatus.DRAFT, then=Value(DisplayStatus.DRAFT)),
+            When(status=OfferStatus.DEACTIVATED, then=Value(DisplayStatus.DEACTIVATED)),
+            When(
+                ~Q(venue__status=Status.VALIDATED)
+                | ~Q(venue__collectivite__status=Status.VALIDATED),
+                then=Value(DisplayStatus.AWAITING),
+            ),
+            When(~is_open, then=Value(DisplayStatus.EXPIRED)),
+            When(~has_places, then=Value(DisplayStatus.SOLD_OUT)),
+            default=Value(DisplayStatus.PUBLISHED),
+            output_field=CharField(),
+        )
+    )
+
+
+def offers_managed_by(user: User) -> QuerySet[Offer]:
+    """Offers of the venues the person manages (all the collectivité's for admins)."""
+    return Offer.objects.filter(venue__in=venues_managed_by(user).values("pk"))
+
+
+def offers_readable_by(user: User) -> QuerySet[Offer]:
+    """Managed offers, plus (read-only) the offers of an officer's départements."""
+    departements = officer_departements(user)
+    managed = Q(venue__in=venues_managed_by(user).values("pk"))
+    if departements:
+        return Offer.objects.filter(managed | Q(venue__departement__in=departements))
+    return Offer.objects.filter(managed)
+
+
+@dataclass(frozen=True)
+class OfferFilters:
+    venue: Venue | None = None
+    category: str = ""
+    status: str = ""
+    pricing: str = ""  # "free", "paid" or ""
+    q: str = ""
+
+
+def _filtered(qs: QuerySet[Offer], f: OfferFilters) -> QuerySet[Offer]:
+    if f.venue is not None:
+        qs = qs.filter(venue=f.venue)
+    if f.category:
+        qs = qs.filter(category_id=f.category)
+    if f.pricing == "free":
+        qs = qs.filter(price_cents=0)
+    elif f.pricing == "paid":
+        qs = qs.filter(price_cents__gt=0)
+    if f.q:
+        qs = qs.filter(title__icontains=f.q)
+    return qs
+
+
+def offer_list(user: User, f: OfferFilters) -> QuerySet[Offer]:
+    qs = with_display_status(_filtered(offers_readable_by(user), f))
+    if f.status:
+        qs = qs.filter(display_status=f.status)
+    return qs.select_related("venue", "venue__collectivite").order_by("-created_at", "-id")
+
+
+def offer_counts(user: User, f: OfferFilters) -> dict[str, int]:
+    """Offers per display status for the filters other than the status (one query)."""
+    qs = with_display_status(_filtered(offers_readable_by(user), f))
+    counts = dict.fromkeys(DisplayStatus.values, 0)
+    for row in qs.order_by().values("display_status").annotate(n=Count("pk")):
+        counts[row["display_status"]] = row["n"]
+    return counts
+
+
+def offer_detail(user: User) -> QuerySet[Offer]:
+    return with_display_status(offers_readable_by(user)).select_related(
+        "venue", "venue__collectivite", "created_by", "updated_by"
+    )

@@ -1,0 +1,1 @@
+"""Writes of the offers app, by concept: offers (and sessions), bookings."""

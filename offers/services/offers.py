@@ -1,0 +1,316 @@
+"""Individual offers, their stock and sessions.
+
+Rules (SPEC §4):
+- the (category, subcategory) pair comes from the catalog and must be open to
+  individual offers; the extra fields a subcategory does not ask for are cleared;
+- price from 0 to 300 € (stored in cents), 0 = free;
+- physical offers have one stock (quantity empty = unlimited, optional booking limit
+  date); event offers have sessions: start in the future, optional total places,
+  optional pass Culture quota ≤ total places, booking limit ≤ start (default: start);
+- places (quota, else total places) never go below the bookings already made: the
+  change is one conditional UPDATE, backed by CHECK constraints;
+- an offer is published only when bookable (a stock, or a future session);
+- an offer or a session with bookings cannot be deleted (the offer can be deactivated);
+- the offer type (physical / event) cannot change once it has sessions or bookings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User, Venue
+from catalog.categories import ExtraField, get_subcategory, validate_pair
+from offers.models import MAX_PRICE_CENTS, TITLE_MAX, Offer, OfferStatus, Session, Stock
+
+
+class OfferError(Exception):
+    """A refused action on an offer; the message is French and meant for the user."""
+
+
+@dataclass(frozen=True)
+class OfferData:
+    venue: Venue
+    subcategory_id: str
+    title: str
+    description: str = ""
+    speaker: str = ""
+    director: str = ""
+    visa: str = ""
+    accessibility_audio: bool = False
+    accessibility_mental: bool = False
+    accessibility_motor: bool = False
+    accessibility_visual: bool = False
+    withdrawal_details: str = ""
+    booking_email: str = ""
+    price_cents: int = 0
+
+
+@dataclass(frozen=True)
+class StockData:
+    quantity: int | None = None
+    booking_limit_date: date | None = None
+
+
+@dataclass(frozen=True)
+class SessionData:
+    starts_at: datetime
+    total_places: int | None = None
+    quota: int | None = None
+    booking_limit_at: datetime | None = None
+
+
+_EXTRA = {ExtraField.SPEAKER: "speaker", ExtraField.DIRECTOR: "director", ExtraField.VISA: "visa"}
+
+
+def _clean_offer_data(data: OfferData) -> OfferData:
+    try:
+        sub = get_subcategory(data.subcategory_id)
+    except ValueError:
+        raise ValidationError(
+            {"subcategory": "Cette sous-catégorie n'existe pas dans le catalogue."}
+        ) from None
+    try:
+        validate_pair(sub.category.id, sub.id, collective=False)
+    except ValidationError as exc:
+        raise ValidationError({"subcategory": exc.messages}) from None
+    if not (0 <= data.price_cents <= MAX_PRICE_CENTS):
+        raise ValidationError({"price": "Le prix doit être compris entre 0 et 300 €."})
+    title = data.title.strip()
+    if not title:
+        raise ValidationError({"title": "Le titre est obligatoire."})
+    if len(title) > TITLE_MAX:
+        raise ValidationError({"title": f"Le titre ne peut dépasser {TITLE_MAX} caractères."})
+    unused = {name: "" for extra, name in _EXTRA.items() if extra not in sub.extra_fields}
+    return replace(data, title=title, **unused)
+
+
+def _check_stock(stock: StockData) -> None:
+    if stock.quantity is not None and stock.quantity < 0:
+        raise ValidationError({"quantity": "La quantité ne peut pas être négative."})
+
+
+def _apply(offer: Offer, data: OfferData) -> None:
+    for f in fields(OfferData):
+        setattr(offer, f.name, getattr(data, f.name))
+    offer.category_id = get_subcategory(data.subcategory_id).category.id
+
+
+def offer_has_bookings(offer: Offer) -> bool:
+    from offers.models import Booking
+
+    return Booking.objects.filter(offer=offer).exists()
+
+
+@transaction.atomic
+def offer_create(*, actor: User, data: OfferData, stock: StockData | None = None) -> Offer:
+    """Create a draft offer; a physical offer gets its stock at once."""
+    data = _clean_offer_data(data)
+    offer = Offer(created_by=actor, updated_by=actor, status=OfferStatus.DRAFT)
+    _apply(offer, data)
+    offer.full_clean()
+    offer.save()
+    if not offer.is_event:
+        stock = stock or StockData()
+        _check_stock(stock)
+        Stock.objects.create(
+            offer=offer, quantity=stock.quantity, booking_limit_date=stock.booking_limit_date
+        )
+    return offer
+
+
+@transaction.atomic
+def offer_update(
+    *, actor: User, offer: Offer, data: OfferData, stock: StockData | None = None
+) -> Offer:
+    """Edit an offer. Its stock quantity never goes below the bookings made."""
+    data = _clean_offer_data(data)
+    was_event = offer.is_event
+    now_event = get_subcategory(data.subcategory_id).is_event
+    if was_event != now_event and (offer.sessions.exists() or offer_has_bookings(offer)):
+        raise ValidationError(
+            {
+                "subcategory": "Le type d'offre (physique ou événement) ne peut plus changer : "
+                "créez une nouvelle offre."
+            }
+        )
+    _apply(offer, data)
+    offer.updated_by = actor
+    offer.updated_at = timezone.now()
+    offer.full_clean()
+    offer.save()
+    if now_event:
+        Stock.objects.filter(offer=offer).delete()
+        return offer
+    stock = stock or StockData()
+    _check_stock(stock)
+    existing, _ = Stock.objects.get_or_create(offer=offer)
+    updated = (
+        Stock.objects.filter(pk=existing.pk)
+        .filter(Q(booked_count__lte=stock.quantity) if stock.quantity is not None else Q())
+        .update(quantity=stock.quantity, booking_limit_date=stock.booking_limit_date)
+    )
+    if not updated:
+        existing.refresh_from_db()
+        raise ValidationError(
+            {
+                "quantity": f"Impossible : {existing.booked_count} réservation(s) sont déjà "
+                "faites ; la quantité ne peut pas être inférieure."
+            }
+        )
+    return offer
+
+
+@transaction.atomic
+def offer_publish(*, actor: User, offer: Offer) -> Offer:
+    """Publish a draft or reactivate a deactivated offer, if something is bookable."""
+    now = timezone.now()
+    if offer.is_event and not offer.sessions.filter(starts_at__gt=now).exists():
+        raise OfferError("Ajoutez au moins une séance à venir avant de publier l'offre.")
+    if not offer.is_event and not Stock.objects.filter(offer=offer).exists():
+        raise OfferError("Renseignez le stock avant de publier l'offre.")
+    updated = Offer.objects.filter(
+        pk=offer.pk, status__in=[OfferStatus.DRAFT, OfferStatus.DEACTIVATED]
+    ).update(status=OfferStatus.PUBLISHED, updated_by=actor, updated_at=now)
+    if not updated:
+        raise OfferError("Cette offre est déjà publiée.")
+    offer.status = OfferStatus.PUBLISHED
+    return offer
+
+
+@transaction.atomic
+def offer_deactivate(*, actor: User, offer: Offer) -> Offer:
+    """Hide a published offer from beneficiaries; bookings already made are kept."""
+    updated = Offer.objects.filter(pk=offer.pk, status=OfferStatus.PUBLISHED).update(
+        status=OfferStatus.DEACTIVATED, updated_by=actor, updated_at=timezone.now()
+    )
+    if not updated:
+        raise OfferError("Seule une offre publiée peut être désactivée.")
+    offer.status = OfferStatus.DEACTIVATED
+    return offer
+
+
+@transaction.atomic
+def offer_duplicate(*, actor: User, offer: Offer) -> Offer:
+    """A draft copy: same fields, same stock quantity, future sessions; no bookings."""
+    now = timezone.now()
+    suffix = " (copie)"
+    copy = Offer.objects.get(pk=offer.pk)
+    copy.pk = None
+    copy.id = None
+    copy._state.adding = True
+    copy.public_id = Offer._meta.get_field("public_id").default()
+    copy.title = (offer.title[: TITLE_MAX - len(suffix)] + suffix).strip()
+    copy.status = OfferStatus.DRAFT
+    copy.created_by = copy.updated_by = actor
+    copy.created_at = copy.updated_at = now
+    copy.save()
+    stock = Stock.objects.filter(offer=offer).first()
+    if stock is not None:
+        Stock.objects.create(
+            offer=copy, quantity=stock.quantity, booking_limit_date=stock.booking_limit_date
+        )
+    Session.objects.bulk_create(
+        Session(
+            offer=copy,
+            starts_at=s.starts_at,
+            total_places=s.total_places,
+            quota=s.quota,
+            booking_limit_at=s.booking_limit_at,
+        )
+        for s in offer.sessions.filter(starts_at__gt=now)
+    )
+    return copy
+
+
+@transaction.atomic
+def offer_delete(*, actor: User, offer: Offer) -> None:
+    """Delete an offer that never had a booking; otherwise deactivate it instead."""
+    if offer_has_bookings(offer):
+        raise OfferError(
+            "Cette offre a des réservations : elle ne peut pas être supprimée. "
+            "Vous pouvez la désactiver."
+        )
+    offer.delete()
+
+
+def _clean_session(data: SessionData, *, now: datetime) -> SessionData:
+    errors = {}
+    if data.starts_at <= now:
+        errors["starts_at"] = "La séance doit commencer dans le futur."
+    for name in ("total_places", "quota"):
+        value = getattr(data, name)
+        if value is not None and value < 0:
+            errors[name] = "Ce nombre ne peut pas être négatif."
+    if data.quota is not None and data.total_places is not None and data.quota > data.total_places:
+        errors["quota"] = (
+            f"Le quota pass Culture ({data.quota}) ne peut pas dépasser le nombre de places "
+            f"({data.total_places})."
+        )
+    limit = data.booking_limit_at or data.starts_at
+    if limit > data.starts_at:
+        errors["booking_limit_at"] = (
+            "La date limite de réservation doit précéder le début de la séance."
+        )
+    if errors:
+        raise ValidationError(errors)
+    return replace(data, booking_limit_at=limit)
+
+
+@transaction.atomic
+def session_add(*, actor: User, offer: Offer, data: SessionData) -> Session:
+    if not offer.is_event:
+        raise OfferError("Les séances ne concernent que les offres événement.")
+    data = _clean_session(data, now=timezone.now())
+    session = Session.objects.create(
+        offer=offer,
+        starts_at=data.starts_at,
+        total_places=data.total_places,
+        quota=data.quota,
+        booking_limit_at=data.booking_limit_at,
+    )
+    Offer.objects.filter(pk=offer.pk).update(updated_by=actor, updated_at=timezone.now())
+    return session
+
+
+@transaction.atomic
+def session_update(*, actor: User, session: Session, data: SessionData) -> Session:
+    """Change a future session; its bookable places never go below its bookings."""
+    data = _clean_session(data, now=timezone.now())
+    capacity = data.quota if data.quota is not None else data.total_places
+    guard = Q(booked_count__lte=capacity) if capacity is not None else Q()
+    updated = (
+        Session.objects.filter(pk=session.pk)
+        .filter(guard)
+        .update(
+            starts_at=data.starts_at,
+            total_places=data.total_places,
+            quota=data.quota,
+            booking_limit_at=data.booking_limit_at,
+        )
+    )
+    if not updated:
+        session.refresh_from_db()
+        field = "quota" if data.quota is not None else "total_places"
+        raise ValidationError(
+            {
+                field: f"Impossible : {session.booked_count} place(s) sont déjà réservées pour "
+                "cette séance ; le nombre de places ne peut pas être inférieur."
+            }
+        )
+    session.refresh_from_db()
+    return session
+
+
+@transaction.atomic
+def session_remove(*, actor: User, session: Session) -> None:
+    from offers.models import Booking
+
+    if Booking.objects.filter(session=session).exists():
+        raise OfferError("Cette séance a des réservations : elle ne peut pas être supprimée.")
+    session.delete()

@@ -1,0 +1,1 @@
+"""Views of the offers app, by page family: offers, bookings, guichet."""

@@ -1,0 +1,375 @@
+"""The pro side of individual offers: list, form, page, sessions, actions."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.decorators import confirmed_email_required
+from accounts.selectors import venues_managed_by
+from catalog.categories import GENERAL_GUIDANCE, TYPICAL_FREE_OFFERS
+from offers import selectors
+from offers.forms import FREE_OFFER_MODELS, OfferFilterForm, OfferForm, SessionForm
+from offers.models import DisplayStatus, Offer, Session
+from offers.permissions import can_edit_offer, require_offer_editor
+from offers.services import offers as services
+from offers.services.offers import OfferError
+
+PAGE_SIZE = 20
+
+
+@contextmanager
+def venue_time(offer_or_venue):
+    """Dates typed and shown in the venue's time zone (stored in UTC)."""
+    venue = getattr(offer_or_venue, "venue", offer_or_venue)
+    with timezone.override(ZoneInfo(venue.time_zone)):
+        yield
+
+
+def _managed_venues(request: HttpRequest):
+    return venues_managed_by(request.user).order_by("name")
+
+
+def _readable_offer(request: HttpRequest, public_id: UUID) -> Offer:
+    return get_object_or_404(selectors.offer_detail(request.user), public_id=public_id)
+
+
+def _editable_offer(request: HttpRequest, public_id: UUID) -> Offer:
+    offer = _readable_offer(request, public_id)
+    require_offer_editor(request.user, offer)
+    return offer
+
+
+@confirmed_email_required
+@require_GET
+def offer_list(request: HttpRequest) -> HttpResponse:
+    venues = _managed_venues(request)
+    form = OfferFilterForm(request.GET or None, venues=venues)
+    filters = selectors.OfferFilters()
+    if form.is_valid():
+        d = form.cleaned_data
+        filters = selectors.OfferFilters(
+            venue=d["venue"],
+            category=d["category"],
+            status=d["status"],
+            pricing=d["pricing"],
+            q=d["q"].strip(),
+        )
+    page = Paginator(selectors.offer_list(request.user, filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    counts = selectors.offer_counts(request.user, filters)
+    ctx = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "counts": [(DisplayStatus(k).label, k, n) for k, n in counts.items()],
+        "can_create": venues.exists(),
+    }
+    template = "offers/list.html#table" if request.htmx else "offers/list.html"
+    return render(request, template, ctx)
+
+
+def _form_context(form: OfferForm, **extra) -> dict:
+    sub = form.chosen_subcategory
+    return {
+        "form": form,
+        "sub": sub,
+        "extra_fields": [form[f.value] for f in sub.extra_fields] if sub else [],
+        "general_guidance": GENERAL_GUIDANCE,
+        "typical_free_offers": TYPICAL_FREE_OFFERS,
+        **extra,
+    }
+
+
+def _refresh_requested(request: HttpRequest) -> bool:
+    """The form asks to re-render for another subcategory (htmx, or the no-JS button)."""
+    return bool(request.GET.get("refresh") or request.POST.get("refresh"))
+
+
+def _render_form(request: HttpRequest, form: OfferForm, ctx: dict, status: int = 200):
+    template = "offers/form.html"
+    if request.htmx and _refresh_requested(request):
+        template += "#dependent"
+    return render(request, template, _form_context(form, **ctx), status=status)
+
+
+def _initial_from(request: HttpRequest, venues) -> dict:
+    initial = {"price": 0}
+    model = FREE_OFFER_MODELS.get(request.GET.get("modele", ""))
+    if model:
+        initial.update(subcategory=model[1], title=model[2])
+    venue = (
+        venues.filter(public_id=request.GET.get("lieu")).first()
+        if request.GET.get("lieu")
+        else (venues.first() if venues.count() == 1 else None)
+    )
+    if venue is not None:
+        initial.update(
+            venue=venue.pk,
+            accessibility_audio=venue.accessibility_audio,
+            accessibility_mental=venue.accessibility_mental,
+            accessibility_motor=venue.accessibility_motor,
+            accessibility_visual=venue.accessibility_visual,
+            withdrawal_details=venue.withdrawal_details,
+            booking_email=venue.booking_email,
+        )
+    return initial
+
+
+@confirmed_email_required
+@require_http_methods(["GET", "POST"])
+def offer_create(request: HttpRequest) -> HttpResponse:
+    venues = _managed_venues(request)
+    ctx = {"offer": None, "has_venues": venues.exists()}
+    if _refresh_requested(request):
+        data = request.POST if request.method == "POST" else request.GET
+        form = OfferForm(venues=venues, initial=data.dict())
+        return _render_form(request, form, ctx)
+    if request.method == "POST":
+        form = OfferForm(request.POST, venues=venues)
+        if form.is_valid():
+            offer_data, stock_data = form.to_data()
+            try:
+                offer = services.offer_create(actor=request.user, data=offer_data, stock=stock_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                hint = (
+                    " Ajoutez ses séances, puis publiez-la."
+                    if offer.is_event
+                    else (" Publiez-la quand elle est prête.")
+                )
+                messages.success(
+                    request, f"Offre « {offer.title} » enregistrée en brouillon.{hint}"
+                )
+                return redirect("offers:detail", public_id=offer.public_id)
+        return _render_form(request, form, ctx, status=400)
+    form = OfferForm(venues=venues, initial=_initial_from(request, venues))
+    return _render_form(request, form, ctx)
+
+
+def _initial_from_offer(offer: Offer) -> dict:
+    stock = getattr(offer, "stock", None) if not offer.is_event else None
+    return {
+        "venue": offer.venue_id,
+        "subcategory": offer.subcategory_id,
+        "title": offer.title,
+        "description": offer.description,
+        "speaker": offer.speaker,
+        "director": offer.director,
+        "visa": offer.visa,
+        "price": offer.price_cents / 100,
+        "quantity": stock.quantity if stock else None,
+        "booking_limit_date": stock.booking_limit_date if stock else None,
+        "accessibility_audio": offer.accessibility_audio,
+        "accessibility_mental": offer.accessibility_mental,
+        "accessibility_motor": offer.accessibility_motor,
+        "accessibility_visual": offer.accessibility_visual,
+        "withdrawal_details": offer.withdrawal_details,
+        "booking_email": offer.booking_email,
+    }
+
+
+@confirmed_email_required
+@require_http_methods(["GET", "POST"])
+def offer_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    offer = _editable_offer(request, public_id)
+    venues = _managed_venues(request)
+    ctx = {"offer": offer, "has_venues": True}
+    if _refresh_requested(request):
+        data = request.POST if request.method == "POST" else request.GET
+        return _render_form(request, OfferForm(venues=venues, initial=data.dict()), ctx)
+    if request.method == "POST":
+        form = OfferForm(request.POST, venues=venues)
+        if form.is_valid():
+            offer_data, stock_data = form.to_data()
+            try:
+                services.offer_update(
+                    actor=request.user, offer=offer, data=offer_data, stock=stock_data
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"Offre « {offer.title} » enregistrée.")
+                return redirect("offers:detail", public_id=offer.public_id)
+        return _render_form(request, form, ctx, status=400)
+    return _render_form(request, OfferForm(venues=venues, initial=_initial_from_offer(offer)), ctx)
+
+
+def _detail_context(request: HttpRequest, offer: Offer, session_form: SessionForm | None = None):
+    stock = None if offer.is_event else getattr(offer, "stock", None)
+    return {
+        "offer": offer,
+        "sub": offer.subcategory,
+        "stock": stock,
+        "sessions": list(offer.sessions.all()),
+        "session_form": session_form or SessionForm(),
+        "can_edit": can_edit_offer(request.user, offer),
+        "has_bookings": services.offer_has_bookings(offer),
+        "now": timezone.now(),
+    }
+
+
+@confirmed_email_required
+@require_GET
+def offer_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    offer = _readable_offer(request, public_id)
+    with venue_time(offer):
+        return render(request, "offers/detail.html", _detail_context(request, offer))
+
+
+@confirmed_email_required
+@require_GET
+def offer_preview(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The offer as a beneficiary would see it."""
+    offer = _readable_offer(request, public_id)
+    ctx = {
+        "offer": offer,
+        "sub": offer.subcategory,
+        "stock": None if offer.is_event else getattr(offer, "stock", None),
+        "sessions": offer.sessions.filter(booking_limit_at__gt=timezone.now()),
+        "preview": True,
+    }
+    with venue_time(offer):
+        return render(request, "offers/preview.html", ctx)
+
+
+def _action(request: HttpRequest, public_id: UUID, service, success: str) -> HttpResponse:
+    offer = _editable_offer(request, public_id)
+    try:
+        service(actor=request.user, offer=offer)
+    except OfferError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success.format(title=offer.title))
+    return redirect("offers:detail", public_id=offer.public_id)
+
+
+@confirmed_email_required
+@require_POST
+def offer_publish(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    return _action(request, public_id, services.offer_publish, "Offre « {title} » publiée.")
+
+
+@confirmed_email_required
+@require_POST
+def offer_deactivate(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    return _action(
+        request,
+        public_id,
+        services.offer_deactivate,
+        "Offre « {title} » désactivée : elle n'est plus visible des jeunes.",
+    )
+
+
+@confirmed_email_required
+@require_POST
+def offer_duplicate(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    offer = _editable_offer(request, public_id)
+    copy = services.offer_duplicate(actor=request.user, offer=offer)
+    messages.success(request, f"Copie créée en brouillon : « {copy.title} ».")
+    return redirect("offers:detail", public_id=copy.public_id)
+
+
+@confirmed_email_required
+@require_POST
+def offer_delete(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    offer = _editable_offer(request, public_id)
+    try:
+        services.offer_delete(actor=request.user, offer=offer)
+    except OfferError as exc:
+        messages.error(request, str(exc))
+        return redirect("offers:detail", public_id=offer.public_id)
+    messages.success(request, f"Offre « {offer.title} » supprimée.")
+    return redirect("offers:list")
+
+
+@confirmed_email_required
+@require_POST
+def session_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    offer = _editable_offer(request, public_id)
+    with venue_time(offer):
+        form = SessionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.session_add(actor=request.user, offer=offer, data=form.to_data())
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except OfferError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "Séance ajoutée.")
+                return redirect("offers:detail", public_id=offer.public_id)
+        return render(
+            request, "offers/detail.html", _detail_context(request, offer, form), status=400
+        )
+
+
+def _editable_session(request: HttpRequest, public_id: UUID, session_id: UUID):
+    offer = _editable_offer(request, public_id)
+    return offer, get_object_or_404(Session, offer=offer, public_id=session_id)
+
+
+@confirmed_email_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, public_id: UUID, session_id: UUID) -> HttpResponse:
+    offer, session = _editable_session(request, public_id, session_id)
+    with venue_time(offer):
+        if request.method == "POST":
+            form = SessionForm(request.POST)
+            if form.is_valid():
+                try:
+                    services.session_update(
+                        actor=request.user, session=session, data=form.to_data()
+                    )
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    messages.success(request, "Séance modifiée.")
+                    return redirect("offers:detail", public_id=offer.public_id)
+            status = 400
+        else:
+            form = SessionForm(
+                initial={
+                    "starts_at": timezone.localtime(session.starts_at),
+                    "total_places": session.total_places,
+                    "quota": session.quota,
+                    "booking_limit_at": timezone.localtime(session.booking_limit_at),
+                }
+            )
+            status = 200
+        ctx = {"offer": offer, "session": session, "form": form}
+        return render(request, "offers/session_form.html", ctx, status=status)
+
+
+@confirmed_email_required
+@require_POST
+def session_delete(request: HttpRequest, public_id: UUID, session_id: UUID) -> HttpResponse:
+    offer, session = _editable_session(request, public_id, session_id)
+    try:
+        services.session_remove(actor=request.user, session=session)
+    except OfferError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Séance supprimée.")
+    return redirect("offers:detail", public_id=offer.public_id)
+
+
+@confirmed_email_required
+@require_GET
+def free_offer_start(request: HttpRequest) -> HttpResponse:
+    """ "Publier une offre gratuite": the typical free offers, each pre-filling the form."""
+    ctx = {"models": [(key, label) for key, (label, _, _) in FREE_OFFER_MODELS.items()]}
+    return render(request, "offers/free.html", ctx)

@@ -1,0 +1,27 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Collectivite, Membership, Status, TerritoryOfficer
+from catalog.categories import SUBCATEGORIES
+from offers.models import Offer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_idempotent_and_covers_the_roles_and_the_catalog():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    counts = (Collectivite.objects.count(), Membership.objects.count(), Offer.objects.count())
+    call_command("seed_demo", stdout=io.StringIO())
+    assert (
+        Collectivite.objects.count(),
+        Membership.objects.count(),
+        Offer.objects.count(),
+    ) == counts
+    assert "culture@lyon.demo" in out.getvalue()
+    assert Collectivite.objects.filter(status=Status.NEW).exists()
+    assert Membership.objects.filter(status=Status.NEW, requested_venue__isnull=False).exists()
+    assert TerritoryOfficer.objects.filter(departements__code="69").exists()
+    assert {o.subcategory_id for o in Offer.objects.all()} == {s.id for s in SUBCATEGORIES}
