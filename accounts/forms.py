@@ -298,3 +298,43 @@ class OfficerSearchForm(forms.Form):
     departement = forms.ChoiceField(
         label="Votre département", choices=[("", "Choisissez…"), *departements.CHOICES]
     )
+
+
+class BeneficiarySignupForm(SignupForm):
+    """Sign-up of a young person: no phone, a date of birth (15 to 18 today)."""
+
+    birth_date = forms.DateField(
+        label="Date de naissance",
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+        help_text="Le pass Culture individuel est ouvert de 15 à 18 ans.",
+    )
+
+    field_order = [
+        "first_name",
+        "last_name",
+        "email",
+        "birth_date",
+        "password",
+        "password_confirm",
+        "accept_terms",
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["phone"]
+        self.fields["email"].label = "Adresse électronique"
+
+    def clean_birth_date(self):
+        from django.conf import settings
+        from django.utils import timezone
+
+        from accounts.models import Beneficiary
+
+        birth_date = self.cleaned_data["birth_date"]
+        age = Beneficiary(birth_date=birth_date).age_on(timezone.localdate())
+        if not settings.BENEFICIARY_MIN_AGE <= age <= settings.BENEFICIARY_MAX_AGE:
+            raise forms.ValidationError(
+                "Le pass Culture individuel est ouvert aux jeunes de 15 à 18 ans "
+                f"(vous avez {age} ans)."
+            )
+        return birth_date

@@ -388,3 +388,30 @@ class ActionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_verb_display()} — {self.target_label}"
+
+
+class Beneficiary(models.Model):
+    """A young person (15 to 18) who books individual offers with their credit."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="beneficiary")
+    birth_date = models.DateField("date de naissance")
+    credit_cents = models.PositiveIntegerField("crédit restant (centimes)", default=0)
+    # The age up to which credit was granted: birthdays add the next age's amount.
+    credit_age = models.PositiveSmallIntegerField("crédit accordé jusqu'à l'âge", default=0)
+
+    class Meta:
+        verbose_name = "bénéficiaire"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(credit_cents__gte=0), name="beneficiary_credit_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.user.display_name
+
+    def age_on(self, day) -> int:
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years

@@ -74,3 +74,58 @@ def seed_offers(venues: dict[str, Venue], author: User) -> list[Offer]:
                 Stock.objects.create(offer=offer, quantity=quantity)
         offers.append(offer)
     return offers
+
+
+def seed_bookings(offers: list[Offer], librarian: User) -> None:
+    """Beneficiaries of 15, 17 and 18 with bookings in every status; a free subscription
+    booked 31 days ago so that validate_subscription_bookings has work."""
+    from accounts.management.commands.seed_demo import demo_user
+    from accounts.models import Beneficiary
+    from offers.models import Booking, BookingStatus
+    from offers.services.bookings import booking_cancel_by_beneficiary, booking_create
+
+    today = timezone.localdate()
+    young = {}
+    for age, email, first, last in [
+        (15, "lina.15@jeunes.demo", "Lina", "Benali"),
+        (17, "tom.17@jeunes.demo", "Tom", "Girard"),
+        (18, "jade.18@jeunes.demo", "Jade", "Nguyen"),
+    ]:
+        user = demo_user(email, first, last)
+        birth = today.replace(year=today.year - age) - timedelta(days=40)
+        Beneficiary.objects.get_or_create(
+            user=user,
+            defaults={
+                "birth_date": birth,
+                "credit_age": age,
+                "credit_cents": {15: 2000, 17: 3000, 18: 30000}[age],
+            },
+        )
+        young[age] = user
+    if Booking.objects.filter(beneficiary__in=young.values()).exists():
+        return
+    by_title = {o.title: o for o in offers}
+
+    def book(user, title):
+        offer = by_title[title]
+        session = offer.sessions.order_by("starts_at").first() if offer.is_event else None
+        return booking_create(user=user, offer=offer, session=session)
+
+    now = timezone.now()
+    old_card = book(young[18], "Carte d'abonnement jeunes")
+    Booking.objects.filter(pk=old_card.pk).update(booked_at=now - timedelta(days=31))
+    book(young[15], "Carte d'abonnement jeunes")
+    book(young[17], "Club de lecture ados")
+    validated = book(young[18], "Atelier manga")
+    Booking.objects.filter(pk=validated.pk).update(
+        status=BookingStatus.VALIDATED, validated_at=now, validated_by=librarian
+    )
+    cancelled = book(young[17], "Escape game à la bibliothèque")
+    booking_cancel_by_beneficiary(user=young[17], booking=cancelled)
+    reimbursed = book(young[18], "Ciné-club du mercredi")
+    Booking.objects.filter(pk=reimbursed.pk).update(
+        status=BookingStatus.REIMBURSED,
+        validated_at=now - timedelta(days=2),
+        validated_by=librarian,
+        reimbursed_at=now,
+    )

@@ -133,8 +133,9 @@ class Offer(models.Model):
 
     @property
     def price_euros(self) -> str:
-        euros, cents = divmod(self.price_cents, 100)
-        return f"{euros},{cents:02d} €" if cents else f"{euros} €"
+        from offers.templatetags.money import euros
+
+        return euros(self.price_cents)
 
 
 class Stock(models.Model):
@@ -276,6 +277,10 @@ class Booking(models.Model):
     )
     cancellation_comment = models.CharField("commentaire", max_length=500, blank=True)
     reimbursed_at = models.DateTimeField("remboursée le", null=True, blank=True)
+    # Free subscription card (ABO_BIBLIOTHEQUE / ABO_MEDIATHEQUE at 0 €): validated
+    # automatically 30 days after booking. Set once at booking time so the periodic
+    # UPDATE touches this table only.
+    is_free_subscription = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = "réservation"
@@ -315,6 +320,11 @@ class Booking(models.Model):
             models.Index(fields=["offer", "status"], name="booking_offer_status"),
             models.Index(fields=["status", "booked_at"], name="booking_status_booked"),
             models.Index(fields=["beneficiary", "-booked_at"], name="booking_beneficiary"),
+            models.Index(
+                fields=["booked_at"],
+                condition=models.Q(status="confirmed", is_free_subscription=True),
+                name="booking_auto_validation_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -132,3 +132,114 @@ def offer_detail(user: User) -> QuerySet[Offer]:
     return with_display_status(offers_readable_by(user)).select_related(
         "venue", "venue__collectivite", "created_by", "updated_by"
     )
+
+
+# --- beneficiaries ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogFilters:
+    departement: str = ""
+    category: str = ""
+    free_only: bool = False
+    day: object = None  # a date: offers with a session that day
+
+
+def bookable_offers(f: CatalogFilters) -> QuerySet[Offer]:
+    """What a beneficiary may book now: published offers of validated collectivités and
+    venues with a place left and an open booking limit."""
+    now = timezone.now()
+    today = timezone.localdate()
+    qs = Offer.objects.filter(
+        status=OfferStatus.PUBLISHED,
+        venue__status=Status.VALIDATED,
+        venue__collectivite__status=Status.VALIDATED,
+    ).filter(Exists(_with_places_sessions(now)) | Exists(_with_places_stock(today)))
+    if f.departement:
+        qs = qs.filter(venue__departement=f.departement)
+    if f.category:
+        qs = qs.filter(category_id=f.category)
+    if f.free_only:
+        qs = qs.filter(price_cents=0)
+    if f.day:
+        qs = qs.filter(Exists(_with_places_sessions(now).filter(starts_at__date=f.day)))
+    return qs.select_related("venue").order_by("-created_at", "-id")
+
+
+def bookable_sessions(offer: Offer) -> QuerySet[Session]:
+    return offer.sessions.filter(booking_limit_at__gt=timezone.now()).order_by("starts_at")
+
+
+def bookings_of_beneficiary(user: User):
+    from offers.models import Booking
+
+    return (
+        Booking.objects.filter(beneficiary=user)
+        .select_related("offer", "venue", "session")
+        .order_by("-booked_at")
+    )
+
+
+# --- pro side: bookings --------------------------------------------------------------------
+
+
+def bookings_managed_by(user: User):
+    """Bookings of the venues the person manages (the guichet and the lists)."""
+    from offers.models import Booking
+
+    return Booking.objects.filter(venue__in=venues_managed_by(user).values("pk"))
+
+
+@dataclass(frozen=True)
+class BookingFilters:
+    venue: Venue | None = None
+    offer: Offer | None = None
+    status: str = ""
+    booked_from: object = None
+    booked_to: object = None
+    event_from: object = None
+    event_to: object = None
+    q: str = ""
+
+
+def _bookings_filtered(user: User, f: BookingFilters):
+    qs = bookings_managed_by(user)
+    if f.venue is not None:
+        qs = qs.filter(venue=f.venue)
+    if f.offer is not None:
+        qs = qs.filter(offer=f.offer)
+    if f.booked_from:
+        qs = qs.filter(booked_at__date__gte=f.booked_from)
+    if f.booked_to:
+        qs = qs.filter(booked_at__date__lte=f.booked_to)
+    if f.event_from:
+        qs = qs.filter(session__starts_at__date__gte=f.event_from)
+    if f.event_to:
+        qs = qs.filter(session__starts_at__date__lte=f.event_to)
+    if f.q:
+        term = f.q.strip()
+        qs = qs.filter(
+            Q(code=term.upper())
+            | Q(beneficiary__last_name__icontains=term)
+            | Q(beneficiary__first_name__icontains=term)
+        )
+    return qs
+
+
+def booking_list(user: User, f: BookingFilters):
+    qs = _bookings_filtered(user, f)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    return qs.select_related("offer", "venue", "session", "beneficiary", "validated_by").order_by(
+        "-booked_at", "-id"
+    )
+
+
+def booking_counts(user: User, f: BookingFilters) -> dict[str, int]:
+    from offers.models import BookingStatus
+
+    counts = dict.fromkeys(BookingStatus.values, 0)
+    rows = _bookings_filtered(user, f).order_by().values("status").annotate(n=Count("pk"))
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    return counts

@@ -10,11 +10,16 @@ def navigation(request: HttpRequest) -> dict:
         (reverse("home"), "Accueil"),
         (reverse("catalog:help"), "Catégories d'offres"),
         (reverse("accounts:officers"), "Trouver mon chargé de territoire"),
+        (reverse("offers:catalog"), "Offres pour les jeunes"),
     ]
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         if has_membership(user):
             items.append((reverse("offers:list"), "Offres"))
+            items.append((reverse("offers:bookings"), "Réservations"))
+            items.append((reverse("offers:guichet"), "Guichet"))
+        if hasattr(user, "beneficiary"):
+            items.append((reverse("offers:my_bookings"), "Mes réservations"))
         if is_officer(user):
             items.append((reverse("accounts:review_queue"), "Revue des inscriptions"))
     return {"nav_items": items}

@@ -227,3 +227,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Beneficiaries: individual credit by age (euros), granted at sign-up and on each
+# birthday up to 18. Format: "15=20,16=30,17=30,18=300".
+BENEFICIARY_CREDIT_BY_AGE = {
+    int(age): int(euros) * 100
+    for age, euros in (
+        item.split("=")
+        for item in env.list(
+            "BENEFICIARY_CREDIT_BY_AGE", default=["15=20", "16=30", "17=30", "18=300"]
+        )
+    )
+}
+BENEFICIARY_MIN_AGE = 15
+BENEFICIARY_MAX_AGE = 18
+
+# Cache (guichet rate limit). Local memory by default; set CACHE_URL (for example
+# dbcache://passlib_cache or redis://…) so that several web processes share it.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+GUICHET_LOOKUPS_PER_MINUTE = env.int("GUICHET_LOOKUPS_PER_MINUTE", default=60)

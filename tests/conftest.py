@@ -55,6 +55,9 @@ def _no_network(settings, monkeypatch) -> None:
         raise AssertionError(f"a test tried to reach the network: {url}")
 
     monkeypatch.setattr("accounts.sirene._http_get", refuse)
+    from django.core.cache import cache
+
+    cache.clear()  # the guichet rate limit counts per minute
 
 
 # --- browser -------------------------------------------------------------------------

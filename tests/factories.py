@@ -181,3 +181,31 @@ def make_booking(offer, *, session=None, beneficiary=None, status="confirmed", *
         )
         target.update(booked_count=F("booked_count") + 1)
     return booking
+
+
+def birth_date_for_age(age: int, *, days_to_birthday: int | None = None):
+    """A birth date giving `age` today; with days_to_birthday, the next birthday is that far."""
+    from datetime import timedelta
+
+    today = timezone.localdate()
+    if days_to_birthday is not None:
+        upcoming = today + timedelta(days=days_to_birthday)
+        return upcoming.replace(year=upcoming.year - age - 1)
+    return (today - timedelta(days=1)).replace(year=today.year - 1 - age + 1)
+
+
+def make_beneficiary(age: int = 16, *, credit_cents: int | None = None, **user_fields):
+    from django.conf import settings
+
+    from accounts.models import Beneficiary
+
+    user = UserFactory(**user_fields)
+    Beneficiary.objects.create(
+        user=user,
+        birth_date=birth_date_for_age(age),
+        credit_age=age,
+        credit_cents=settings.BENEFICIARY_CREDIT_BY_AGE.get(age, 0)
+        if credit_cents is None
+        else credit_cents,
+    )
+    return user

@@ -51,3 +51,20 @@ def email_confirm(*, user: User) -> bool:
     )
     user.refresh_from_db(fields=["email_confirmed_at"])
     return bool(updated)
+
+
+@transaction.atomic
+def beneficiary_signup(
+    *, email: str, password: str, first_name: str, last_name: str, birth_date
+) -> User:
+    """A young person's account with the credit of their age; email to confirm."""
+    from accounts.models import Beneficiary
+    from offers.services.bookings import credit_top_up
+
+    user = user_signup(email=email, password=password, first_name=first_name, last_name=last_name)
+    today = timezone.localdate()
+    age = Beneficiary(birth_date=birth_date).age_on(today)
+    # The credit of the current age only; later birthdays add the next ages' credit.
+    beneficiary = Beneficiary.objects.create(user=user, birth_date=birth_date, credit_age=age - 1)
+    credit_top_up(beneficiary=beneficiary, today=today)
+    return user

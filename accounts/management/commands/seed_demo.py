@@ -30,6 +30,9 @@ LOGINS = [
     ("mairie@venissieux.demo", "inscription en attente (Ville de Vénissieux)"),
     ("biblio.croix-rousse@lyon.demo", "demande de rattachement en attente (Lyon)"),
     ("charge.69@passculture.demo", "chargée de territoire du Rhône (69)"),
+    ("lina.15@jeunes.demo", "bénéficiaire de 15 ans"),
+    ("tom.17@jeunes.demo", "bénéficiaire de 17 ans"),
+    ("jade.18@jeunes.demo", "bénéficiaire de 18 ans (une carte réservée il y a 31 jours)"),
 ]
 
 
@@ -215,13 +218,14 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
-        from offers.demo import seed_offers
+        from offers.demo import seed_bookings, seed_offers
 
         accounts = seed_accounts()
-        seed_offers(
+        offers = seed_offers(
             {"part_dieu": accounts["part_dieu"], "jean_mace": accounts["jean_mace"]},
             accounts["lyon_admin"],
         )
+        seed_bookings(offers, accounts["lyon_admin"])
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
         for email, role in LOGINS:
             self.stdout.write(f"  {email:<34} {role}")

@@ -1,0 +1,355 @@
+"""Bookings: taking a place, the counter code, cancellations, validation at the guichet.
+
+Rules (SPEC §5):
+- only beneficiaries aged 15 to 18 inclusive on the booking day book, with a confirmed
+  email; one active (not cancelled) booking per beneficiary and offer;
+- the offer must be published, its venue and collectivité validated, the session (or
+  stock) still open for booking;
+- the place is taken by one conditional UPDATE on the session/stock counter
+  (`booked_count < capacity`), backed by CHECK constraints: never oversold, even under
+  concurrent requests; a full session answers "complet";
+- paid bookings draw on the credit with a conditional UPDATE (`credit >= price`); the
+  credit of each new age is added on the first booking after the birthday;
+- the code ("contremarque") has 6 characters from an alphabet without 0/O/1/I/L and is
+  unique (a collision is retried);
+- the beneficiary cancels an event booking until max(booked_at, min(start − 48 h,
+  booked_at + 48 h)); a physical booking any time before validation; the venue cancels
+  any time before validation, with a reason. Cancelling frees the place and refunds;
+- validation records who and when; it can be undone while not reimbursed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts.models import Beneficiary, Status, User
+from catalog.categories import SUBSCRIPTION_IDS
+from offers.models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    Booking,
+    BookingStatus,
+    CancellationReason,
+    Offer,
+    OfferStatus,
+    Session,
+    Stock,
+)
+from passlib.emails import send_on_commit
+
+CANCELLATION_WINDOW = timedelta(hours=48)
+AUTO_VALIDATION_DELAY = timedelta(days=30)
+
+
+class BookingError(Exception):
+    """A refused booking action; the message is French and meant for the person."""
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(raw: str) -> str:
+    """Read a typed or scanned code: case, spaces, dashes and a QR prefix are tolerated."""
+    value = (raw or "").strip().upper()
+    for sep in (":", "/", "="):
+        if sep in value:
+            value = value.rstrip(sep).rsplit(sep, 1)[-1]
+    return "".join(ch for ch in value if ch.isalnum())
+
+
+def is_valid_code(code: str) -> bool:
+    return len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)
+
+
+def _age_on(beneficiary: Beneficiary, day: date) -> int:
+    return beneficiary.age_on(day)
+
+
+def credit_top_up(*, beneficiary: Beneficiary, today: date) -> Beneficiary:
+    """Add the credit of each age reached since the last grant (idempotent)."""
+    age = min(_age_on(beneficiary, today), settings.BENEFICIARY_MAX_AGE)
+    amounts = settings.BENEFICIARY_CREDIT_BY_AGE
+    due = sum(amounts.get(a, 0) for a in range(beneficiary.credit_age + 1, age + 1))
+    if age > beneficiary.credit_age:
+        Beneficiary.objects.filter(pk=beneficiary.pk, credit_age=beneficiary.credit_age).update(
+            credit_cents=F("credit_cents") + due, credit_age=age
+        )
+        beneficiary.refresh_from_db()
+    return beneficiary
+
+
+def _check_eligible(user: User, today: date) -> Beneficiary:
+    beneficiary = Beneficiary.objects.filter(user=user).first()
+    if beneficiary is None:
+        raise BookingError("Seuls les jeunes inscrits au pass Culture peuvent réserver.")
+    if not user.email_confirmed:
+        raise BookingError("Confirmez votre adresse électronique avant de réserver.")
+    age = _age_on(beneficiary, today)
+    if not settings.BENEFICIARY_MIN_AGE <= age <= settings.BENEFICIARY_MAX_AGE:
+        raise BookingError(
+            "Le pass Culture individuel est réservé aux jeunes de 15 à 18 ans : "
+            f"vous avez {age} ans aujourd'hui."
+        )
+    return beneficiary
+
+
+def _check_offer_open(offer: Offer) -> None:
+    if (
+        offer.status != OfferStatus.PUBLISHED
+        or offer.venue.status != Status.VALIDATED
+        or offer.venue.collectivite.status != Status.VALIDATED
+    ):
+        raise BookingError("Cette offre n'est pas disponible à la réservation.")
+
+
+_SESSION_HAS_PLACE = (
+    Q(quota__isnull=False, booked_count__lt=F("quota"))
+    | Q(quota__isnull=True, total_places__isnull=False, booked_count__lt=F("total_places"))
+    | Q(quota__isnull=True, total_places__isnull=True)
+)
+_STOCK_HAS_PLACE = Q(quantity__isnull=True) | Q(booked_count__lt=F("quantity"))
+
+
+def _take_place(*, offer: Offer, session: Session | None, now, today) -> Stock | None:
+    """One conditional UPDATE on the counter; 0 rows means full or closed."""
+    try:
+        with transaction.atomic():
+            if offer.subcategory.is_event:
+                if session is None or session.offer_id != offer.pk:
+                    raise BookingError("Choisissez une date de cette offre.")
+                taken = (
+                    Session.objects.filter(pk=session.pk, booking_limit_at__gt=now)
+                    .filter(_SESSION_HAS_PLACE)
+                    .update(booked_count=F("booked_count") + 1)
+                )
+                stock = None
+            else:
+                stock = Stock.objects.filter(offer=offer).first()
+                if stock is None:
+                    raise BookingError("Cette offre n'est pas disponible à la réservation.")
+                taken = (
+                    Stock.objects.filter(pk=stock.pk)
+                    .filter(Q(booking_limit_date__isnull=True) | Q(booking_limit_date__gte=today))
+                    .filter(_STOCK_HAS_PLACE)
+                    .update(booked_count=F("booked_count") + 1)
+                )
+    except IntegrityError:  # the CHECK constraint caught a race: same answer as full
+        taken = 0
+    if not taken:
+        if session is not None and session.booking_limit_at <= now:
+            raise BookingError("Les réservations sont closes pour cette date.")
+        raise BookingError("Cette offre est complète : il n'y a plus de place disponible.")
+    return stock
+
+
+@transaction.atomic
+def booking_create(*, user: User, offer: Offer, session: Session | None = None) -> Booking:
+    """Book a place for a beneficiary; see the module docstring for the rules."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    beneficiary = _check_eligible(user, today)
+    offer = Offer.objects.select_related("venue__collectivite").get(pk=offer.pk)
+    _check_offer_open(offer)
+    if (
+        Booking.objects.filter(beneficiary=user, offer=offer)
+        .exclude(status=BookingStatus.CANCELLED)
+        .exists()
+    ):
+        raise BookingError("Vous avez déjà une réservation en cours pour cette offre.")
+    credit_top_up(beneficiary=beneficiary, today=today)
+    if offer.price_cents:
+        paid = Beneficiary.objects.filter(
+            pk=beneficiary.pk, credit_cents__gte=offer.price_cents
+        ).update(credit_cents=F("credit_cents") - offer.price_cents)
+        if not paid:
+            raise BookingError(
+                "Votre crédit pass Culture est insuffisant pour cette offre "
+                f"(il vous reste {beneficiary.credit_cents / 100:.2f} €)."
+            )
+    stock = _take_place(offer=offer, session=session, now=now, today=today)
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                booking = Booking.objects.create(
+                    code=new_code(),
+                    offer=offer,
+                    venue=offer.venue,
+                    session=session if offer.subcategory.is_event else None,
+                    stock=stock,
+                    beneficiary=user,
+                    price_cents=offer.price_cents,
+                    booked_at=now,
+                    is_free_subscription=(
+                        offer.price_cents == 0 and offer.subcategory_id in SUBSCRIPTION_IDS
+                    ),
+                )
+            break
+        except IntegrityError as exc:
+            if "one_active" in str(exc) or "beneficiary" in str(exc):
+                raise BookingError(
+                    "Vous avez déjà une réservation en cours pour cette offre."
+                ) from None
+            continue  # code collision: draw another one
+    else:  # pragma: no cover - 31^6 codes; five collisions in a row would be a bug
+        raise BookingError("Réservation impossible pour le moment, réessayez.")
+    send_on_commit(to=[user.email], template="booking_confirmed", context={"booking": booking})
+    send_on_commit(
+        to=[offer.booking_email or offer.venue.booking_email],
+        template="booking_new_for_venue",
+        context={"booking": booking},
+    )
+    return booking
+
+
+def cancellation_deadline(booking: Booking):
+    """Until when the beneficiary may cancel; None when any time before validation."""
+    if booking.session_id is None:
+        return None
+    start = booking.session.starts_at
+    return max(
+        booking.booked_at, min(start - CANCELLATION_WINDOW, booking.booked_at + CANCELLATION_WINDOW)
+    )
+
+
+def _release(booking: Booking) -> None:
+    """Free the place and refund the credit of a booking being cancelled."""
+    target = (
+        Session.objects.filter(pk=booking.session_id)
+        if booking.session_id
+        else Stock.objects.filter(pk=booking.stock_id)
+    )
+    target.update(booked_count=F("booked_count") - 1)
+    if booking.price_cents:
+        Beneficiary.objects.filter(user_id=booking.beneficiary_id).update(
+            credit_cents=F("credit_cents") + booking.price_cents
+        )
+
+
+def _cancel(booking: Booking, *, actor: User, reason: str, comment: str = "") -> Booking:
+    now = timezone.now()
+    updated = Booking.objects.filter(pk=booking.pk, status=BookingStatus.CONFIRMED).update(
+        status=BookingStatus.CANCELLED,
+        cancelled_at=now,
+        cancelled_by=actor,
+        cancellation_reason=reason,
+        cancellation_comment=comment,
+    )
+    if not updated:
+        booking.refresh_from_db()
+        raise BookingError(
+            f"Cette réservation ne peut plus être annulée (statut : "
+            f"{booking.get_status_display().lower()})."
+        )
+    _release(booking)
+    booking.refresh_from_db()
+    return booking
+
+
+@transaction.atomic
+def booking_cancel_by_beneficiary(*, user: User, booking: Booking) -> Booking:
+    if booking.beneficiary_id != user.pk:
+        raise BookingError("Réservation introuvable.")
+    deadline = cancellation_deadline(booking)
+    if deadline is not None and timezone.now() > deadline:
+        raise BookingError(
+            "Le délai d'annulation est dépassé : une réservation d'événement s'annule dans "
+            "les 48 heures qui suivent la réservation, et jamais dans les 48 heures avant "
+            "le début."
+        )
+    booking = _cancel(booking, actor=user, reason=CancellationReason.BENEFICIARY)
+    send_on_commit(
+        to=[booking.offer.booking_email or booking.venue.booking_email],
+        template="booking_cancelled",
+        context={"booking": booking, "by": "beneficiary"},
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_cancel_by_venue(*, actor: User, booking: Booking, comment: str) -> Booking:
+    """The venue cancels before validation; a reason is required; the young is emailed."""
+    if not comment.strip():
+        raise BookingError("Indiquez le motif de l'annulation : il sera transmis au jeune.")
+    booking = _cancel(
+        booking, actor=actor, reason=CancellationReason.VENUE, comment=comment.strip()
+    )
+    send_on_commit(
+        to=[booking.beneficiary.email],
+        template="booking_cancelled",
+        context={"booking": booking, "by": "venue"},
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_validate(*, actor: User, booking: Booking) -> Booking:
+    """Mark the code used at the guichet; records who and when."""
+    updated = Booking.objects.filter(pk=booking.pk, status=BookingStatus.CONFIRMED).update(
+        status=BookingStatus.VALIDATED,
+        validated_at=timezone.now(),
+        validated_by=actor,
+        validated_auto=False,
+    )
+    if not updated:
+        booking.refresh_from_db()
+        if booking.status == BookingStatus.VALIDATED:
+            raise BookingError("Cette contremarque a déjà été validée.")
+        raise BookingError(
+            f"Cette contremarque ne peut pas être validée (statut : "
+            f"{booking.get_status_display().lower()})."
+        )
+    booking.refresh_from_db()
+    return booking
+
+
+@transaction.atomic
+def booking_unvalidate(*, actor: User, booking: Booking) -> Booking:
+    """Undo a validation while the booking is not reimbursed."""
+    updated = Booking.objects.filter(pk=booking.pk, status=BookingStatus.VALIDATED).update(
+        status=BookingStatus.CONFIRMED,
+        validated_at=None,
+        validated_by=None,
+        validated_auto=False,
+    )
+    if not updated:
+        booking.refresh_from_db()
+        if booking.status == BookingStatus.REIMBURSED:
+            raise BookingError(
+                "Cette réservation est remboursée : elle ne peut plus être invalidée."
+            )
+        raise BookingError("Cette contremarque n'est pas validée.")
+    booking.refresh_from_db()
+    return booking
+
+
+def validate_due_subscription_bookings(*, now=None) -> int:
+    """Free subscription cards still confirmed 30 days after booking become validated (AUTO).
+
+    One set-based, conditional UPDATE on the bookings table: a row already validated is
+    not touched again, so the command is idempotent and two concurrent runs validate
+    each booking once (on PostgreSQL an advisory lock also serialises the runs).
+    """
+    from django.db import connection
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUTO_VALIDATION_LOCK])
+        return Booking.objects.filter(
+            status=BookingStatus.CONFIRMED,
+            is_free_subscription=True,
+            booked_at__lte=now - AUTO_VALIDATION_DELAY,
+        ).update(
+            status=BookingStatus.VALIDATED, validated_at=now, validated_auto=True, validated_by=None
+        )
+
+
+AUTO_VALIDATION_LOCK = 0x70A55_0001  # any constant shared by every node

@@ -1,0 +1,115 @@
+"""The pro bookings list (per venue, or all the collectivité's), exports, venue cancel."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.decorators import confirmed_email_required
+from accounts.selectors import venues_managed_by
+from offers import exports, selectors
+from offers.models import BookingStatus
+from offers.services import bookings as services
+from offers.services.bookings import BookingError
+
+PAGE_SIZE = 25
+
+
+class BookingFilterForm(forms.Form):
+    q = forms.CharField(label="Code ou nom du bénéficiaire", required=False, max_length=100)
+    venue = forms.ModelChoiceField(label="Lieu", queryset=None, required=False, empty_label="Tous")
+    offer = forms.ModelChoiceField(
+        label="Offre", queryset=None, required=False, empty_label="Toutes"
+    )
+    status = forms.ChoiceField(
+        label="Statut", required=False, choices=[("", "Tous"), *BookingStatus.choices]
+    )
+    booked_from = forms.DateField(
+        label="Réservée depuis le", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    booked_to = forms.DateField(
+        label="Réservée jusqu'au", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    event_from = forms.DateField(
+        label="Évènement depuis le", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    event_to = forms.DateField(
+        label="Évènement jusqu'au", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        venues = venues_managed_by(user).order_by("name")
+        self.fields["venue"].queryset = venues
+        self.fields["offer"].queryset = (
+            selectors.offers_managed_by(user).only("id", "title").order_by("title")
+        )
+
+    def to_filters(self) -> selectors.BookingFilters:
+        if not self.is_valid():
+            return selectors.BookingFilters()
+        return selectors.BookingFilters(**self.cleaned_data)
+
+
+def _filters(request: HttpRequest) -> tuple[BookingFilterForm, selectors.BookingFilters]:
+    form = BookingFilterForm(request.GET or None, user=request.user)
+    return form, form.to_filters()
+
+
+@confirmed_email_required
+@require_GET
+def booking_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    page = Paginator(selectors.booking_list(request.user, filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    counts = selectors.booking_counts(request.user, filters)
+    ctx = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "counts": [(BookingStatus(k).label, n) for k, n in counts.items()],
+        "now": timezone.now(),
+    }
+    template = "offers/bookings.html#table" if request.htmx else "offers/bookings.html"
+    return render(request, template, ctx)
+
+
+@confirmed_email_required
+@require_GET
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    _, filters = _filters(request)
+    queryset = selectors.booking_list(request.user, filters)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "xlsx":
+        return exports.xlsx_response(queryset, f"reservations-{stamp}.xlsx")
+    return exports.csv_response(queryset, f"reservations-{stamp}.csv")
+
+
+@confirmed_email_required
+@require_POST
+def cancel_by_venue(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    booking = get_object_or_404(
+        selectors.bookings_managed_by(request.user).select_related("beneficiary", "offer"),
+        public_id=public_id,
+    )
+    try:
+        services.booking_cancel_by_venue(
+            actor=request.user, booking=booking, comment=request.POST.get("comment", "")
+        )
+    except BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Réservation {booking.code} annulée ; le jeune est prévenu.")
+    return redirect("offers:bookings")

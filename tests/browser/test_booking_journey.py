@@ -1,0 +1,91 @@
+"""A beneficiary books a free workshop; the librarian validates it at the guichet, then
+undoes the validation. Axe audit on every page."""
+
+import pytest
+
+from offers.models import Booking, BookingStatus
+from tests.conftest import assert_accessible
+from tests.factories import PASSWORD, make_beneficiary, make_offer, make_session
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, email):
+    page.goto("/connexion/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+
+
+def test_book_a_free_workshop_then_validate_and_undo_at_the_guichet(page, space, member):
+    offer = make_offer(space["venue"], "ATELIER_PRATIQUE_ART", title="Atelier manga")
+    make_session(offer, days=6, total_places=10, quota=6)
+    young = make_beneficiary(16, first_name="Inès", last_name="Diallo")
+
+    log_in(page, young.email)
+    page.goto("/jeunes/offres/")
+    assert_accessible(page, "booking-01-catalog")
+    page.get_by_role("link", name="Atelier manga").click()
+    page.wait_for_url("**/jeunes/offres/*/")
+    assert page.get_by_text("6 places").first.is_visible()
+    assert_accessible(page, "booking-02-offer")
+    page.get_by_role("button", name="Réserver").click()
+    page.wait_for_url("**/jeunes/reservations/")
+    booking = Booking.objects.get(beneficiary=young)
+    assert page.locator(".code").inner_text() == booking.code
+    assert page.locator(".qr svg").is_visible()
+    assert_accessible(page, "booking-03-my-bookings")
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_url("**/")
+
+    log_in(page, member.email)
+    page.get_by_role("link", name="Guichet").click()
+    page.wait_for_url("**/guichet/")
+    assert_accessible(page, "guichet-01-empty")
+    code_input = page.locator("#id_code")
+    code_input.type(booking.code[:2].lower())
+    assert page.locator("#code-counter").inner_text() == "Il reste 4 caractères à saisir"
+    code_input.type(" " + booking.code[2:].lower())
+    assert page.locator("#code-counter").inner_text() == "Code complet"
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_selector("#result h2")
+    assert page.get_by_text("Inès Diallo").is_visible()
+    assert page.get_by_text("Vérifiez la pièce d'identité").is_visible()
+    assert_accessible(page, "guichet-02-found")
+
+    page.get_by_role("button", name="Valider la contremarque").click()
+    page.wait_for_selector("text=Contremarque " + booking.code + " validée.")
+    assert page.get_by_text("Validée le").is_visible()
+    assert_accessible(page, "guichet-03-validated")
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.VALIDATED
+
+    page.get_by_role("button", name="Invalider").click()
+    page.wait_for_selector("text=Confirmez-vous l'invalidation")
+    assert_accessible(page, "guichet-04-confirm-undo")
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.VALIDATED
+    page.get_by_role("button", name="Oui, invalider").click()
+    page.wait_for_selector("text=Validation de la contremarque " + booking.code + " annulée.")
+    assert page.get_by_role("button", name="Valider la contremarque").is_visible()
+    assert_accessible(page, "guichet-05-undone")
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED
+
+
+def test_guichet_works_without_javascript(browser, live_server, space, member):
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    page = context.new_page()
+    offer = make_offer(space["venue"], "ESCAPE_GAME", title="Escape")
+    young = make_beneficiary(17)
+    from offers.services.bookings import booking_create
+
+    booking = booking_create(user=young, offer=offer)
+    log_in(page, member.email)
+    page.goto("/guichet/")
+    page.fill("#id_code", booking.code.lower())
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_url("**/guichet/?code=*")
+    page.get_by_role("button", name="Valider la contremarque").click()
+    page.wait_for_load_state()
+    assert page.get_by_text(f"Contremarque {booking.code} validée.").is_visible()
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.VALIDATED
+    context.close()
