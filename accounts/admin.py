@@ -3,10 +3,13 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import (
     ActionLog,
+    Beneficiary,
     Collectivite,
     Invitation,
     Membership,
     OfficerDepartement,
+    School,
+    Teacher,
     TerritoryOfficer,
     User,
     Venue,
@@ -86,3 +89,21 @@ class ActionLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False  # the history is append-only
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ["uai", "name", "city", "departement"]
+    search_fields = ["uai", "name", "city"]
+
+
+@admin.register(Teacher)
+class TeacherAdmin(admin.ModelAdmin):
+    list_display = ["user", "school"]
+    list_select_related = ["user", "school"]
+
+
+@admin.register(Beneficiary)
+class BeneficiaryAdmin(admin.ModelAdmin):
+    list_display = ["user", "birth_date", "credit_cents"]
+    list_select_related = ["user"]

@@ -338,3 +338,57 @@ class BeneficiarySignupForm(SignupForm):
                 f"(vous avez {age} ans)."
             )
         return birth_date
+
+
+class TeacherSignupForm(SignupForm):
+    """Sign-up of a teacher with the school's UAI (name and city for a new school)."""
+
+    uai = forms.CharField(
+        label="Code UAI de l'établissement",
+        max_length=20,
+        help_text="7 chiffres et une lettre, par exemple 0690001B.",
+    )
+    school_name = forms.CharField(
+        label="Nom de l'établissement",
+        max_length=200,
+        required=False,
+        help_text="Si l'établissement n'est pas encore connu.",
+    )
+    school_city = forms.CharField(
+        label="Commune de l'établissement", max_length=120, required=False
+    )
+
+    field_order = [
+        "first_name",
+        "last_name",
+        "email",
+        "uai",
+        "school_name",
+        "school_city",
+        "password",
+        "password_confirm",
+        "accept_terms",
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["phone"]
+
+    def clean_uai(self) -> str:
+        from accounts.uai import clean_uai, departement_from_uai
+
+        uai = clean_uai(self.cleaned_data["uai"])
+        if departement_from_uai(uai) is None:
+            raise forms.ValidationError("Ce code UAI ne correspond à aucun département.")
+        return uai
+
+    def clean(self) -> dict:
+        from accounts.models import School
+
+        cleaned = super().clean()
+        uai = cleaned.get("uai")
+        if uai and not School.objects.filter(uai=uai).exists():
+            for name in ("school_name", "school_city"):
+                if not cleaned.get(name, "").strip():
+                    self.add_error(name, "Établissement inconnu : précisez-le.")
+        return cleaned

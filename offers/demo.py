@@ -129,3 +129,73 @@ def seed_bookings(offers: list[Offer], librarian: User) -> None:
         validated_by=librarian,
         reimbursed_at=now,
     )
+
+
+def seed_collective(venue: Venue, author: User) -> None:
+    """A school with a teacher, a showcase (reading club for a class), a bookable offer
+    pre-booked and another confirmed."""
+    from accounts.management.commands.seed_demo import demo_user
+    from accounts.models import School, Teacher
+    from offers.collective_reference import pack
+    from offers.models import (
+        CollectiveBooking,
+        CollectiveBookingStatus,
+        CollectiveOffer,
+        CollectiveShowcase,
+    )
+
+    school, _ = School.objects.get_or_create(
+        uai="0690001B",
+        defaults={"name": "Collège Jean Moulin", "city": "Lyon", "departement": "69"},
+    )
+    teacher = demo_user("prof@college-jean-moulin.demo", "Marc", "Lefort")
+    Teacher.objects.get_or_create(user=teacher, defaults={"school": school})
+    common = {
+        "venue": venue,
+        "category_id": "CONFERENCE",
+        "subcategory_id": "RENCONTRE",
+        "intervention_area": pack(["69", "01"]),
+        "contact_email": venue.booking_email,
+        "domains": pack(["livre_lecture"]),
+        "school_levels": pack(["college_6e", "college_5e"]),
+        "status": "published",
+        "created_by": author,
+    }
+    CollectiveShowcase.objects.get_or_create(
+        venue=venue,
+        title="Club de lecture pour une classe",
+        defaults={
+            **common,
+            "description": "Un cycle de rencontres autour des romans jeunesse, "
+            "en classe ou à la médiathèque.",
+        },
+    )
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    for title, days, status in [
+        ("Rencontre avec une autrice jeunesse", 50, CollectiveBookingStatus.PREBOOKED),
+        ("Atelier éducation aux médias", 70, CollectiveBookingStatus.BOOKED),
+    ]:
+        start = now + timedelta(days=days)
+        offer, created = CollectiveOffer.objects.get_or_create(
+            venue=venue,
+            title=title,
+            defaults={
+                **common,
+                "starts_at": start,
+                "ends_at": start + timedelta(hours=2),
+                "booking_limit_at": start - timedelta(days=7),
+                "students": 28,
+                "price_cents": 18000,
+                "price_details": "Intervenante et matériel",
+            },
+        )
+        if created:
+            CollectiveBooking.objects.create(
+                offer=offer,
+                venue=venue,
+                school=school,
+                teacher=teacher,
+                status=status,
+                confirmed_at=now if status == CollectiveBookingStatus.BOOKED else None,
+                confirmed_by=teacher if status == CollectiveBookingStatus.BOOKED else None,
+            )

@@ -243,3 +243,161 @@ def booking_counts(user: User, f: BookingFilters) -> dict[str, int]:
     for row in rows:
         counts[row["status"]] = row["n"]
     return counts
+
+
+# --- collective offers ----------------------------------------------------------------------
+
+
+def _collective_display_status(qs):
+    """Annotate `display_status` of bookable collective offers in SQL."""
+    from django.db.models import Subquery
+
+    from offers.models import CollectiveBooking, CollectiveBookingStatus, CollectiveStatus
+
+    booking_status = Subquery(
+        CollectiveBooking.objects.filter(offer=OuterRef("pk"))
+        .exclude(status=CollectiveBookingStatus.CANCELLED)
+        .values("status")[:1]
+    )
+    return qs.annotate(booking_status=booking_status).annotate(
+        display_status=Case(
+            When(status=CollectiveStatus.DRAFT, then=Value("draft")),
+            When(status=CollectiveStatus.ARCHIVED, then=Value("archived")),
+            When(booking_status__isnull=False, then=F("booking_status")),
+            When(
+                ~Q(venue__status=Status.VALIDATED)
+                | ~Q(venue__collectivite__status=Status.VALIDATED),
+                then=Value("awaiting"),
+            ),
+            When(booking_limit_at__lte=timezone.now(), then=Value("expired")),
+            default=Value("published"),
+            output_field=CharField(),
+        )
+    )
+
+
+COLLECTIVE_DISPLAY_LABELS = {
+    "draft": "Brouillon",
+    "archived": "Archivée",
+    "awaiting": "En attente",
+    "expired": "Expirée",
+    "published": "Publiée",
+    "prebooked": "Préréservée",
+    "booked": "Réservée",
+    "ended": "Terminée",
+    "reimbursed": "Remboursée",
+}
+
+
+def showcases_managed_by(user: User):
+    from offers.models import CollectiveShowcase
+
+    return CollectiveShowcase.objects.filter(venue__in=venues_managed_by(user).values("pk"))
+
+
+def collective_offers_managed_by(user: User):
+    from offers.models import CollectiveOffer
+
+    return CollectiveOffer.objects.filter(venue__in=venues_managed_by(user).values("pk"))
+
+
+@dataclass(frozen=True)
+class CollectiveFilters:
+    venue: Venue | None = None
+    status: str = ""
+    q: str = ""
+
+
+def _collective_filtered(qs, f: CollectiveFilters):
+    if f.venue is not None:
+        qs = qs.filter(venue=f.venue)
+    if f.q:
+        qs = qs.filter(title__icontains=f.q)
+    return qs
+
+
+def pro_showcases(user: User, f: CollectiveFilters):
+    qs = _collective_filtered(showcases_managed_by(user), f)
+    if f.status in ("draft", "published", "archived"):
+        qs = qs.filter(status=f.status)
+    return (
+        qs.select_related("venue")
+        .annotate(request_count=Count("requests"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def pro_collective_offers(user: User, f: CollectiveFilters):
+    qs = _collective_display_status(_collective_filtered(collective_offers_managed_by(user), f))
+    if f.status:
+        qs = qs.filter(display_status=f.status)
+    return qs.select_related("venue", "school").order_by("-created_at", "-id")
+
+
+def _teacher_scope(qs, school):
+    return qs.filter(
+        status="published",
+        venue__status=Status.VALIDATED,
+        venue__collectivite__status=Status.VALIDATED,
+        intervention_area__contains=f",{school.departement},",
+    )
+
+
+@dataclass(frozen=True)
+class TeacherFilters:
+    domain: str = ""
+    level: str = ""
+    subcategory: str = ""
+
+
+def _teacher_filtered(qs, f: TeacherFilters):
+    if f.domain:
+        qs = qs.filter(domains__contains=f",{f.domain},")
+    if f.level:
+        qs = qs.filter(school_levels__contains=f",{f.level},")
+    if f.subcategory:
+        qs = qs.filter(subcategory_id=f.subcategory)
+    return qs
+
+
+def showcases_for_teacher(school, f: TeacherFilters):
+    from offers.models import CollectiveShowcase
+
+    qs = _teacher_scope(CollectiveShowcase.objects.all(), school)
+    return _teacher_filtered(qs, f).select_related("venue").order_by("-created_at", "-id")
+
+
+def bookable_for_teacher(school, f: TeacherFilters):
+    """Published, still open, not booked, and for this school or any school."""
+    from offers.models import CollectiveBooking, CollectiveBookingStatus, CollectiveOffer
+
+    taken = CollectiveBooking.objects.filter(offer=OuterRef("pk")).exclude(
+        status=CollectiveBookingStatus.CANCELLED
+    )
+    qs = (
+        _teacher_scope(CollectiveOffer.objects.all(), school)
+        .filter(booking_limit_at__gt=timezone.now())
+        .filter(Q(school__isnull=True) | Q(school=school))
+        .filter(~Exists(taken))
+    )
+    return _teacher_filtered(qs, f).select_related("venue").order_by("starts_at", "id")
+
+
+def school_bookings(school):
+    from offers.models import CollectiveBooking
+
+    return (
+        CollectiveBooking.objects.filter(school=school)
+        .select_related("offer", "venue", "teacher")
+        .order_by("-prebooked_at", "-id")
+    )
+
+
+def collective_bookings_managed_by(user: User):
+    from offers.models import CollectiveBooking
+
+    return (
+        CollectiveBooking.objects.filter(venue__in=venues_managed_by(user).values("pk"))
+        .select_related("offer", "venue", "school", "teacher")
+        .order_by("-prebooked_at", "-id")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from offers.views import beneficiary, bookings, guichet, offers
+from offers.views import beneficiary, bookings, collective, guichet, offers, teacher
 
 app_name = "offers"
 urlpatterns = [
@@ -37,6 +37,62 @@ urlpatterns = [
     path("guichet/", guichet.guichet, name="guichet"),
     path("guichet/valider/", guichet.validate, name="guichet_validate"),
     path("guichet/invalider/", guichet.unvalidate, name="guichet_unvalidate"),
+    # pro side: collective offers
+    path("collectif/", collective.collective_list, name="collective_list"),
+    path("collectif/<str:kind>/nouvelle/", collective.collective_create, name="collective_create"),
+    path(
+        "collectif/<str:kind>/<uuid:public_id>/",
+        collective.collective_detail,
+        name="collective_detail",
+    ),
+    path(
+        "collectif/<str:kind>/<uuid:public_id>/modifier/",
+        collective.collective_edit,
+        name="collective_edit",
+    ),
+    path(
+        "collectif/<str:kind>/<uuid:public_id>/publier/",
+        collective.collective_publish,
+        name="collective_publish",
+    ),
+    path(
+        "collectif/<str:kind>/<uuid:public_id>/archiver/",
+        collective.collective_archive,
+        name="collective_archive",
+    ),
+    path(
+        "collectif/<str:kind>/<uuid:public_id>/dupliquer/",
+        collective.collective_duplicate,
+        name="collective_duplicate",
+    ),
+    path("reservations/collectives/", collective.collective_bookings, name="collective_bookings"),
+    path(
+        "reservations/collectives/export.<str:fmt>",
+        collective.collective_bookings_export,
+        name="collective_bookings_export",
+    ),
+    path(
+        "reservations/collectives/<uuid:public_id>/annuler/",
+        collective.collective_booking_cancel,
+        name="collective_booking_cancel",
+    ),
+    # teachers
+    path("enseignants/inscription/", teacher.signup, name="teacher_signup"),
+    path("enseignants/offres/", teacher.offers_for_school, name="teacher_offers"),
+    path("enseignants/vitrines/<uuid:public_id>/", teacher.showcase_page, name="teacher_showcase"),
+    path("enseignants/offres/<uuid:public_id>/", teacher.offer_page, name="teacher_offer"),
+    path(
+        "enseignants/offres/<uuid:public_id>/prereserver/", teacher.prebook, name="teacher_prebook"
+    ),
+    path("enseignants/reservations/", teacher.school_bookings, name="teacher_bookings"),
+    path(
+        "enseignants/reservations/<uuid:public_id>/confirmer/",
+        teacher.confirm,
+        name="teacher_confirm",
+    ),
+    path(
+        "enseignants/reservations/<uuid:public_id>/annuler/", teacher.cancel, name="teacher_cancel"
+    ),
     # beneficiaries
     path("jeunes/inscription/", beneficiary.signup, name="beneficiary_signup"),
     path("jeunes/offres/", beneficiary.catalog, name="catalog"),

@@ -18,6 +18,10 @@ def navigation(request: HttpRequest) -> dict:
             items.append((reverse("offers:list"), "Offres"))
             items.append((reverse("offers:bookings"), "Réservations"))
             items.append((reverse("offers:guichet"), "Guichet"))
+            items.append((reverse("offers:collective_list"), "Offres collectives"))
+        if hasattr(user, "teacher"):
+            items.append((reverse("offers:teacher_offers"), "Offres pour ma classe"))
+            items.append((reverse("offers:teacher_bookings"), "Réservations de l'établissement"))
         if hasattr(user, "beneficiary"):
             items.append((reverse("offers:my_bookings"), "Mes réservations"))
         if is_officer(user):

@@ -209,3 +209,62 @@ def make_beneficiary(age: int = 16, *, credit_cents: int | None = None, **user_f
         else credit_cents,
     )
     return user
+
+
+# --- collective ---------------------------------------------------------------------------
+
+
+def make_school(digits: str = "0690001", name: str = "Collège Jean Moulin", city: str = "Lyon"):
+    from accounts.models import School
+    from accounts.uai import departement_from_uai, uai_check_letter
+
+    uai = digits + uai_check_letter(digits)
+    return School.objects.create(
+        uai=uai, name=name, city=city, departement=departement_from_uai(uai)
+    )
+
+
+def make_teacher(school, **user_fields):
+    from accounts.models import Teacher
+
+    user = UserFactory(**user_fields)
+    Teacher.objects.create(user=user, school=school)
+    return user
+
+
+def _collective_fields(venue, **fields):
+    from catalog.categories import get_subcategory
+
+    sub = get_subcategory(fields.pop("subcategory_id", "RENCONTRE"))
+    base = {
+        "venue": venue,
+        "category_id": sub.category.id,
+        "subcategory_id": sub.id,
+        "title": "Club de lecture en classe",
+        "intervention_area": f",{venue.departement},",
+        "contact_email": "contact@mediatheque.fr",
+        "status": "published",
+        "domains": ",livre_lecture,",
+        "school_levels": ",college_6e,college_5e,",
+    }
+    return {**base, **fields}
+
+
+def make_showcase(venue, **fields):
+    from offers.models import CollectiveShowcase
+
+    return CollectiveShowcase.objects.create(**_collective_fields(venue, **fields))
+
+
+def make_collective_offer(venue, *, days=60, hours=2, **fields):
+    from datetime import timedelta
+
+    from offers.models import CollectiveOffer
+
+    start = timezone.now() + timedelta(days=days)
+    fields.setdefault("starts_at", start)
+    fields.setdefault("ends_at", fields["starts_at"] + timedelta(hours=hours))
+    fields.setdefault("booking_limit_at", fields["starts_at"] - timedelta(days=1))
+    fields.setdefault("students", 25)
+    fields.setdefault("price_cents", 15000)
+    return CollectiveOffer.objects.create(**_collective_fields(venue, **fields))

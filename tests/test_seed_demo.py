@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from accounts.models import Collectivite, Membership, Status, TerritoryOfficer
 from catalog.categories import SUBCATEGORIES
-from offers.models import Booking, BookingStatus, Offer
+from offers.models import Booking, BookingStatus, CollectiveBooking, CollectiveShowcase, Offer
 from offers.services.bookings import validate_due_subscription_bookings
 
 pytestmark = pytest.mark.django_db
@@ -28,3 +28,8 @@ def test_seed_demo_is_idempotent_and_covers_the_roles_and_the_catalog():
     assert {o.subcategory_id for o in Offer.objects.all()} == {s.id for s in SUBCATEGORIES}
     assert set(Booking.objects.values_list("status", flat=True)) == set(BookingStatus.values)
     assert validate_due_subscription_bookings() == 1
+    assert set(CollectiveBooking.objects.values_list("status", flat=True)) == {
+        "prebooked",
+        "booked",
+    }
+    assert CollectiveShowcase.objects.filter(status="published").exists()

@@ -68,3 +68,31 @@ def beneficiary_signup(
     beneficiary = Beneficiary.objects.create(user=user, birth_date=birth_date, credit_age=age - 1)
     credit_top_up(beneficiary=beneficiary, today=today)
     return user
+
+
+@transaction.atomic
+def teacher_signup(
+    *,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    uai: str,
+    school_name: str = "",
+    school_city: str = "",
+) -> User:
+    """A teacher's account tied to a school; an unknown UAI creates the school."""
+    from accounts.models import School, Teacher
+    from accounts.uai import departement_from_uai
+
+    school, _ = School.objects.get_or_create(
+        uai=uai,
+        defaults={
+            "name": school_name.strip(),
+            "city": school_city.strip(),
+            "departement": departement_from_uai(uai),
+        },
+    )
+    user = user_signup(email=email, password=password, first_name=first_name, last_name=last_name)
+    Teacher.objects.create(user=user, school=school)
+    return user

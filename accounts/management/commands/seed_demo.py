@@ -30,6 +30,7 @@ LOGINS = [
     ("mairie@venissieux.demo", "inscription en attente (Ville de Vénissieux)"),
     ("biblio.croix-rousse@lyon.demo", "demande de rattachement en attente (Lyon)"),
     ("charge.69@passculture.demo", "chargée de territoire du Rhône (69)"),
+    ("prof@college-jean-moulin.demo", "enseignant du collège Jean Moulin (UAI 0690001B)"),
     ("lina.15@jeunes.demo", "bénéficiaire de 15 ans"),
     ("tom.17@jeunes.demo", "bénéficiaire de 17 ans"),
     ("jade.18@jeunes.demo", "bénéficiaire de 18 ans (une carte réservée il y a 31 jours)"),
@@ -218,7 +219,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
-        from offers.demo import seed_bookings, seed_offers
+        from offers.demo import seed_bookings, seed_collective, seed_offers
 
         accounts = seed_accounts()
         offers = seed_offers(
@@ -226,6 +227,7 @@ class Command(BaseCommand):
             accounts["lyon_admin"],
         )
         seed_bookings(offers, accounts["lyon_admin"])
+        seed_collective(accounts["part_dieu"], accounts["lyon_admin"])
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
         for email, role in LOGINS:
             self.stdout.write(f"  {email:<34} {role}")

@@ -1,0 +1,68 @@
+from django.contrib import admin
+
+from offers.models import (
+    Booking,
+    CollectiveBooking,
+    CollectiveOffer,
+    CollectiveRequest,
+    CollectiveShowcase,
+    Offer,
+    Session,
+    Stock,
+)
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 0
+    fields = ["starts_at", "total_places", "quota", "booking_limit_at", "booked_count"]
+    readonly_fields = ["booked_count"]
+
+
+class StockInline(admin.StackedInline):
+    model = Stock
+    extra = 0
+    readonly_fields = ["booked_count"]
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    list_display = ["title", "venue", "subcategory_id", "price_cents", "status", "created_at"]
+    list_filter = ["status", "subcategory_id"]
+    search_fields = ["title", "venue__name"]
+    list_select_related = ["venue"]
+    inlines = [StockInline, SessionInline]
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ["code", "offer", "beneficiary", "status", "booked_at", "validated_at"]
+    list_filter = ["status", "validated_auto"]
+    search_fields = ["code", "beneficiary__email", "beneficiary__last_name"]
+    list_select_related = ["offer", "beneficiary"]
+    readonly_fields = ["code", "booked_at"]
+
+
+@admin.register(CollectiveShowcase)
+class CollectiveShowcaseAdmin(admin.ModelAdmin):
+    list_display = ["title", "venue", "status"]
+    list_select_related = ["venue"]
+
+
+@admin.register(CollectiveOffer)
+class CollectiveOfferAdmin(admin.ModelAdmin):
+    list_display = ["title", "venue", "starts_at", "status", "school"]
+    list_select_related = ["venue", "school"]
+
+
+@admin.register(CollectiveRequest)
+class CollectiveRequestAdmin(admin.ModelAdmin):
+    list_display = ["showcase", "school", "teacher", "students", "created_at"]
+    list_select_related = ["showcase", "school", "teacher"]
+
+
+@admin.register(CollectiveBooking)
+class CollectiveBookingAdmin(admin.ModelAdmin):
+    list_display = ["offer", "school", "status", "prebooked_at"]
+    list_filter = ["status"]
+    list_select_related = ["offer", "school"]

@@ -1,0 +1,17 @@
+"""Mark réservée collective bookings terminée 48 h after the end of their offer.
+
+Idempotent and safe on several nodes (conditional UPDATE + advisory lock); see
+docs/operations.md for the schedule.
+"""
+
+from django.core.management.base import BaseCommand
+
+from offers.services.collective import end_due_collective_bookings
+
+
+class Command(BaseCommand):
+    help = "Passe en « terminée » les réservations collectives 48 h après la fin de l'offre."
+
+    def handle(self, *args, **options) -> None:
+        count = end_due_collective_bookings()
+        self.stdout.write(f"{count} réservation(s) collective(s) terminée(s).")

@@ -1,0 +1,26 @@
+"""Models of the offers app: individual offers and bookings, collective offers."""
+
+from offers.models.collective import (  # noqa: F401
+    CollectiveBooking,
+    CollectiveBookingStatus,
+    CollectiveOffer,
+    CollectiveRequest,
+    CollectiveShowcase,
+    CollectiveStatus,
+    LocationType,
+)
+from offers.models.individual import (  # noqa: F401
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    DESCRIPTION_MAX,
+    MAX_PRICE_CENTS,
+    TITLE_MAX,
+    Booking,
+    BookingStatus,
+    CancellationReason,
+    DisplayStatus,
+    Offer,
+    OfferStatus,
+    Session,
+    Stock,
+)

@@ -1,0 +1,186 @@
+"""The teachers' side: sign-up with the UAI, offers of their zone, requests, bookings."""
+
+from __future__ import annotations
+
+from functools import wraps
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.forms import TeacherSignupForm
+from accounts.models import Teacher
+from accounts.services.users import teacher_signup
+from offers import selectors
+from offers.forms import CollectiveRequestForm, TeacherFilterForm
+from offers.models import CollectiveBooking
+from offers.services import collective as services
+from offers.services.collective import CollectiveError
+
+PAGE_SIZE = 20
+
+
+def teacher_required(view):
+    """Logged in as a teacher with a confirmed email; the Teacher is passed to the view."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        teacher = Teacher.objects.select_related("school").filter(user=request.user).first()
+        if teacher is None:
+            messages.error(request, "Cet espace est réservé aux enseignants.")
+            return redirect("home")
+        if not request.user.email_confirmed:
+            messages.warning(request, "Confirmez d'abord votre adresse électronique.")
+            return redirect("accounts:signup_sent")
+        return view(request, teacher, *args, **kwargs)
+
+    return wrapper
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("offers:teacher_offers")
+    form = TeacherSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        user = teacher_signup(
+            email=d["email"],
+            password=d["password"],
+            first_name=d["first_name"],
+            last_name=d["last_name"],
+            uai=d["uai"],
+            school_name=d["school_name"],
+            school_city=d["school_city"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("accounts:signup_sent")
+    return render(request, "offers/teacher/signup.html", {"form": form})
+
+
+@teacher_required
+@require_GET
+def offers_for_school(request: HttpRequest, teacher: Teacher) -> HttpResponse:
+    form = TeacherFilterForm(request.GET or None)
+    f = selectors.TeacherFilters()
+    if form.is_valid():
+        f = selectors.TeacherFilters(**form.cleaned_data)
+    school = teacher.school
+    ctx = {
+        "form": form,
+        "teacher": teacher,
+        "showcases": Paginator(selectors.showcases_for_teacher(school, f), PAGE_SIZE).get_page(
+            request.GET.get("page_v")
+        ),
+        "offers": Paginator(selectors.bookable_for_teacher(school, f), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        ),
+    }
+    template = (
+        "offers/teacher/offers.html#results" if request.htmx else "offers/teacher/offers.html"
+    )
+    return render(request, template, ctx)
+
+
+@teacher_required
+@require_http_methods(["GET", "POST"])
+def showcase_page(request: HttpRequest, teacher: Teacher, public_id: UUID) -> HttpResponse:
+    showcase = get_object_or_404(
+        selectors.showcases_for_teacher(teacher.school, selectors.TeacherFilters()),
+        public_id=public_id,
+    )
+    form = CollectiveRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_create(user=request.user, showcase=showcase, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except CollectiveError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                "Votre demande a été envoyée au lieu : il vous proposera une offre réservable.",
+            )
+            return redirect("offers:teacher_offers")
+    ctx = {"obj": showcase, "form": form, "teacher": teacher}
+    return render(
+        request,
+        "offers/teacher/showcase.html",
+        ctx,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@teacher_required
+@require_GET
+def offer_page(request: HttpRequest, teacher: Teacher, public_id: UUID) -> HttpResponse:
+    offer = get_object_or_404(
+        selectors.bookable_for_teacher(teacher.school, selectors.TeacherFilters()),
+        public_id=public_id,
+    )
+    return render(request, "offers/teacher/offer.html", {"obj": offer, "teacher": teacher})
+
+
+@teacher_required
+@require_POST
+def prebook(request: HttpRequest, teacher: Teacher, public_id: UUID) -> HttpResponse:
+    offer = get_object_or_404(
+        selectors.bookable_for_teacher(teacher.school, selectors.TeacherFilters()),
+        public_id=public_id,
+    )
+    try:
+        services.prebook(user=request.user, offer=offer)
+    except CollectiveError as exc:
+        messages.error(request, str(exc))
+        return redirect("offers:teacher_offers")
+    messages.success(
+        request, "Offre préréservée. L'établissement doit maintenant confirmer la réservation."
+    )
+    return redirect("offers:teacher_bookings")
+
+
+@teacher_required
+@require_GET
+def school_bookings(request: HttpRequest, teacher: Teacher) -> HttpResponse:
+    ctx = {"bookings": selectors.school_bookings(teacher.school), "teacher": teacher}
+    return render(request, "offers/teacher/bookings.html", ctx)
+
+
+def _school_booking(teacher: Teacher, public_id: UUID) -> CollectiveBooking:
+    return get_object_or_404(selectors.school_bookings(teacher.school), public_id=public_id)
+
+
+@teacher_required
+@require_POST
+def confirm(request: HttpRequest, teacher: Teacher, public_id: UUID) -> HttpResponse:
+    booking = _school_booking(teacher, public_id)
+    try:
+        services.confirm(user=request.user, booking=booking)
+    except CollectiveError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Réservation confirmée par l'établissement.")
+    return redirect("offers:teacher_bookings")
+
+
+@teacher_required
+@require_POST
+def cancel(request: HttpRequest, teacher: Teacher, public_id: UUID) -> HttpResponse:
+    booking = _school_booking(teacher, public_id)
+    try:
+        services.cancel_by_school(
+            user=request.user, booking=booking, comment=request.POST.get("comment", "")
+        )
+    except CollectiveError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Réservation annulée ; le lieu est prévenu.")
+    return redirect("offers:teacher_bookings")
