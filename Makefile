@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv migrate seed lint format check-deploy clean
+.PHONY: run test venv migrate seed lint format check-deploy bench clean
 
 # Local development defaults; production sets its own environment (see README).
 run test migrate seed: export DEBUG ?= true
@@ -46,6 +46,11 @@ format: $(STAMP)
 check-deploy: $(STAMP)
 	DEBUG=false EMAIL_URL=smtp://localhost:25 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=passlib.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+# Benchmark on PostgreSQL (BENCH_DATABASE_URL; a database it drops and re-creates).
+bench: $(STAMP)
+	$(PY) -m pip install --quiet --group bench
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

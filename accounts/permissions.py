@@ -86,3 +86,40 @@ def require_admin(user: User, collectivite: Collectivite) -> None:
 def require_officer(user: User) -> None:
     if not is_officer(user):
         raise PermissionDenied("Réservé aux chargés de territoire.")
+
+
+_ROLES_SQL = """
+    SELECT
+      EXISTS (SELECT 1 FROM accounts_membership
+              WHERE user_id = %(user)s AND status = 'validated'),
+      EXISTS (SELECT 1 FROM accounts_officerdepartement d
+              JOIN accounts_territoryofficer o ON o.id = d.officer_id
+              WHERE o.user_id = %(user)s),
+      EXISTS (SELECT 1 FROM accounts_teacher WHERE user_id = %(user)s),
+      EXISTS (SELECT 1 FROM accounts_beneficiary WHERE user_id = %(user)s)
+"""
+
+
+def roles_of(user: User) -> dict[str, bool]:
+    """Which roles the person has (member, officer, teacher, beneficiary), in one query.
+
+    Asked on every page (the navigation); written as one plain SQL statement because
+    compiling the equivalent ORM query with four EXISTS cost more than running it.
+    """
+    if not user.is_authenticated:
+        return {"member": False, "officer": False, "teacher": False, "beneficiary": False}
+    cached = getattr(user, "_roles", None)
+    if cached is None:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(_ROLES_SQL, {"user": user.pk})
+            member, officer, teacher, beneficiary = cursor.fetchone()
+        cached = {
+            "member": bool(member),
+            "officer": bool(officer),
+            "teacher": bool(teacher),
+            "beneficiary": bool(beneficiary),
+        }
+        user._roles = cached
+    return cached

@@ -162,7 +162,7 @@ class SessionForm(forms.Form):
 
 class OfferFilterForm(forms.Form):
     q = forms.CharField(label="Rechercher un titre", required=False, max_length=100)
-    venue = forms.ModelChoiceField(label="Lieu", queryset=None, required=False, empty_label="Tous")
+    venue = forms.TypedChoiceField(label="Lieu", required=False, coerce=int, empty_value=None)
     category = forms.ChoiceField(label="Catégorie", required=False)
     status = forms.ChoiceField(
         label="Statut", required=False, choices=[("", "Tous"), *DisplayStatus.choices]
@@ -173,11 +173,11 @@ class OfferFilterForm(forms.Form):
         choices=[("", "Tous"), ("free", "Gratuites"), ("paid", "Payantes")],
     )
 
-    def __init__(self, *args, venues, **kwargs) -> None:
+    def __init__(self, *args, venue_choices, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         from catalog.categories import CATEGORIES
 
-        self.fields["venue"].queryset = venues
+        self.fields["venue"].choices = [("", "Tous"), *venue_choices]
         self.fields["category"].choices = [("", "Toutes"), *((c.id, c.label) for c in CATEGORIES)]
 
 

@@ -20,8 +20,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Status, User, Venue
-from accounts.permissions import officer_departements
-from accounts.selectors import venues_managed_by
+from accounts.permissions import officer_departements, roles_of
+from accounts.selectors import managed_venue_ids
 from offers.models import DisplayStatus, Offer, OfferStatus, Session, Stock
 
 
@@ -77,13 +77,13 @@ def with_display_status(qs: QuerySet[Offer]) -> QuerySet[Offer]:
 
 def offers_managed_by(user: User) -> QuerySet[Offer]:
     """Offers of the venues the person manages (all the collectivité's for admins)."""
-    return Offer.objects.filter(venue__in=venues_managed_by(user).values("pk"))
+    return Offer.objects.filter(venue_id__in=managed_venue_ids(user))
 
 
 def offers_readable_by(user: User) -> QuerySet[Offer]:
     """Managed offers, plus (read-only) the offers of an officer's départements."""
-    departements = officer_departements(user)
-    managed = Q(venue__in=venues_managed_by(user).values("pk"))
+    departements = officer_departements(user) if roles_of(user)["officer"] else ()
+    managed = Q(venue_id__in=managed_venue_ids(user))
     if departements:
         return Offer.objects.filter(managed | Q(venue__departement__in=departements))
     return Offer.objects.filter(managed)
@@ -91,7 +91,7 @@ def offers_readable_by(user: User) -> QuerySet[Offer]:
 
 @dataclass(frozen=True)
 class OfferFilters:
-    venue: Venue | None = None
+    venue: int | None = None  # a venue id
     category: str = ""
     status: str = ""
     pricing: str = ""  # "free", "paid" or ""
@@ -100,7 +100,7 @@ class OfferFilters:
 
 def _filtered(qs: QuerySet[Offer], f: OfferFilters) -> QuerySet[Offer]:
     if f.venue is not None:
-        qs = qs.filter(venue=f.venue)
+        qs = qs.filter(venue_id=f.venue)
     if f.category:
         qs = qs.filter(category_id=f.category)
     if f.pricing == "free":
@@ -120,12 +120,29 @@ def offer_list(user: User, f: OfferFilters) -> QuerySet[Offer]:
 
 
 def offer_counts(user: User, f: OfferFilters) -> dict[str, int]:
-    """Offers per display status for the filters other than the status (one query)."""
-    qs = with_display_status(_filtered(offers_readable_by(user), f))
-    counts = dict.fromkeys(DisplayStatus.values, 0)
-    for row in qs.order_by().values("display_status").annotate(n=Count("pk")):
-        counts[row["display_status"]] = row["n"]
-    return counts
+    """Offers per display status for the filters other than the status (one query,
+    cached like the booking counts: the generation moves with every offer or booking
+    write)."""
+
+    def compute() -> dict[str, int]:
+        qs = with_display_status(_filtered(offers_readable_by(user), f))
+        counts = dict.fromkeys(DisplayStatus.values, 0)
+        for row in qs.order_by().values("display_status").annotate(n=Count("pk")):
+            counts[row["display_status"]] = row["n"]
+        return counts
+
+    return cached_counts(
+        (
+            "offers",
+            managed_venue_ids(user),
+            roles_of(user)["officer"] and sorted(officer_departements(user)),
+            f.venue,
+            f.category,
+            f.pricing,
+            f.q,
+        ),
+        compute,
+    )
 
 
 def offer_detail(user: User) -> QuerySet[Offer]:
@@ -187,13 +204,13 @@ def bookings_managed_by(user: User):
     """Bookings of the venues the person manages (the guichet and the lists)."""
     from offers.models import Booking
 
-    return Booking.objects.filter(venue__in=venues_managed_by(user).values("pk"))
+    return Booking.objects.filter(venue_id__in=managed_venue_ids(user))
 
 
 @dataclass(frozen=True)
 class BookingFilters:
-    venue: Venue | None = None
-    offer: Offer | None = None
+    venue: int | None = None  # a venue id
+    offer: str = ""  # words of the offer's title
     status: str = ""
     booked_from: object = None
     booked_to: object = None
@@ -205,9 +222,9 @@ class BookingFilters:
 def _bookings_filtered(user: User, f: BookingFilters):
     qs = bookings_managed_by(user)
     if f.venue is not None:
-        qs = qs.filter(venue=f.venue)
-    if f.offer is not None:
-        qs = qs.filter(offer=f.offer)
+        qs = qs.filter(venue_id=f.venue)
+    if f.offer:
+        qs = qs.filter(offer__title__icontains=f.offer)
     if f.booked_from:
         qs = qs.filter(booked_at__date__gte=f.booked_from)
     if f.booked_to:
@@ -235,14 +252,74 @@ def booking_list(user: User, f: BookingFilters):
     )
 
 
+COUNTS_CACHE_SECONDS = 60
+_GENERATION_KEY = "booking-counts-generation"
+
+
+def cached_counts(key_parts: tuple, compute):
+    """Counts for a list, kept COUNTS_CACHE_SECONDS per (generation, key): lists are
+    counted once a minute at most, or again right after a write (see counts_changed)."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    key = "counts:" + hashlib.sha256(repr((counts_generation(), *key_parts)).encode()).hexdigest()
+    counts = cache.get(key)
+    if counts is None:
+        counts = compute()
+        cache.set(key, counts, COUNTS_CACHE_SECONDS)
+    return counts
+
+
+def counts_generation() -> int:
+    from django.core.cache import cache
+
+    return cache.get_or_set(_GENERATION_KEY, 0, None)
+
+
+def counts_changed() -> None:
+    """Called after any booking write: cached counts are recomputed on the next view."""
+    from django.core.cache import cache
+
+    try:
+        cache.incr(_GENERATION_KEY)
+    except ValueError:
+        cache.set(_GENERATION_KEY, 1, None)
+
+
 def booking_counts(user: User, f: BookingFilters) -> dict[str, int]:
+    """Bookings per status for the filters (status aside), in one grouped query.
+
+    On a large collectivité this grouped count is a scan of every booking, while the
+    rows of a page are read live from an index: the counts are cached (cached_counts),
+    keyed by the venues, the filters and a generation number that every booking write
+    increments, so a librarian sees their own action at once. The list's total comes
+    from these counts, so the table is never counted twice. With several web
+    processes, share the cache (CACHE_URL).
+    """
     from offers.models import BookingStatus
 
-    counts = dict.fromkeys(BookingStatus.values, 0)
-    rows = _bookings_filtered(user, f).order_by().values("status").annotate(n=Count("pk"))
-    for row in rows:
-        counts[row["status"]] = row["n"]
-    return counts
+    def compute() -> dict[str, int]:
+        counts = dict.fromkeys(BookingStatus.values, 0)
+        rows = _bookings_filtered(user, f).order_by().values("status").annotate(n=Count("pk"))
+        for row in rows:
+            counts[row["status"]] = row["n"]
+        return counts
+
+    return cached_counts(
+        (
+            "bookings",
+            managed_venue_ids(user),
+            f.venue,
+            f.offer,
+            f.booked_from,
+            f.booked_to,
+            f.event_from,
+            f.event_to,
+            f.q,
+        ),
+        compute,
+    )
 
 
 # --- collective offers ----------------------------------------------------------------------
@@ -292,13 +369,13 @@ COLLECTIVE_DISPLAY_LABELS = {
 def showcases_managed_by(user: User):
     from offers.models import CollectiveShowcase
 
-    return CollectiveShowcase.objects.filter(venue__in=venues_managed_by(user).values("pk"))
+    return CollectiveShowcase.objects.filter(venue_id__in=managed_venue_ids(user))
 
 
 def collective_offers_managed_by(user: User):
     from offers.models import CollectiveOffer
 
-    return CollectiveOffer.objects.filter(venue__in=venues_managed_by(user).values("pk"))
+    return CollectiveOffer.objects.filter(venue_id__in=managed_venue_ids(user))
 
 
 @dataclass(frozen=True)
@@ -397,7 +474,98 @@ def collective_bookings_managed_by(user: User):
     from offers.models import CollectiveBooking
 
     return (
-        CollectiveBooking.objects.filter(venue__in=venues_managed_by(user).values("pk"))
+        CollectiveBooking.objects.filter(venue_id__in=managed_venue_ids(user))
         .select_related("offer", "venue", "school", "teacher")
         .order_by("-prebooked_at", "-id")
     )
+
+
+# --- list rows as plain values ---------------------------------------------------------------
+# The list pages print many rows; reading them with `.values()` and formatting them
+# once here avoids instantiating six joined models per row and the template engine's
+# attribute lookups, which cost more than the query itself on a large collectivité.
+
+_BOOKING_ROW_FIELDS = (
+    "public_id",
+    "code",
+    "status",
+    "validated_auto",
+    "price_cents",
+    "booked_at",
+    "offer__title",
+    "venue__name",
+    "venue__public_name",
+    "venue__time_zone",
+    "session__starts_at",
+    "beneficiary__first_name",
+    "beneficiary__last_name",
+    "validated_by__first_name",
+    "validated_by__last_name",
+)
+
+
+def _local(value, tz_name: str, fmt: str = "%d/%m/%Y %H:%M") -> str:
+    from zoneinfo import ZoneInfo
+
+    return timezone.localtime(value, ZoneInfo(tz_name)).strftime(fmt) if value else ""
+
+
+def booking_rows(queryset) -> list[dict]:
+    """Display-ready rows of a page of bookings (one query)."""
+    from offers.models import BookingStatus
+    from offers.templatetags.money import euros
+
+    labels = dict(BookingStatus.choices)
+    rows = []
+    for r in queryset.values(*_BOOKING_ROW_FIELDS):
+        tz = r["venue__time_zone"]
+        status = labels[r["status"]]
+        validator = f"{r['validated_by__first_name'] or ''} {r['validated_by__last_name'] or ''}"
+        if r["status"] == "validated" and r["validated_auto"]:
+            status = "Validée automatiquement"
+        rows.append(
+            {
+                "public_id": r["public_id"],
+                "code": r["code"],
+                "beneficiary": f"{r['beneficiary__first_name']} {r['beneficiary__last_name']}",
+                "offer": r["offer__title"],
+                "venue": r["venue__public_name"] or r["venue__name"],
+                "event": _local(r["session__starts_at"], tz) or "—",
+                "booked": _local(r["booked_at"], tz),
+                "price": euros(r["price_cents"]) if r["price_cents"] else "Gratuit",
+                "status": status,
+                "validated_by": validator.strip()
+                if r["status"] == "validated" and not r["validated_auto"]
+                else "",
+                "cancellable": r["status"] == "confirmed",
+            }
+        )
+    return rows
+
+
+def offer_rows(queryset) -> list[dict]:
+    """Display-ready rows of a page of offers (with the `display_status` annotation)."""
+    from catalog.categories import get_subcategory
+    from offers.templatetags.money import euros
+
+    labels = dict(DisplayStatus.choices)
+    return [
+        {
+            "public_id": r["public_id"],
+            "title": r["title"],
+            "venue": r["venue__public_name"] or r["venue__name"],
+            "subcategory": get_subcategory(r["subcategory_id"]).label,
+            "price": euros(r["price_cents"]) if r["price_cents"] else "Gratuit",
+            "status": r["display_status"],
+            "status_label": labels[r["display_status"]],
+        }
+        for r in queryset.values(
+            "public_id",
+            "title",
+            "venue__name",
+            "venue__public_name",
+            "subcategory_id",
+            "price_cents",
+            "display_status",
+        )
+    ]

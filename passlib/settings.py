@@ -96,6 +96,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Server-side parameter binding: the same SQL text is reused, so psycopg prepares
+    # frequent statements and PostgreSQL plans the list pages' joins once per
+    # connection instead of on every request (planning cost more than executing).
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool(
+        "DATABASE_SERVER_SIDE_BINDING", default=True
+    )
     if env.bool("DATABASE_POOL", default=False):
         # psycopg's pool: persistent connections are then handled by the pool.
         DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -246,3 +252,6 @@ BENEFICIARY_MAX_AGE = 18
 # dbcache://passlib_cache or redis://…) so that several web processes share it.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 GUICHET_LOOKUPS_PER_MINUTE = env.int("GUICHET_LOOKUPS_PER_MINUTE", default=60)
+
+# Benchmark only (bench/run.py): route the framework-floor view /bench/floor.
+BENCH_FLOOR_VIEW = env.bool("BENCH_FLOOR_VIEW", default=False)

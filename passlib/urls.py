@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,6 +15,9 @@ urlpatterns = [
     path("", include("offers.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_FLOOR_VIEW:
+    urlpatterns.append(path("bench/floor", views.bench_floor, name="bench_floor"))
 
 handler400 = "django.views.defaults.bad_request"
 handler403 = "django.views.defaults.permission_denied"

@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -22,3 +23,15 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+@require_GET
+def bench_floor(request: HttpRequest) -> HttpResponse:
+    """The framework's floor for the benchmark: the same middleware, a constant template.
+
+    Login is required like every measured page, so the floor includes what Django
+    itself does for a logged-in request (session and user lookups) and nothing of ours.
+    Only routed when BENCH_FLOOR_VIEW is set (see passlib/urls.py and bench/).
+    """
+    return render(request, "bench_floor.html")

@@ -106,7 +106,8 @@ class Offer(models.Model):
         ]
         indexes = [
             models.Index(fields=["venue", "status"], name="offer_venue_status"),
-            models.Index(fields=["venue", "-created_at"], name="offer_venue_created"),
+            models.Index(fields=["venue", "-created_at", "-id"], name="offer_venue_created"),
+            models.Index(fields=["-created_at", "-id"], name="offer_created_desc"),
         ]
 
     def __str__(self) -> str:
@@ -317,6 +318,10 @@ class Booking(models.Model):
         ]
         indexes = [
             models.Index(fields=["venue", "-booked_at"], name="booking_venue_booked"),
+            # Newest-first pages across many venues read this index backwards and stop
+            # after one page; per-status counts are index-only scans of the next one.
+            models.Index(fields=["-booked_at", "-id"], name="booking_booked_desc"),
+            models.Index(fields=["venue", "status"], name="booking_venue_status"),
             models.Index(fields=["offer", "status"], name="booking_offer_status"),
             models.Index(fields=["status", "booked_at"], name="booking_status_booked"),
             models.Index(fields=["beneficiary", "-booked_at"], name="booking_beneficiary"),

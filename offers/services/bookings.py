@@ -43,6 +43,15 @@ from offers.models import (
 )
 from passlib.emails import send_on_commit
 
+
+def _counts_changed() -> None:
+    """Invalidate the cached per-status counts now and again once the write is visible."""
+    from offers.selectors import counts_changed
+
+    counts_changed()
+    transaction.on_commit(counts_changed)
+
+
 CANCELLATION_WINDOW = timedelta(hours=48)
 AUTO_VALIDATION_DELAY = timedelta(days=30)
 
@@ -199,6 +208,7 @@ def booking_create(*, user: User, offer: Offer, session: Session | None = None) 
             continue  # code collision: draw another one
     else:  # pragma: no cover - 31^6 codes; five collisions in a row would be a bug
         raise BookingError("Réservation impossible pour le moment, réessayez.")
+    _counts_changed()
     send_on_commit(to=[user.email], template="booking_confirmed", context={"booking": booking})
     send_on_commit(
         to=[offer.booking_email or offer.venue.booking_email],
@@ -248,6 +258,7 @@ def _cancel(booking: Booking, *, actor: User, reason: str, comment: str = "") ->
             f"{booking.get_status_display().lower()})."
         )
     _release(booking)
+    _counts_changed()
     booking.refresh_from_db()
     return booking
 
@@ -305,6 +316,7 @@ def booking_validate(*, actor: User, booking: Booking) -> Booking:
             f"Cette contremarque ne peut pas être validée (statut : "
             f"{booking.get_status_display().lower()})."
         )
+    _counts_changed()
     booking.refresh_from_db()
     return booking
 
@@ -325,6 +337,7 @@ def booking_unvalidate(*, actor: User, booking: Booking) -> Booking:
                 "Cette réservation est remboursée : elle ne peut plus être invalidée."
             )
         raise BookingError("Cette contremarque n'est pas validée.")
+    _counts_changed()
     booking.refresh_from_db()
     return booking
 

@@ -29,6 +29,22 @@ from catalog.categories import ExtraField, get_subcategory, validate_pair
 from offers.models import MAX_PRICE_CENTS, TITLE_MAX, Offer, OfferStatus, Session, Stock
 
 
+def changes_counts(service):
+    """After the service ran, cached list counts are recomputed (now and after commit)."""
+    from functools import wraps
+
+    @wraps(service)
+    def wrapper(*args, **kwargs):
+        from offers.selectors import counts_changed
+
+        result = service(*args, **kwargs)
+        counts_changed()
+        transaction.on_commit(counts_changed)
+        return result
+
+    return wrapper
+
+
 class OfferError(Exception):
     """A refused action on an offer; the message is French and meant for the user."""
 
@@ -107,6 +123,7 @@ def offer_has_bookings(offer: Offer) -> bool:
     return Booking.objects.filter(offer=offer).exists()
 
 
+@changes_counts
 @transaction.atomic
 def offer_create(*, actor: User, data: OfferData, stock: StockData | None = None) -> Offer:
     """Create a draft offer; a physical offer gets its stock at once."""
@@ -124,6 +141,7 @@ def offer_create(*, actor: User, data: OfferData, stock: StockData | None = None
     return offer
 
 
+@changes_counts
 @transaction.atomic
 def offer_update(
     *, actor: User, offer: Offer, data: OfferData, stock: StockData | None = None
@@ -166,6 +184,7 @@ def offer_update(
     return offer
 
 
+@changes_counts
 @transaction.atomic
 def offer_publish(*, actor: User, offer: Offer) -> Offer:
     """Publish a draft or reactivate a deactivated offer, if something is bookable."""
@@ -183,6 +202,7 @@ def offer_publish(*, actor: User, offer: Offer) -> Offer:
     return offer
 
 
+@changes_counts
 @transaction.atomic
 def offer_deactivate(*, actor: User, offer: Offer) -> Offer:
     """Hide a published offer from beneficiaries; bookings already made are kept."""
@@ -195,6 +215,7 @@ def offer_deactivate(*, actor: User, offer: Offer) -> Offer:
     return offer
 
 
+@changes_counts
 @transaction.atomic
 def offer_duplicate(*, actor: User, offer: Offer) -> Offer:
     """A draft copy: same fields, same stock quantity, future sessions; no bookings."""
@@ -228,6 +249,7 @@ def offer_duplicate(*, actor: User, offer: Offer) -> Offer:
     return copy
 
 
+@changes_counts
 @transaction.atomic
 def offer_delete(*, actor: User, offer: Offer) -> None:
     """Delete an offer that never had a booking; otherwise deactivate it instead."""
@@ -262,6 +284,7 @@ def _clean_session(data: SessionData, *, now: datetime) -> SessionData:
     return replace(data, booking_limit_at=limit)
 
 
+@changes_counts
 @transaction.atomic
 def session_add(*, actor: User, offer: Offer, data: SessionData) -> Session:
     if not offer.is_event:
@@ -278,6 +301,7 @@ def session_add(*, actor: User, offer: Offer, data: SessionData) -> Session:
     return session
 
 
+@changes_counts
 @transaction.atomic
 def session_update(*, actor: User, session: Session, data: SessionData) -> Session:
     """Change a future session; its bookable places never go below its bookings."""
@@ -307,6 +331,7 @@ def session_update(*, actor: User, session: Session, data: SessionData) -> Sessi
     return session
 
 
+@changes_counts
 @transaction.atomic
 def session_remove(*, actor: User, session: Session) -> None:
     from offers.models import Booking

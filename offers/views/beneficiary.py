@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,6 +26,7 @@ from offers.models import Booking, BookingStatus, Session
 from offers.services import bookings as services
 from offers.services.bookings import BookingError
 from offers.views.offers import venue_time
+from passlib.pagination import CountedPaginator
 
 PAGE_SIZE = 20
 
@@ -89,7 +89,9 @@ def catalog(request: HttpRequest) -> HttpResponse:
             free_only=d["free_only"],
             day=d["day"],
         )
-    page = Paginator(selectors.bookable_offers(filters), PAGE_SIZE).get_page(
+    offers = selectors.bookable_offers(filters)
+    total = selectors.cached_counts(("catalog", filters), lambda: {"total": offers.count()})
+    page = CountedPaginator(offers, PAGE_SIZE, count=total["total"]).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()

@@ -6,28 +6,26 @@ from uuid import UUID
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import confirmed_email_required
-from accounts.selectors import venues_managed_by
+from accounts.selectors import venue_choices
 from offers import exports, selectors
 from offers.models import BookingStatus
 from offers.services import bookings as services
 from offers.services.bookings import BookingError
+from passlib.pagination import CountedPaginator
 
 PAGE_SIZE = 25
 
 
 class BookingFilterForm(forms.Form):
     q = forms.CharField(label="Code ou nom du bénéficiaire", required=False, max_length=100)
-    venue = forms.ModelChoiceField(label="Lieu", queryset=None, required=False, empty_label="Tous")
-    offer = forms.ModelChoiceField(
-        label="Offre", queryset=None, required=False, empty_label="Toutes"
-    )
+    venue = forms.TypedChoiceField(label="Lieu", required=False, coerce=int, empty_value=None)
+    offer = forms.CharField(label="Offre (mots du titre)", required=False, max_length=100)
     status = forms.ChoiceField(
         label="Statut", required=False, choices=[("", "Tous"), *BookingStatus.choices]
     )
@@ -46,16 +44,13 @@ class BookingFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        venues = venues_managed_by(user).order_by("name")
-        self.fields["venue"].queryset = venues
-        self.fields["offer"].queryset = (
-            selectors.offers_managed_by(user).only("id", "title").order_by("title")
-        )
+        self.fields["venue"].choices = [("", "Tous"), *venue_choices(user)]
 
     def to_filters(self) -> selectors.BookingFilters:
         if not self.is_valid():
             return selectors.BookingFilters()
-        return selectors.BookingFilters(**self.cleaned_data)
+        d = self.cleaned_data
+        return selectors.BookingFilters(**{**d, "offer": d["offer"].strip(), "q": d["q"].strip()})
 
 
 def _filters(request: HttpRequest) -> tuple[BookingFilterForm, selectors.BookingFilters]:
@@ -67,18 +62,20 @@ def _filters(request: HttpRequest) -> tuple[BookingFilterForm, selectors.Booking
 @require_GET
 def booking_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    page = Paginator(selectors.booking_list(request.user, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    counts = selectors.booking_counts(request.user, filters)
+    total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
+    paginator = CountedPaginator(
+        selectors.booking_list(request.user, filters), PAGE_SIZE, count=total
     )
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    counts = selectors.booking_counts(request.user, filters)
     ctx = {
         "form": form,
         "page": page,
+        "rows": selectors.booking_rows(page.object_list),
         "query": query.urlencode(),
         "counts": [(BookingStatus(k).label, n) for k, n in counts.items()],
-        "now": timezone.now(),
     }
     template = "offers/bookings.html#table" if request.htmx else "offers/bookings.html"
     return render(request, template, ctx)

@@ -13,8 +13,8 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import confirmed_email_required
-from accounts.permissions import has_membership
-from offers import selectors
+from accounts.permissions import roles_of
+from accounts.selectors import managed_venue_ids
 from offers.models import CODE_LENGTH, Booking
 from offers.services import bookings as services
 from offers.services.bookings import BookingError
@@ -37,12 +37,19 @@ def _rate_limited(user) -> bool:
 
 
 def _find(user, code: str) -> Booking | None:
-    return (
-        selectors.bookings_managed_by(user)
-        .select_related("offer", "venue", "session", "beneficiary", "validated_by")
+    """The booking of that code if it belongs to one of the member's venues.
+
+    Looked up by its unique code, then checked against the member's venues: any other
+    code answers "introuvable", whether it exists elsewhere or not.
+    """
+    booking = (
+        Booking.objects.select_related("offer", "venue", "session", "beneficiary", "validated_by")
         .filter(code=code)
         .first()
     )
+    if booking is None or booking.venue_id not in managed_venue_ids(user):
+        return None
+    return booking
 
 
 def _render(request: HttpRequest, ctx: dict, status: int = 200) -> HttpResponse:
@@ -62,7 +69,7 @@ def _back_to(code: str) -> HttpResponse:
 @confirmed_email_required
 @require_GET
 def guichet(request: HttpRequest) -> HttpResponse:
-    if not has_membership(request.user):
+    if not roles_of(request.user)["member"]:
         return render(request, "403.html", status=403)
     raw = request.GET.get("code", "")
     ctx: dict = {"raw": raw}

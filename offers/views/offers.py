@@ -8,14 +8,13 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import confirmed_email_required
-from accounts.selectors import venues_managed_by
+from accounts.selectors import managed_venue_ids, venue_choices, venues_managed_by
 from catalog.categories import GENERAL_GUIDANCE, TYPICAL_FREE_OFFERS
 from offers import selectors
 from offers.forms import FREE_OFFER_MODELS, OfferFilterForm, OfferForm, SessionForm
@@ -23,6 +22,7 @@ from offers.models import DisplayStatus, Offer, Session
 from offers.permissions import can_edit_offer, require_offer_editor
 from offers.services import offers as services
 from offers.services.offers import OfferError
+from passlib.pagination import CountedPaginator
 
 PAGE_SIZE = 20
 
@@ -52,8 +52,7 @@ def _editable_offer(request: HttpRequest, public_id: UUID) -> Offer:
 @confirmed_email_required
 @require_GET
 def offer_list(request: HttpRequest) -> HttpResponse:
-    venues = _managed_venues(request)
-    form = OfferFilterForm(request.GET or None, venues=venues)
+    form = OfferFilterForm(request.GET or None, venue_choices=venue_choices(request.user))
     filters = selectors.OfferFilters()
     if form.is_valid():
         d = form.cleaned_data
@@ -64,18 +63,21 @@ def offer_list(request: HttpRequest) -> HttpResponse:
             pricing=d["pricing"],
             q=d["q"].strip(),
         )
-    page = Paginator(selectors.offer_list(request.user, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    counts = selectors.offer_counts(request.user, filters)
+    total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
+    paginator = CountedPaginator(
+        selectors.offer_list(request.user, filters), PAGE_SIZE, count=total
     )
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    counts = selectors.offer_counts(request.user, filters)
     ctx = {
         "form": form,
         "page": page,
+        "rows": selectors.offer_rows(page.object_list),
         "query": query.urlencode(),
         "counts": [(DisplayStatus(k).label, k, n) for k, n in counts.items()],
-        "can_create": venues.exists(),
+        "can_create": bool(managed_venue_ids(request.user)),
     }
     template = "offers/list.html#table" if request.htmx else "offers/list.html"
     return render(request, template, ctx)

@@ -1,0 +1,327 @@
+"""`make bench`: the pages and periodic work of passlib at the scale of a large city.
+
+1. creates its own PostgreSQL database (BENCH_DATABASE_URL, dropped and re-created),
+   migrates it and loads `seed_scale` (10,000 offers, 300,000 bookings by default);
+2. serves the app with gunicorn (production settings, 2 workers; plain HTTP on
+   loopback, so the TLS-only settings are turned off) and drives each page with locust
+   (16 users, headless, one phase per page) — including a bare view with the same
+   middleware and a constant template: the framework's floor;
+3. counts SQL queries per page (Django test client), times the CSV export of every
+   booking (and the process's peak memory) and `validate_subscription_bookings` on
+   every booking made due;
+4. prints the table and writes it to docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/passlib_bench")
+OFFERS = int(os.environ.get("BENCH_OFFERS", "10000"))
+BOOKINGS = int(os.environ.get("BENCH_BOOKINGS", "300000"))
+USERS = int(os.environ.get("BENCH_USERS", "16"))
+DURATION = int(os.environ.get("BENCH_SECONDS", "20"))
+PORT = int(os.environ.get("BENCH_PORT", "8055"))
+PASSWORD = "bench-passlib-2026"  # noqa: S105 - seed_scale's benchmark accounts
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", flush=True)
+
+
+def bench_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(
+        DATABASE_URL=DB_URL,
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        SECURE_SSL_REDIRECT="false",
+        SESSION_COOKIE_SECURE="false",
+        CSRF_COOKIE_SECURE="false",
+        SECURE_HSTS_SECONDS="0",
+        BENCH_FLOOR_VIEW="true",
+        GUICHET_LOOKUPS_PER_MINUTE="100000000",
+        CONN_MAX_AGE="600",
+        LOG_LEVEL="WARNING",
+        EMAIL_URL="smtp://127.0.0.1:25",
+    )
+    return env
+
+
+def manage(*args: str, env: dict[str, str]) -> str:
+    result = subprocess.run(
+        [PY, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    return result.stdout
+
+
+def recreate_database() -> None:
+    info = psycopg.conninfo.conninfo_to_dict(DB_URL.replace("postgres://", "postgresql://"))
+    name = info.pop("dbname")
+    admin = psycopg.conninfo.make_conninfo(**{**info, "dbname": "postgres"})
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def sql(query: str, *params):
+    with psycopg.connect(DB_URL.replace("postgres://", "postgresql://"), autocommit=True) as c:
+        cur = c.execute(query, params)
+        return cur.fetchall() if cur.description else None
+
+
+def wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the server did not answer on {url}")
+
+
+def locust_phase(page: str, config: dict, host: str, folder: Path) -> dict:
+    env = {**os.environ, "BENCH_PAGE": page, "BENCH_CONFIG": json.dumps(config)}
+    prefix = folder / page
+    subprocess.run(
+        [
+            str(Path(PY).with_name("locust")),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "-u",
+            str(USERS),
+            "-r",
+            str(USERS),
+            "-t",
+            f"{DURATION}s",
+            "--host",
+            host,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    with open(f"{prefix}_stats.csv", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["Name"] == page:
+                return {
+                    "rps": float(row["Requests/s"]),
+                    "p50": float(row["50%"]),
+                    "p95": float(row["95%"]),
+                    "requests": int(row["Request Count"]),
+                    "failures": int(row["Failure Count"]),
+                }
+    raise RuntimeError(f"no stats for {page}")
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    pg = sql("SHOW server_version")[0][0]
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}, PostgreSQL {pg}; "
+        f"locust on the same machine as gunicorn and PostgreSQL (shared cores)"
+    )
+
+
+def main() -> int:
+    env = bench_env()
+    results: dict = {"date": dt.datetime.now().strftime("%Y-%m-%d %H:%M")}
+    log(f"database {DB_URL} (re-created)")
+    recreate_database()
+    manage("migrate", "--noinput", env=env)
+    manage("collectstatic", "--noinput", env=env)
+    log(f"seed_scale --offers {OFFERS} --bookings {BOOKINGS}")
+    start = time.monotonic()
+    manage(
+        "seed_scale", "--offers", str(OFFERS), "--bookings", str(BOOKINGS), "--seed", "42", env=env
+    )
+    results["seed_seconds"] = round(time.monotonic() - start, 1)
+    sql("VACUUM ANALYZE")
+
+    admin_venues = [r[0] for r in sql("SELECT id FROM accounts_venue ORDER BY id")]
+    codes = [
+        r[0]
+        for r in sql(
+            "SELECT code FROM offers_booking WHERE venue_id = ANY(%s) ORDER BY id LIMIT 2000",
+            admin_venues,
+        )
+    ]
+    since = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+    config = {
+        "user": "admin-0@passlib.bench",
+        "password": PASSWORD,
+        "codes": codes,
+        "pages": {
+            "floor": {"url": "/bench/floor"},
+            "guichet": {"url": "/guichet/?code={code}"},
+            "offers_of_a_venue": {"url": f"/offres/?venue={admin_venues[0]}"},
+            "bookings_first_page": {"url": "/reservations/"},
+            "bookings_filtered": {
+                "url": f"/reservations/?status=validated&venue={admin_venues[1]}"
+                f"&booked_from={since}"
+            },
+            "beneficiary_offers": {"url": "/jeunes/offres/?free_only=on", "login": False},
+        },
+    }
+
+    sessions = subprocess.run(
+        [PY, str(ROOT / "bench" / "sessions.py"), str(USERS), config["user"]],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    config["sessions"] = json.loads(sessions.stdout.strip().splitlines()[-1])
+
+    probe = subprocess.run(
+        [
+            PY,
+            str(ROOT / "bench" / "probe.py"),
+            *[p["url"].replace("{code}", codes[0]) for p in config["pages"].values()],
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    queries = json.loads(probe.stdout)
+
+    log(f"gunicorn, 2 workers; locust {USERS} users x {DURATION} s per page")
+    server = subprocess.Popen(
+        [
+            str(Path(PY).with_name("gunicorn")),
+            "passlib.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    folder = Path(tempfile.mkdtemp(prefix="passlib-bench-"))
+    pages = {}
+    try:
+        wait_for(f"http://127.0.0.1:{PORT}/healthz")
+        for name in config["pages"]:
+            log(f"page {name}")
+            pages[name] = locust_phase(name, config, f"http://127.0.0.1:{PORT}", folder)
+            url = config["pages"][name]["url"].replace("{code}", codes[0])
+            pages[name]["queries"] = queries[url]["queries"]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+    results["pages"] = pages
+
+    log("CSV export of every booking")
+    out = subprocess.run(
+        [PY, str(ROOT / "bench" / "export_probe.py")],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    results["export"] = json.loads(out.stdout.strip().splitlines()[-1])
+
+    log("validate_subscription_bookings on every booking made due")
+    sql(
+        "UPDATE offers_booking SET status = 'confirmed', validated_at = NULL, "
+        "validated_auto = false, is_free_subscription = true, cancelled_at = NULL, "
+        "cancellation_reason = '', reimbursed_at = NULL, "
+        "booked_at = now() - interval '31 days'"
+    )
+    sql("VACUUM ANALYZE offers_booking")
+    start = time.monotonic()
+    printed = manage("validate_subscription_bookings", env=env)
+    results["validate"] = {"seconds": round(time.monotonic() - start, 2), "output": printed.strip()}
+    results["machine"] = machine()
+    report = render(results)
+    print(report)
+    (ROOT / "docs" / "performance.md").write_text(report)
+    log("written to docs/performance.md")
+    return 0
+
+
+def render(r: dict) -> str:
+    floor = r["pages"]["floor"]["rps"] or 1
+    lines = [
+        "# Performance",
+        "",
+        f"Measured by `make bench` on {r['date']}. Machine: {r['machine']}.",
+        "",
+        f"Data: `seed_scale --offers {OFFERS} --bookings {BOOKINGS}` (1 collectivité, 20 "
+        f"venues) in {r['seed_seconds']} s. Server: gunicorn, 2 sync workers, production "
+        f"settings over loopback HTTP. Load: locust, {USERS} concurrent users, {DURATION} s "
+        "per page, each page in its own phase, logged in as the collectivité's "
+        "administrator (the beneficiary list is public).",
+        "",
+        "| page | requests/s | p50 (ms) | p95 (ms) | SQL queries | ratio to floor |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, p in r["pages"].items():
+        lines.append(
+            f"| {name} | {p['rps']:.1f} | {p['p50']:.0f} | {p['p95']:.0f} | "
+            f"{p['queries']} | {p['rps'] / floor:.2f} |"
+        )
+    e, v = r["export"], r["validate"]
+    lines += [
+        "",
+        f"- CSV export of {e['rows']} bookings: {e['seconds']} s, {e['bytes'] / 2**20:.1f} MiB, "
+        f"peak RSS of the process {e['peak_rss_mb']} MB ({e['rss_before_mb']} MB before "
+        "the export).",
+        f"- `validate_subscription_bookings` on {BOOKINGS} due bookings: {v['seconds']} s "
+        f"(whole command, Django start-up included) — « {v['output']} »",
+        "",
+        "Failures during the load phases: "
+        + ", ".join(f"{n} {p['failures']}" for n, p in r["pages"].items())
+        + ".",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
