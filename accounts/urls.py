@@ -52,6 +52,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("espace/", auth.dashboard, name="dashboard"),
+    path("compte/supprimer/", auth.account_delete, name="account_delete"),
     # onboarding
     path("structure/siret/", onboarding.siret_step, name="siret"),
     path("structure/nouvelle/", onboarding.register, name="register"),

@@ -6,6 +6,7 @@ from offers.models import (
     CollectiveOffer,
     CollectiveRequest,
     CollectiveShowcase,
+    ExportLog,
     Offer,
     Session,
     Stock,
@@ -66,3 +67,12 @@ class CollectiveBookingAdmin(admin.ModelAdmin):
     list_display = ["offer", "school", "status", "prebooked_at"]
     list_filter = ["status"]
     list_select_related = ["offer", "school"]
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor", "kind", "fmt", "filters"]
+    list_select_related = ["actor"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # an audit trail is append-only

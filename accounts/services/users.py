@@ -96,3 +96,37 @@ def teacher_signup(
     user = user_signup(email=email, password=password, first_name=first_name, last_name=last_name)
     Teacher.objects.create(user=user, school=school)
     return user
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Delete a person's account: anonymise it and keep their bookings for accounting.
+
+    Name, email, phone and password are erased (the email becomes a unique placeholder),
+    the account is deactivated, memberships and invitations end; a beneficiary's date of
+    birth keeps only its year. Refused for the last administrator of a collectivité.
+    """
+    from accounts.models import Beneficiary, Membership, Role, Status
+    from accounts.services.history import TransitionError
+    from accounts.services.space import _is_last_admin
+
+    for membership in Membership.objects.filter(
+        user=user, role=Role.ADMIN, status=Status.VALIDATED
+    ):
+        if _is_last_admin(membership):
+            raise TransitionError(
+                f"Vous êtes le dernier administrateur de {membership.collectivite.name} : "
+                "nommez d'abord un autre administrateur."
+            )
+    Membership.objects.filter(user=user).delete()
+    beneficiary = Beneficiary.objects.filter(user=user).first()
+    if beneficiary is not None:
+        beneficiary.birth_date = beneficiary.birth_date.replace(month=1, day=1)
+        beneficiary.save(update_fields=["birth_date"])
+    user.email = f"compte-supprime-{user.pk}@passlib.invalid"
+    user.first_name = "Compte"
+    user.last_name = "supprimé"
+    user.phone = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()

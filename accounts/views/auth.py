@@ -88,3 +88,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "is_officer": is_officer(request.user),
     }
     return render(request, "accounts/dashboard.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """GET asks for a confirmation; POST anonymises the account and logs out."""
+    from django.contrib.auth import logout
+
+    from accounts.services.history import TransitionError
+
+    if request.method == "POST":
+        try:
+            services.account_delete(user=request.user)
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+            return redirect("accounts:account_delete")
+        logout(request)
+        messages.success(
+            request, "Votre compte est supprimé. Vos données personnelles ont été effacées."
+        )
+        return redirect("home")
+    return render(request, "accounts/account_delete.html")

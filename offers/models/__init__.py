@@ -19,6 +19,7 @@ from offers.models.individual import (  # noqa: F401
     BookingStatus,
     CancellationReason,
     DisplayStatus,
+    ExportLog,
     Offer,
     OfferStatus,
     Session,

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import departements
 from accounts.forms import BeneficiarySignupForm
 from accounts.models import Beneficiary
+from accounts.permissions import roles_of
 from accounts.services.users import beneficiary_signup
 from catalog.categories import CATEGORIES
 from offers import selectors
@@ -50,9 +52,8 @@ def beneficiary_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not Beneficiary.objects.filter(user=request.user).exists():
-            messages.error(request, "Cette page est réservée aux jeunes inscrits au pass Culture.")
-            return redirect("offers:catalog")
+        if not roles_of(request.user)["beneficiary"]:
+            raise PermissionDenied("Cette page est réservée aux jeunes inscrits au pass Culture.")
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.decorators import confirmed_email_required
+from accounts.decorators import member_required
 from accounts.selectors import venue_choices
 from offers import exports, selectors
-from offers.models import BookingStatus
+from offers.models import BookingStatus, ExportLog
 from offers.services import bookings as services
 from offers.services.bookings import BookingError
 from passlib.pagination import CountedPaginator
@@ -58,7 +58,7 @@ def _filters(request: HttpRequest) -> tuple[BookingFilterForm, selectors.Booking
     return form, form.to_filters()
 
 
-@confirmed_email_required
+@member_required
 @require_GET
 def booking_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
@@ -81,20 +81,23 @@ def booking_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, ctx)
 
 
-@confirmed_email_required
+@member_required
 @require_GET
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     _, filters = _filters(request)
     queryset = selectors.booking_list(request.user, filters)
+    ExportLog.objects.create(
+        actor=request.user, kind="reservations", fmt=fmt, filters=request.GET.urlencode()[:1000]
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "xlsx":
         return exports.xlsx_response(queryset, f"reservations-{stamp}.xlsx")
     return exports.csv_response(queryset, f"reservations-{stamp}.csv")
 
 
-@confirmed_email_required
+@member_required
 @require_POST
 def cancel_by_venue(request: HttpRequest, public_id: UUID) -> HttpResponse:
     booking = get_object_or_404(

@@ -13,12 +13,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.decorators import confirmed_email_required
+from accounts.decorators import member_required
 from accounts.selectors import venues_managed_by
 from offers import exports, selectors
 from offers.collective_reference import unpack
 from offers.forms import BookableForm, CollectiveForm
-from offers.models import CollectiveOffer, CollectiveRequest, CollectiveShowcase
+from offers.models import CollectiveOffer, CollectiveRequest, CollectiveShowcase, ExportLog
 from offers.services import collective as services
 from offers.services.collective import CollectiveError
 
@@ -54,7 +54,7 @@ def _managed(request: HttpRequest, kind: str, public_id: UUID):
     return get_object_or_404(qs.select_related("venue__collectivite"), public_id=public_id)
 
 
-@confirmed_email_required
+@member_required
 @require_GET
 def collective_list(request: HttpRequest) -> HttpResponse:
     venues = _venues(request)
@@ -155,7 +155,7 @@ def _save(request, form, kind, obj=None, showcase=None, request_obj=None):
     return None
 
 
-@confirmed_email_required
+@member_required
 @require_http_methods(["GET", "POST"])
 def collective_create(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in KINDS:
@@ -202,7 +202,7 @@ def collective_create(request: HttpRequest, kind: str) -> HttpResponse:
     )
 
 
-@confirmed_email_required
+@member_required
 @require_http_methods(["GET", "POST"])
 def collective_edit(request: HttpRequest, kind: str, public_id: UUID) -> HttpResponse:
     obj = _managed(request, kind, public_id)
@@ -218,7 +218,7 @@ def collective_edit(request: HttpRequest, kind: str, public_id: UUID) -> HttpRes
     )
 
 
-@confirmed_email_required
+@member_required
 @require_GET
 def collective_detail(request: HttpRequest, kind: str, public_id: UUID) -> HttpResponse:
     obj = _managed(request, kind, public_id)
@@ -243,7 +243,7 @@ def _action(request, kind, public_id, service, message):
     return redirect("offers:collective_detail", kind=kind, public_id=result.public_id)
 
 
-@confirmed_email_required
+@member_required
 @require_POST
 def collective_publish(request: HttpRequest, kind: str, public_id: UUID) -> HttpResponse:
     return _action(
@@ -255,7 +255,7 @@ def collective_publish(request: HttpRequest, kind: str, public_id: UUID) -> Http
     )
 
 
-@confirmed_email_required
+@member_required
 @require_POST
 def collective_archive(request: HttpRequest, kind: str, public_id: UUID) -> HttpResponse:
     return _action(
@@ -263,7 +263,7 @@ def collective_archive(request: HttpRequest, kind: str, public_id: UUID) -> Http
     )
 
 
-@confirmed_email_required
+@member_required
 @require_POST
 def collective_duplicate(request: HttpRequest, kind: str, public_id: UUID) -> HttpResponse:
     return _action(
@@ -278,7 +278,7 @@ def collective_duplicate(request: HttpRequest, kind: str, public_id: UUID) -> Ht
 # --- bookings ---------------------------------------------------------------------------
 
 
-@confirmed_email_required
+@member_required
 @require_GET
 def collective_bookings(request: HttpRequest) -> HttpResponse:
     qs = selectors.collective_bookings_managed_by(request.user)
@@ -297,7 +297,7 @@ def collective_bookings(request: HttpRequest) -> HttpResponse:
     return render(request, "offers/collective/bookings.html", ctx)
 
 
-@confirmed_email_required
+@member_required
 @require_GET
 def collective_bookings_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
@@ -305,6 +305,12 @@ def collective_bookings_export(request: HttpRequest, fmt: str) -> HttpResponse:
     qs = selectors.collective_bookings_managed_by(request.user)
     if request.GET.get("status"):
         qs = qs.filter(status=request.GET["status"])
+    ExportLog.objects.create(
+        actor=request.user,
+        kind="reservations-collectives",
+        fmt=fmt,
+        filters=request.GET.urlencode()[:1000],
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     rows = exports.collective_rows(qs)
     name = f"reservations-collectives-{stamp}.{fmt}"
@@ -313,7 +319,7 @@ def collective_bookings_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return exports.csv_response_rows(exports.COLLECTIVE_COLUMNS, rows, name)
 
 
-@confirmed_email_required
+@member_required
 @require_POST
 def collective_booking_cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
     booking = get_object_or_404(

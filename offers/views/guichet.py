@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.decorators import confirmed_email_required
-from accounts.permissions import roles_of
+from accounts.decorators import member_required
 from accounts.selectors import managed_venue_ids
 from offers.models import CODE_LENGTH, Booking
 from offers.services import bookings as services
@@ -66,11 +65,9 @@ def _back_to(code: str) -> HttpResponse:
     return redirect(f"{reverse('offers:guichet')}?{urlencode({'code': code})}")
 
 
-@confirmed_email_required
+@member_required
 @require_GET
 def guichet(request: HttpRequest) -> HttpResponse:
-    if not roles_of(request.user)["member"]:
-        return render(request, "403.html", status=403)
     raw = request.GET.get("code", "")
     ctx: dict = {"raw": raw}
     if not raw.strip():
@@ -97,7 +94,7 @@ def _posted_booking(request: HttpRequest):
     return code, booking
 
 
-@confirmed_email_required
+@member_required
 @require_POST
 def validate(request: HttpRequest) -> HttpResponse:
     code, booking = _posted_booking(request)
@@ -112,7 +109,7 @@ def validate(request: HttpRequest) -> HttpResponse:
     return _back_to(booking.code)
 
 
-@confirmed_email_required
+@member_required
 @require_POST
 def unvalidate(request: HttpRequest) -> HttpResponse:
     """First POST asks for a confirmation; the second (confirm=1) undoes the validation."""

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.decorators import confirmed_email_required
+from accounts.decorators import member_required, pro_required
 from accounts.selectors import managed_venue_ids, venue_choices, venues_managed_by
 from catalog.categories import GENERAL_GUIDANCE, TYPICAL_FREE_OFFERS
 from offers import selectors
@@ -49,7 +49,7 @@ def _editable_offer(request: HttpRequest, public_id: UUID) -> Offer:
     return offer
 
 
-@confirmed_email_required
+@pro_required
 @require_GET
 def offer_list(request: HttpRequest) -> HttpResponse:
     form = OfferFilterForm(request.GET or None, venue_choices=venue_choices(request.user))
@@ -130,7 +130,7 @@ def _initial_from(request: HttpRequest, venues) -> dict:
     return initial
 
 
-@confirmed_email_required
+@member_required
 @require_http_methods(["GET", "POST"])
 def offer_create(request: HttpRequest) -> HttpResponse:
     venues = _managed_venues(request)
@@ -184,7 +184,7 @@ def _initial_from_offer(offer: Offer) -> dict:
     }
 
 
-@confirmed_email_required
+@member_required
 @require_http_methods(["GET", "POST"])
 def offer_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     offer = _editable_offer(request, public_id)
@@ -224,7 +224,7 @@ def _detail_context(request: HttpRequest, offer: Offer, session_form: SessionFor
     }
 
 
-@confirmed_email_required
+@pro_required
 @require_GET
 def offer_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     offer = _readable_offer(request, public_id)
@@ -232,7 +232,7 @@ def offer_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         return render(request, "offers/detail.html", _detail_context(request, offer))
 
 
-@confirmed_email_required
+@pro_required
 @require_GET
 def offer_preview(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The offer as a beneficiary would see it."""
@@ -259,13 +259,13 @@ def _action(request: HttpRequest, public_id: UUID, service, success: str) -> Htt
     return redirect("offers:detail", public_id=offer.public_id)
 
 
-@confirmed_email_required
+@member_required
 @require_POST
 def offer_publish(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _action(request, public_id, services.offer_publish, "Offre « {title} » publiée.")
 
 
-@confirmed_email_required
+@member_required
 @require_POST
 def offer_deactivate(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _action(
@@ -276,7 +276,7 @@ def offer_deactivate(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
 
 
-@confirmed_email_required
+@member_required
 @require_POST
 def offer_duplicate(request: HttpRequest, public_id: UUID) -> HttpResponse:
     offer = _editable_offer(request, public_id)
@@ -285,7 +285,7 @@ def offer_duplicate(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return redirect("offers:detail", public_id=copy.public_id)
 
 
-@confirmed_email_required
+@member_required
 @require_POST
 def offer_delete(request: HttpRequest, public_id: UUID) -> HttpResponse:
     offer = _editable_offer(request, public_id)
@@ -298,7 +298,7 @@ def offer_delete(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return redirect("offers:list")
 
 
-@confirmed_email_required
+@member_required
 @require_POST
 def session_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     offer = _editable_offer(request, public_id)
@@ -324,7 +324,7 @@ def _editable_session(request: HttpRequest, public_id: UUID, session_id: UUID):
     return offer, get_object_or_404(Session, offer=offer, public_id=session_id)
 
 
-@confirmed_email_required
+@member_required
 @require_http_methods(["GET", "POST"])
 def session_edit(request: HttpRequest, public_id: UUID, session_id: UUID) -> HttpResponse:
     offer, session = _editable_session(request, public_id, session_id)
@@ -356,7 +356,7 @@ def session_edit(request: HttpRequest, public_id: UUID, session_id: UUID) -> Htt
         return render(request, "offers/session_form.html", ctx, status=status)
 
 
-@confirmed_email_required
+@member_required
 @require_POST
 def session_delete(request: HttpRequest, public_id: UUID, session_id: UUID) -> HttpResponse:
     offer, session = _editable_session(request, public_id, session_id)
@@ -369,7 +369,7 @@ def session_delete(request: HttpRequest, public_id: UUID, session_id: UUID) -> H
     return redirect("offers:detail", public_id=offer.public_id)
 
 
-@confirmed_email_required
+@member_required
 @require_GET
 def free_offer_start(request: HttpRequest) -> HttpResponse:
     """ "Publier une offre gratuite": the typical free offers, each pre-filling the form."""

@@ -8,7 +8,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,8 +34,7 @@ def teacher_required(view):
     def wrapper(request, *args, **kwargs):
         teacher = Teacher.objects.select_related("school").filter(user=request.user).first()
         if teacher is None:
-            messages.error(request, "Cet espace est réservé aux enseignants.")
-            return redirect("home")
+            raise PermissionDenied("Cet espace est réservé aux enseignants.")
         if not request.user.email_confirmed:
             messages.warning(request, "Confirmez d'abord votre adresse électronique.")
             return redirect("accounts:signup_sent")

@@ -123,7 +123,7 @@ def test_only_beneficiaries_book_and_only_their_bookings(login, catalog, owner):
     response = login(owner).post(
         f"/jeunes/offres/{workshop.public_id}/reserver/", {"session": str(session.public_id)}
     )
-    assert response.status_code == 302
+    assert response.status_code == 403
     assert not Booking.objects.exists()
     young, other = make_beneficiary(), make_beneficiary()
     login(young).post(

@@ -1,0 +1,375 @@
+"""Every URL of the project against every role: 200, redirect to login, 403 or 404.
+
+The matrix must list each named URL pattern (the resolver is walked): a new URL
+without an entry makes `test_every_url_has_an_entry` fail. For each URL the world is
+built once and the roles are tried in an order where those allowed to change data come
+last (ROLES), each with its own logged-in client.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.world import ROLES, build_world
+
+pytestmark = pytest.mark.django_db
+
+
+def exp(default: int, **overrides: int) -> dict[str, int]:
+    return {role: overrides.get(role, default) for role in ROLES}
+
+
+PUBLIC = exp(200)
+LOGGED = exp(200, anonymous=302)
+ANON_ONLY = exp(302, anonymous=200)  # sign-up pages send logged-in people away
+MEMBERS = exp(403, anonymous=302, member=200, admin=200)
+MEMBERS_POST = exp(403, anonymous=302, member=302, admin=302)
+PROS_READ = exp(403, anonymous=302, member=200, admin=200, officer=200, officer_other=404)
+SPACE_ADMIN = exp(404, anonymous=302, member=403, admin=200)
+SPACE_ADMIN_POST = exp(404, anonymous=302, member=403, admin=302)
+OFFICERS = exp(403, anonymous=302, officer=200, officer_other=200)
+OFFICER_OBJECT = exp(403, anonymous=302, officer=200, officer_other=404)
+TEACHER = exp(403, anonymous=302, teacher=200)
+TEACHER_POST = exp(403, anonymous=302, teacher=302)
+BENEFICIARY = exp(403, anonymous=302, beneficiary=200)
+BENEFICIARY_POST = exp(403, anonymous=302, beneficiary=302)
+
+
+def o(w, key):
+    return w.objects[key]
+
+
+# name: (method, kwargs(world) -> dict, query or data (world) -> dict, expectations)
+MATRIX = {
+    "home": ("get", None, None, PUBLIC),
+    "healthz": ("get", None, None, PUBLIC),
+    "catalog:help": ("get", None, None, PUBLIC),
+    "accounts:signup": ("get", None, None, ANON_ONLY),
+    "accounts:signup_sent": ("get", None, None, LOGGED),
+    "accounts:confirm_email": ("get", lambda w: {"token": o(w, "confirm_token")}, None, PUBLIC),
+    "accounts:resend_confirmation": ("post", None, None, exp(302)),
+    "accounts:login": ("get", None, None, PUBLIC),
+    "accounts:logout": ("post", None, None, exp(302)),
+    "accounts:password_reset": ("get", None, None, PUBLIC),
+    "accounts:password_reset_done": ("get", None, None, PUBLIC),
+    "accounts:password_reset_confirm": (
+        "get",
+        lambda w: {"uidb64": "MQ", "token": "faux-jeton"},
+        None,
+        PUBLIC,
+    ),
+    "accounts:password_reset_complete": ("get", None, None, PUBLIC),
+    "accounts:dashboard": ("get", None, None, LOGGED),
+    "accounts:account_delete": ("get", None, None, LOGGED),
+    "accounts:siret": ("get", None, None, LOGGED),
+    "accounts:register": ("get", None, lambda w: {"siret": "21750001600019"}, LOGGED),
+    "accounts:join": ("get", lambda w: {"siren": o(w, "x").siren}, None, LOGGED),
+    "accounts:officers": ("get", None, None, PUBLIC),
+    "accounts:space": (
+        "get",
+        lambda w: {"public_id": o(w, "x").public_id},
+        None,
+        exp(404, anonymous=302, member=200, admin=200),
+    ),
+    "accounts:venue_add": ("get", lambda w: {"public_id": o(w, "x").public_id}, None, SPACE_ADMIN),
+    "accounts:venue_edit": (
+        "get",
+        lambda w: {"public_id": o(w, "x").public_id, "venue_id": o(w, "venue1").public_id},
+        None,
+        SPACE_ADMIN,
+    ),
+    "accounts:member_update": (
+        "post",
+        lambda w: {"public_id": o(w, "x").public_id, "member_id": o(w, "member_ship").public_id},
+        lambda w: {"role": "member"},
+        SPACE_ADMIN_POST,
+    ),
+    "accounts:member_remove": (
+        "post",
+        lambda w: {"public_id": o(w, "x").public_id, "member_id": o(w, "member_ship").public_id},
+        None,
+        SPACE_ADMIN_POST,
+    ),
+    "accounts:request_decide": (
+        "post",
+        lambda w: {
+            "public_id": o(w, "x").public_id,
+            "member_id": o(w, "join_request").public_id,
+            "action": "approuver",
+        },
+        None,
+        SPACE_ADMIN_POST,
+    ),
+    "accounts:invitation_create": (
+        "post",
+        lambda w: {"public_id": o(w, "x").public_id},
+        None,
+        exp(404, anonymous=302, member=403, admin=400),
+    ),
+    "accounts:invitation_resend": (
+        "post",
+        lambda w: {"public_id": o(w, "x").public_id, "invitation_id": o(w, "invitation").public_id},
+        None,
+        SPACE_ADMIN_POST,
+    ),
+    "accounts:invitation_revoke": (
+        "post",
+        lambda w: {"public_id": o(w, "x").public_id, "invitation_id": o(w, "invitation").public_id},
+        None,
+        SPACE_ADMIN_POST,
+    ),
+    "accounts:invitation_accept": (
+        "get",
+        lambda w: {"token": o(w, "invitation_token")},
+        None,
+        PUBLIC,
+    ),
+    "accounts:review_queue": ("get", None, None, OFFICERS),
+    "accounts:review_batch": (
+        "post",
+        None,
+        None,
+        exp(403, anonymous=302, officer=302, officer_other=302),
+    ),
+    "accounts:review_detail": (
+        "get",
+        lambda w: {"kind": "collectivite", "public_id": o(w, "pending").public_id},
+        None,
+        OFFICER_OBJECT,
+    ),
+    "accounts:review_act": (
+        "post",
+        lambda w: {
+            "kind": "collectivite",
+            "public_id": o(w, "pending").public_id,
+            "action": "valider",
+        },
+        None,
+        exp(403, anonymous=302, officer=302, officer_other=404),
+    ),
+    # individual offers (pro side)
+    "offers:list": (
+        "get",
+        None,
+        None,
+        exp(403, anonymous=302, member=200, admin=200, officer=200, officer_other=200),
+    ),
+    "offers:create": ("get", None, None, MEMBERS),
+    "offers:free": ("get", None, None, MEMBERS),
+    "offers:detail": ("get", lambda w: {"public_id": o(w, "offer").public_id}, None, PROS_READ),
+    "offers:preview": ("get", lambda w: {"public_id": o(w, "offer").public_id}, None, PROS_READ),
+    "offers:edit": ("get", lambda w: {"public_id": o(w, "offer").public_id}, None, MEMBERS),
+    "offers:publish": (
+        "post",
+        lambda w: {"public_id": o(w, "offer").public_id},
+        None,
+        MEMBERS_POST,
+    ),
+    "offers:deactivate": (
+        "post",
+        lambda w: {"public_id": o(w, "offer").public_id},
+        None,
+        MEMBERS_POST,
+    ),
+    "offers:duplicate": (
+        "post",
+        lambda w: {"public_id": o(w, "offer").public_id},
+        None,
+        MEMBERS_POST,
+    ),
+    "offers:delete": ("post", lambda w: {"public_id": o(w, "offer").public_id}, None, MEMBERS_POST),
+    "offers:session_add": (
+        "post",
+        lambda w: {"public_id": o(w, "offer").public_id},
+        None,
+        exp(403, anonymous=302, member=400, admin=400),
+    ),
+    "offers:session_edit": (
+        "get",
+        lambda w: {"public_id": o(w, "offer").public_id, "session_id": o(w, "session").public_id},
+        None,
+        MEMBERS,
+    ),
+    "offers:session_delete": (
+        "post",
+        lambda w: {"public_id": o(w, "offer").public_id, "session_id": o(w, "session").public_id},
+        None,
+        MEMBERS_POST,
+    ),
+    # bookings and guichet
+    "offers:bookings": ("get", None, None, MEMBERS),
+    "offers:bookings_export": ("get", lambda w: {"fmt": "csv"}, None, MEMBERS),
+    "offers:booking_cancel_by_venue": (
+        "post",
+        lambda w: {"public_id": o(w, "booking").public_id},
+        None,
+        MEMBERS_POST,
+    ),
+    "offers:guichet": ("get", None, lambda w: {"code": o(w, "booking").code}, MEMBERS),
+    "offers:guichet_validate": (
+        "post",
+        None,
+        lambda w: {"code": o(w, "booking").code},
+        MEMBERS_POST,
+    ),
+    # the first POST asks for a confirmation (a page), without changing anything
+    "offers:guichet_unvalidate": ("post", None, lambda w: {"code": o(w, "booking").code}, MEMBERS),
+    # collective offers (pro side)
+    "offers:collective_list": ("get", None, None, MEMBERS),
+    "offers:collective_create": ("get", lambda w: {"kind": "vitrines"}, None, MEMBERS),
+    "offers:collective_detail": (
+        "get",
+        lambda w: {"kind": "vitrines", "public_id": o(w, "showcase").public_id},
+        None,
+        MEMBERS,
+    ),
+    "offers:collective_edit": (
+        "get",
+        lambda w: {"kind": "vitrines", "public_id": o(w, "showcase").public_id},
+        None,
+        MEMBERS,
+    ),
+    "offers:collective_publish": (
+        "post",
+        lambda w: {"kind": "offres", "public_id": o(w, "bookable").public_id},
+        None,
+        MEMBERS_POST,
+    ),
+    "offers:collective_archive": (
+        "post",
+        lambda w: {"kind": "vitrines", "public_id": o(w, "showcase").public_id},
+        None,
+        MEMBERS_POST,
+    ),
+    "offers:collective_duplicate": (
+        "post",
+        lambda w: {"kind": "vitrines", "public_id": o(w, "showcase").public_id},
+        None,
+        MEMBERS_POST,
+    ),
+    "offers:collective_bookings": ("get", None, None, MEMBERS),
+    "offers:collective_bookings_export": ("get", lambda w: {"fmt": "csv"}, None, MEMBERS),
+    "offers:collective_booking_cancel": (
+        "post",
+        lambda w: {"public_id": o(w, "collective_booking").public_id},
+        None,
+        MEMBERS_POST,
+    ),
+    # teachers
+    "offers:teacher_signup": ("get", None, None, ANON_ONLY),
+    "offers:teacher_offers": ("get", None, None, TEACHER),
+    "offers:teacher_showcase": (
+        "get",
+        lambda w: {"public_id": o(w, "showcase").public_id},
+        None,
+        TEACHER,
+    ),
+    "offers:teacher_offer": (
+        "get",
+        lambda w: {"public_id": o(w, "bookable").public_id},
+        None,
+        TEACHER,
+    ),
+    "offers:teacher_prebook": (
+        "post",
+        lambda w: {"public_id": o(w, "bookable").public_id},
+        None,
+        TEACHER_POST,
+    ),
+    "offers:teacher_bookings": ("get", None, None, TEACHER),
+    "offers:teacher_confirm": (
+        "post",
+        lambda w: {"public_id": o(w, "collective_booking").public_id},
+        None,
+        TEACHER_POST,
+    ),
+    "offers:teacher_cancel": (
+        "post",
+        lambda w: {"public_id": o(w, "collective_booking").public_id},
+        None,
+        TEACHER_POST,
+    ),
+    # beneficiaries
+    "offers:beneficiary_signup": ("get", None, None, ANON_ONLY),
+    "offers:catalog": ("get", None, None, PUBLIC),
+    "offers:catalog_offer": ("get", lambda w: {"public_id": o(w, "offer").public_id}, None, PUBLIC),
+    "offers:book": (
+        "post",
+        lambda w: {"public_id": o(w, "offer").public_id},
+        lambda w: {"session": str(o(w, "session").public_id)},
+        BENEFICIARY_POST,
+    ),
+    "offers:my_bookings": ("get", None, None, BENEFICIARY),
+    "offers:booking_cancel": (
+        "post",
+        lambda w: {"public_id": o(w, "booking").public_id},
+        None,
+        BENEFICIARY_POST,
+    ),
+}
+
+# The Django admin is site staff's: every admin URL requires a staff login.
+ADMIN_SAMPLE = [
+    "admin:index",
+    "admin:accounts_collectivite_changelist",
+    "admin:offers_booking_changelist",
+    "admin:accounts_user_changelist",
+]
+
+
+def url_names(patterns=None, namespace="") -> set[str]:
+    names = set()
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            names |= url_names(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            names.add(f"{namespace}{p.name}")
+    return names
+
+
+def test_every_url_has_an_entry():
+    ours = {n for n in url_names() if not n.startswith("admin:")}
+    assert ours - set(MATRIX) == set(), "URLs without a permission-matrix entry"
+    assert set(MATRIX) - ours == set(), "matrix entries for URLs that no longer exist"
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_url_answers_each_role_as_expected(name):
+    method, kwargs, data, expected = MATRIX[name]
+    world = build_world()
+    url = reverse(name, kwargs=kwargs(world) if kwargs else None)
+    payload = data(world) if data else {}
+    got = {}
+    for role in ROLES:
+        response = getattr(client_for(world.users[role]), method)(url, payload)
+        got[role] = response.status_code
+        if response.status_code == 302 and expected[role] == 302 and role == "anonymous":
+            assert "/connexion/" in response.url or name.endswith(("logout", "resend_confirmation"))
+    assert got == expected, f"{name} ({url})"
+
+
+@pytest.mark.parametrize("name", ADMIN_SAMPLE)
+def test_admin_is_for_site_staff_only(name):
+    world = build_world()
+    url = reverse(name)
+    for role in ROLES:
+        response = client_for(world.users[role]).get(url)
+        if role == "staff":
+            assert response.status_code == 200, role
+        else:
+            assert response.status_code == 302 and "/admin/login/" in response.url, role
+
+
+def test_matrix_size():
+    # Reported in the closing note: URLs × roles.
+    assert len(MATRIX) * len(ROLES) == len(MATRIX) * 8
