@@ -232,15 +232,29 @@ def history_of(obj) -> QuerySet[ActionLog]:
 
 
 _MANAGED_VENUES_SQL = """
-    SELECT v.id FROM accounts_venue v
+    SELECT v.id, v.name FROM accounts_venue v
     WHERE v.collectivite_id IN (
         SELECT collectivite_id FROM accounts_membership
         WHERE user_id = %(user)s AND status = 'validated' AND role = 'admin')
-    UNION
-    SELECT mv.venue_id FROM accounts_membership_venues mv
-    JOIN accounts_membership m ON m.id = mv.membership_id
-    WHERE m.user_id = %(user)s AND m.status = 'validated' AND m.role = 'member'
+    OR v.id IN (
+        SELECT mv.venue_id FROM accounts_membership_venues mv
+        JOIN accounts_membership m ON m.id = mv.membership_id
+        WHERE m.user_id = %(user)s AND m.status = 'validated' AND m.role = 'member')
+    ORDER BY v.name, v.id
 """
+
+
+def _managed_venues(user: User) -> list[tuple[int, str]]:
+    """(id, name) of the managed venues, by name; one query per request (cached)."""
+    cached = getattr(user, "_managed_venues", None)
+    if cached is None:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(_MANAGED_VENUES_SQL, {"user": user.pk})
+            cached = [(row[0], row[1]) for row in cursor.fetchall()]
+        user._managed_venues = cached
+    return cached
 
 
 def managed_venue_ids(user: User) -> list[int]:
@@ -252,17 +266,9 @@ def managed_venue_ids(user: User) -> list[int]:
     """
     if not user.is_authenticated:
         return []
-    cached = getattr(user, "_managed_venue_ids", None)
-    if cached is None:
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute(_MANAGED_VENUES_SQL, {"user": user.pk})
-            cached = sorted(row[0] for row in cursor.fetchall())
-        user._managed_venue_ids = cached
-    return cached
+    return sorted(pk for pk, _ in _managed_venues(user))
 
 
 def venue_choices(user: User) -> list[tuple[int, str]]:
-    """(id, name) of the managed venues, for filter <select>s (one small query)."""
-    return list(venues_managed_by(user).order_by("name").values_list("pk", "name"))
+    """(id, name) of the managed venues, for filter <select>s (no query of its own)."""
+    return list(_managed_venues(user)) if user.is_authenticated else []

@@ -319,6 +319,7 @@ def render(r: dict) -> str:
         + ", ".join(f"{n} {p['failures']}" for n, p in r["pages"].items())
         + ".",
         "",
+        (ROOT / "bench" / "NOTES.md").read_text(),
     ]
     return "\n".join(lines)
 

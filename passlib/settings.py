@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "passlib.context_processors.navigation",
             ],
+            "libraries": {"fields": "passlib.templatetags.fields"},
         },
     },
 ]

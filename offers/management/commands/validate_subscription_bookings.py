@@ -14,5 +14,9 @@ class Command(BaseCommand):
     help = "Valide automatiquement les cartes d'abonnement gratuites réservées il y a 30 jours."
 
     def handle(self, *args, **options) -> None:
+        import time
+
+        started = time.monotonic()
         count = validate_due_subscription_bookings()
-        self.stdout.write(f"{count} réservation(s) validée(s) automatiquement.")
+        elapsed = time.monotonic() - started
+        self.stdout.write(f"{count} réservation(s) validée(s) automatiquement ({elapsed:.1f} s).")
