@@ -328,7 +328,6 @@ class Booking(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["venue", "-booked_at"], name="booking_venue_booked"),
             # Newest-first pages across many venues read this index backwards and stop
             # after one page; per-status counts are index-only scans of the next one.
             models.Index(fields=["-booked_at", "-id"], name="booking_booked_desc"),

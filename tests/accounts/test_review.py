@@ -235,3 +235,36 @@ def test_queue_queries_do_not_grow_with_rows(login, officer, django_assert_num_q
     with CaptureQueriesContext(connection) as large:
         client.get("/revue/?status=all")
     assert len(large) == len(small)
+
+
+def test_venue_review_logs_and_emails_the_administrators(
+    login, officer, space, owner, django_capture_on_commit_callbacks
+):
+    venue = VenueFactory(collectivite=space["collectivite"], name="Ludothèque", status=Status.NEW)
+    with django_capture_on_commit_callbacks(execute=True):
+        login(officer).post(
+            f"/revue/lieu/{venue.public_id}/rejeter/",
+            {"reason": "input_error", "comment": "Adresse incomplète"},
+        )
+    venue.refresh_from_db()
+    assert venue.status == Status.REJECTED
+    log = ActionLog.objects.get(venue=venue, verb=Verb.REJECTED)
+    assert log.actor == officer and log.reason == "input_error"
+    assert mail.outbox[-1].to == [owner.email]
+    assert "Erreur de saisie" in mail.outbox[-1].body and "Ludothèque" in mail.outbox[-1].body
+
+
+def test_putting_on_hold_emails_with_the_awaited_information(
+    login, officer, signup_69, django_capture_on_commit_callbacks
+):
+    collectivite = signup_69["collectivite"]
+    with django_capture_on_commit_callbacks(execute=True):
+        login(officer).post(
+            f"/revue/collectivite/{collectivite.public_id}/suspendre/",
+            {"comment": "Merci d'envoyer la délibération"},
+        )
+    assert ActionLog.objects.get(collectivite=collectivite, verb=Verb.PUT_ON_HOLD)
+    message = mail.outbox[-1]
+    assert message.to == [signup_69["admin"].email]
+    assert "Information attendue" in message.subject
+    assert "délibération" in message.body
