@@ -11,3 +11,9 @@ class CountedPaginator(Paginator):
     @property
     def count(self) -> int:
         return self._known_count
+
+
+def counted_page(request, queryset, counts: dict[str, int], status: str, per_page: int):
+    """The requested page of a list whose total comes from its per-status counts."""
+    total = counts.get(status, 0) if status else sum(counts.values())
+    return CountedPaginator(queryset, per_page, count=total).get_page(request.GET.get("page"))

@@ -17,7 +17,7 @@ from offers import exports, selectors
 from offers.models import BookingStatus, ExportLog
 from offers.services import bookings as services
 from offers.services.bookings import BookingError
-from passlib.pagination import CountedPaginator
+from passlib.pagination import counted_page
 
 PAGE_SIZE = 25
 
@@ -63,11 +63,9 @@ def _filters(request: HttpRequest) -> tuple[BookingFilterForm, selectors.Booking
 def booking_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     counts = selectors.booking_counts(request.user, filters)
-    total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
-    paginator = CountedPaginator(
-        selectors.booking_list(request.user, filters), PAGE_SIZE, count=total
+    page = counted_page(
+        request, selectors.booking_list(request.user, filters), counts, filters.status, PAGE_SIZE
     )
-    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     ctx = {

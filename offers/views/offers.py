@@ -22,7 +22,7 @@ from offers.models import DisplayStatus, Offer, Session
 from offers.permissions import can_edit_offer, require_offer_editor
 from offers.services import offers as services
 from offers.services.offers import OfferError
-from passlib.pagination import CountedPaginator
+from passlib.pagination import counted_page
 
 PAGE_SIZE = 20
 
@@ -64,11 +64,9 @@ def offer_list(request: HttpRequest) -> HttpResponse:
             q=d["q"].strip(),
         )
     counts = selectors.offer_counts(request.user, filters)
-    total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
-    paginator = CountedPaginator(
-        selectors.offer_list(request.user, filters), PAGE_SIZE, count=total
+    page = counted_page(
+        request, selectors.offer_list(request.user, filters), counts, filters.status, PAGE_SIZE
     )
-    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     ctx = {

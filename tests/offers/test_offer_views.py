@@ -375,3 +375,13 @@ def test_preview_shows_the_offer_as_a_beneficiary_would(login, space, owner):
     assert "12 places restantes" in html
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_pagination_keeps_the_filters(login, space, owner):
+    _bulk_offers(space["venue"], 25)
+    client = login(owner)
+    html = client.get("/offres/?pricing=free").content.decode()
+    assert "Page 1 sur 2" in html
+    assert 'href="?pricing=free&amp;page=2"' in html
+    page2 = client.get("/offres/?pricing=free&page=2").context["page"]
+    assert page2.number == 2 and len(page2.object_list) == 5
