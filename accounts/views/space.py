@@ -130,18 +130,28 @@ def member_update(request: HttpRequest, public_id: UUID, member_id: UUID) -> Htt
     return redirect("accounts:space", public_id=collectivite.public_id)
 
 
+def _run(request: HttpRequest, collectivite: Collectivite, action, success: str):
+    """Run a service; its refusal becomes an error message. Back to the space page."""
+    try:
+        action()
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+    return redirect("accounts:space", public_id=collectivite.public_id)
+
+
 @confirmed_email_required
 @require_POST
 def member_remove(request: HttpRequest, public_id: UUID, member_id: UUID) -> HttpResponse:
     collectivite = _admin_space_for(request, public_id)
     membership = _member_of_space(collectivite, member_id)
-    try:
-        space_services.membership_remove(actor=request.user, membership=membership)
-    except TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{membership.user.display_name} a été retiré de l'espace.")
-    return redirect("accounts:space", public_id=collectivite.public_id)
+    return _run(
+        request,
+        collectivite,
+        lambda: space_services.membership_remove(actor=request.user, membership=membership),
+        f"{membership.user.display_name} a été retiré de l'espace.",
+    )
 
 
 @confirmed_email_required
@@ -211,13 +221,12 @@ def _invitation_of_space(collectivite: Collectivite, invitation_id: UUID) -> Inv
 def invitation_resend(request: HttpRequest, public_id: UUID, invitation_id: UUID) -> HttpResponse:
     collectivite = _admin_space_for(request, public_id)
     invitation = _invitation_of_space(collectivite, invitation_id)
-    try:
-        space_services.invitation_resend(actor=request.user, invitation=invitation)
-    except TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Invitation renvoyée à {invitation.email}.")
-    return redirect("accounts:space", public_id=collectivite.public_id)
+    return _run(
+        request,
+        collectivite,
+        lambda: space_services.invitation_resend(actor=request.user, invitation=invitation),
+        f"Invitation renvoyée à {invitation.email}.",
+    )
 
 
 @confirmed_email_required
@@ -225,13 +234,12 @@ def invitation_resend(request: HttpRequest, public_id: UUID, invitation_id: UUID
 def invitation_revoke(request: HttpRequest, public_id: UUID, invitation_id: UUID) -> HttpResponse:
     collectivite = _admin_space_for(request, public_id)
     invitation = _invitation_of_space(collectivite, invitation_id)
-    try:
-        space_services.invitation_revoke(actor=request.user, invitation=invitation)
-    except TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Invitation à {invitation.email} révoquée.")
-    return redirect("accounts:space", public_id=collectivite.public_id)
+    return _run(
+        request,
+        collectivite,
+        lambda: space_services.invitation_revoke(actor=request.user, invitation=invitation),
+        f"Invitation à {invitation.email} révoquée.",
+    )
 
 
 @require_http_methods(["GET", "POST"])
