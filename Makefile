@@ -23,7 +23,13 @@ $(STAMP): pyproject.toml | $(PY)
 
 venv: $(STAMP)
 
-migrate: $(STAMP)
+# A development checkout gets a .env with DEBUG=true (git-ignored), so that
+# `python manage.py …` works there too; production sets its own environment.
+.env:
+	@printf '# Development settings written by make (see .env.example)\nDEBUG=true\n' > .env
+	@echo "Created .env for development (DEBUG=true)."
+
+migrate: $(STAMP) .env
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
@@ -32,7 +38,7 @@ seed: migrate
 run: seed
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP)
+test: $(STAMP) .env
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
