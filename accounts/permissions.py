@@ -49,10 +49,6 @@ def active_membership(user: User, collectivite: Collectivite) -> Membership | No
     return _validated_memberships(user).get(collectivite.pk)
 
 
-def has_membership(user: User) -> bool:
-    return user.is_authenticated and bool(_validated_memberships(user))
-
-
 def is_admin(user: User, collectivite: Collectivite) -> bool:
     membership = active_membership(user, collectivite)
     return membership is not None and membership.role == Role.ADMIN

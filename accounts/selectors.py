@@ -12,7 +12,6 @@ from accounts.models import (
     ActionLog,
     Collectivite,
     Membership,
-    OfficerDepartement,
     Role,
     Status,
     TerritoryOfficer,
@@ -85,10 +84,6 @@ def officers_for(departement: str) -> QuerySet[TerritoryOfficer]:
         .order_by("user__last_name", "user__first_name")
         .distinct()
     )
-
-
-def officer_departement_codes() -> set[str]:
-    return set(OfficerDepartement.objects.values_list("code", flat=True).distinct())
 
 
 # --- review queue ---------------------------------------------------------------------

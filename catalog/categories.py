@@ -186,7 +186,6 @@ GENERAL_GUIDANCE: tuple[str, ...] = (
 )
 
 _BY_ID = {s.id: s for s in SUBCATEGORIES}
-_CATEGORY_BY_ID = {c.id: c for c in CATEGORIES}
 
 
 class UnknownSubcategory(ValueError):
@@ -198,10 +197,6 @@ def get_subcategory(subcategory_id: str) -> Subcategory:
         return _BY_ID[subcategory_id]
     except KeyError:
         raise UnknownSubcategory(subcategory_id) from None
-
-
-def get_category(category_id: str) -> Category:
-    return _CATEGORY_BY_ID[category_id]
 
 
 def is_valid_pair(category_id: str, subcategory_id: str) -> bool:
@@ -261,15 +256,6 @@ def subcategory_choices(
         if options:
             groups.append((cat.label, options))
     return groups
-
-
-def category_of(subcategory_id: str) -> str:
-    return get_subcategory(subcategory_id).category.id
-
-
-def valid_pairs() -> list[tuple[str, str]]:
-    """Every (category_id, subcategory_id) pair: what the database constraint allows."""
-    return [(s.category.id, s.id) for s in SUBCATEGORIES]
 
 
 CSV_COLUMNS = (

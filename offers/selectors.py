@@ -75,11 +75,6 @@ def with_display_status(qs: QuerySet[Offer]) -> QuerySet[Offer]:
     )
 
 
-def offers_managed_by(user: User) -> QuerySet[Offer]:
-    """Offers of the venues the person manages (all the collectivité's for admins)."""
-    return Offer.objects.filter(venue_id__in=managed_venue_ids(user))
-
-
 def offers_readable_by(user: User) -> QuerySet[Offer]:
     """Managed offers, plus (read-only) the offers of an officer's départements."""
     departements = officer_departements(user) if roles_of(user)["officer"] else ()

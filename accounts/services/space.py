@@ -138,6 +138,15 @@ def membership_set_venues(
 
 
 @transaction.atomic
+def membership_update(
+    *, actor: User, membership: Membership, role: str, venues: list[Venue]
+) -> Membership:
+    """Role and managed venues together: a refusal of either changes neither."""
+    membership_set_role(actor=actor, membership=membership, role=role)
+    return membership_set_venues(actor=actor, membership=membership, venues=venues)
+
+
+@transaction.atomic
 def membership_remove(*, actor: User, membership: Membership) -> None:
     _lock_space(membership.collectivite)
     membership.refresh_from_db()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -107,29 +107,6 @@ def _member_of_space(collectivite: Collectivite, member_id: UUID) -> Membership:
     )
 
 
-@confirmed_email_required
-@require_POST
-def member_update(request: HttpRequest, public_id: UUID, member_id: UUID) -> HttpResponse:
-    collectivite = _admin_space_for(request, public_id)
-    membership = _member_of_space(collectivite, member_id)
-    form = MemberForm(request.POST, collectivite=collectivite)
-    if not form.is_valid():
-        messages.error(request, "Choix invalide : " + " ".join(form.errors.get("role", [])))
-        return redirect("accounts:space", public_id=collectivite.public_id)
-    try:
-        space_services.membership_set_role(
-            actor=request.user, membership=membership, role=form.cleaned_data["role"]
-        )
-        space_services.membership_set_venues(
-            actor=request.user, membership=membership, venues=list(form.cleaned_data["venues"])
-        )
-    except TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{membership.user.display_name} : modifications enregistrées.")
-    return redirect("accounts:space", public_id=collectivite.public_id)
-
-
 def _run(request: HttpRequest, collectivite: Collectivite, action, success: str):
     """Run a service; its refusal becomes an error message. Back to the space page."""
     try:
@@ -139,6 +116,28 @@ def _run(request: HttpRequest, collectivite: Collectivite, action, success: str)
     else:
         messages.success(request, success)
     return redirect("accounts:space", public_id=collectivite.public_id)
+
+
+@confirmed_email_required
+@require_POST
+def member_update(request: HttpRequest, public_id: UUID, member_id: UUID) -> HttpResponse:
+    collectivite = _admin_space_for(request, public_id)
+    membership = _member_of_space(collectivite, member_id)
+    form = MemberForm(request.POST, collectivite=collectivite)
+    if not form.is_valid():
+        messages.error(request, "Choix invalide : " + " ".join(form.errors.get("role", [])))
+        return redirect("accounts:space", public_id=collectivite.public_id)
+    return _run(
+        request,
+        collectivite,
+        lambda: space_services.membership_update(
+            actor=request.user,
+            membership=membership,
+            role=form.cleaned_data["role"],
+            venues=list(form.cleaned_data["venues"]),
+        ),
+        f"{membership.user.display_name} : modifications enregistrées.",
+    )
 
 
 @confirmed_email_required
@@ -165,24 +164,23 @@ def request_decide(
     collectivite = _space_for(request, public_id)
     membership = _member_of_space(collectivite, member_id)
     if not can_decide_join_request(request.user, membership):
-        require_admin(request.user, collectivite)
+        raise PermissionDenied("Réservé aux administrateurs de la collectivité.")
     form = ReviewActionForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
-    try:
-        review_services.join_request_review(
+    verb = "approuvée" if action == "approuver" else "refusée"
+    return _run(
+        request,
+        collectivite,
+        lambda: review_services.join_request_review(
             actor=request.user,
             membership=membership,
             action="validate" if action == "approuver" else "reject",
             reason=data.get("reason", ""),
             comment=data.get("comment", ""),
-        )
-    except TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
-        verb = "approuvée" if action == "approuver" else "refusée"
-        messages.success(request, f"La demande de {membership.user.display_name} est {verb}.")
-    return redirect("accounts:space", public_id=collectivite.public_id)
+        ),
+        f"La demande de {membership.user.display_name} est {verb}.",
+    )
 
 
 @confirmed_email_required

@@ -77,13 +77,9 @@ def is_valid_code(code: str) -> bool:
     return len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)
 
 
-def _age_on(beneficiary: Beneficiary, day: date) -> int:
-    return beneficiary.age_on(day)
-
-
 def credit_top_up(*, beneficiary: Beneficiary, today: date) -> Beneficiary:
     """Add the credit of each age reached since the last grant (idempotent)."""
-    age = min(_age_on(beneficiary, today), settings.BENEFICIARY_MAX_AGE)
+    age = min(beneficiary.age_on(today), settings.BENEFICIARY_MAX_AGE)
     amounts = settings.BENEFICIARY_CREDIT_BY_AGE
     due = sum(amounts.get(a, 0) for a in range(beneficiary.credit_age + 1, age + 1))
     if age > beneficiary.credit_age:
@@ -100,7 +96,7 @@ def _check_eligible(user: User, today: date) -> Beneficiary:
         raise BookingError("Seuls les jeunes inscrits au pass Culture peuvent réserver.")
     if not user.email_confirmed:
         raise BookingError("Confirmez votre adresse électronique avant de réserver.")
-    age = _age_on(beneficiary, today)
+    age = beneficiary.age_on(today)
     if not settings.BENEFICIARY_MIN_AGE <= age <= settings.BENEFICIARY_MAX_AGE:
         raise BookingError(
             "Le pass Culture individuel est réservé aux jeunes de 15 à 18 ans : "

@@ -368,8 +368,3 @@ def test_admin_is_for_site_staff_only(name):
             assert response.status_code == 200, role
         else:
             assert response.status_code == 302 and "/admin/login/" in response.url, role
-
-
-def test_matrix_size():
-    # Reported in the closing note: URLs × roles.
-    assert len(MATRIX) * len(ROLES) == len(MATRIX) * 8
