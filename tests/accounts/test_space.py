@@ -379,3 +379,49 @@ def test_anonymous_invitation_page_offers_signup_and_login(
     response = client.post(path)
     assert response.status_code == 302 and response.url.startswith("/connexion/")
     assert not User.objects.filter(email="nouveau@lyon.fr").exists()
+
+
+def test_expired_invitation_link_is_refused(
+    login, space, owner, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(login(owner), space)
+    path = accept_path(mail.outbox[0])
+    invited = UserFactory(email="nouveau@lyon.fr")
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    client = login(invited)
+    assert client.get(path).status_code == 404
+    assert client.post(path).status_code == 404
+    assert not Membership.objects.filter(user=invited).exists()
+
+
+def test_role_and_venues_change_together_or_not_at_all(login, space, owner):
+    membership = Membership.objects.get(user=owner)
+    login(owner).post(
+        url(space, f"membres/{membership.public_id}/"),
+        {"role": "member", "venues": [space["venue"].pk]},
+    )
+    membership.refresh_from_db()
+    assert membership.role == Role.ADMIN  # last administrator: refused
+    assert list(membership.venues.all()) == []  # and the venues were not saved either
+
+
+def test_managed_venue_ids_follow_the_same_rule_as_venues_managed_by(
+    space, owner, member, outsider
+):
+    from accounts.selectors import managed_venue_ids, venues_managed_by
+    from tests.factories import MembershipFactory
+
+    pending = MembershipFactory(
+        collectivite=space["collectivite"],
+        role=Role.MEMBER,
+        status=Status.NEW,
+        venues=[space["other_venue"]],
+    ).user
+    for user in (owner, member, outsider, pending):
+        expected = sorted(venues_managed_by(user).values_list("pk", flat=True))
+        assert managed_venue_ids(user) == expected, user
