@@ -98,11 +98,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Server-side parameter binding: the same SQL text is reused, so psycopg prepares
-    # frequent statements and PostgreSQL plans the list pages' joins once per
-    # connection instead of on every request (planning cost more than executing).
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool(
-        "DATABASE_SERVER_SIDE_BINDING", default=True
-    )
+    # a statement once it has run DATABASE_PREPARE_THRESHOLD times on a connection and
+    # PostgreSQL no longer plans the list pages' joins on every request (planning cost
+    # more than executing). Django turns preparing off by default for the sake of
+    # transaction-mode poolers (PgBouncer < 1.21): set DATABASE_PREPARE_THRESHOLD to
+    # an empty value behind such a pooler.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["server_side_binding"] = env.bool("DATABASE_SERVER_SIDE_BINDING", default=True)
+    threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="5")
+    options["prepare_threshold"] = int(threshold) if threshold else None
+    plan_cache_mode = env.str("DATABASE_PLAN_CACHE_MODE", default="")
+    if plan_cache_mode:
+        options["options"] = f"-c plan_cache_mode={plan_cache_mode}"
     if env.bool("DATABASE_POOL", default=False):
         # psycopg's pool: persistent connections are then handled by the pool.
         DATABASES["default"]["CONN_MAX_AGE"] = 0
