@@ -84,38 +84,61 @@ def require_officer(user: User) -> None:
         raise PermissionDenied("Réservé aux chargés de territoire.")
 
 
-_ROLES_SQL = """
-    SELECT
-      EXISTS (SELECT 1 FROM accounts_membership
-              WHERE user_id = %(user)s AND status = 'validated'),
-      EXISTS (SELECT 1 FROM accounts_officerdepartement d
-              JOIN accounts_territoryofficer o ON o.id = d.officer_id
-              WHERE o.user_id = %(user)s),
-      EXISTS (SELECT 1 FROM accounts_teacher WHERE user_id = %(user)s),
-      EXISTS (SELECT 1 FROM accounts_beneficiary WHERE user_id = %(user)s)
+_PERSON_SQL = """
+    SELECT r.member, r.officer, r.teacher, r.beneficiary,
+           v.id, v.name, v.public_name, v.time_zone
+    FROM (
+      SELECT
+        EXISTS (SELECT 1 FROM accounts_membership
+                WHERE user_id = %(user)s AND status = 'validated') AS member,
+        EXISTS (SELECT 1 FROM accounts_officerdepartement d
+                JOIN accounts_territoryofficer o ON o.id = d.officer_id
+                WHERE o.user_id = %(user)s) AS officer,
+        EXISTS (SELECT 1 FROM accounts_teacher WHERE user_id = %(user)s) AS teacher,
+        EXISTS (SELECT 1 FROM accounts_beneficiary WHERE user_id = %(user)s) AS beneficiary
+    ) r
+    LEFT JOIN (
+      SELECT id, name, public_name, time_zone FROM accounts_venue
+      WHERE collectivite_id IN (
+          SELECT collectivite_id FROM accounts_membership
+          WHERE user_id = %(user)s AND status = 'validated' AND role = 'admin')
+      OR id IN (
+          SELECT mv.venue_id FROM accounts_membership_venues mv
+          JOIN accounts_membership m ON m.id = mv.membership_id
+          WHERE m.user_id = %(user)s AND m.status = 'validated' AND m.role = 'member')
+    ) v ON true
+    ORDER BY v.name, v.id
 """
 
 
-def roles_of(user: User) -> dict[str, bool]:
-    """Which roles the person has (member, officer, teacher, beneficiary), in one query.
+def load_person(user: User) -> None:
+    """Read, in one query, the person's roles and the venues they manage, and keep both on
+    the user object for the rest of the request (`roles_of`, `managed_venue_ids`).
 
-    Asked on every page (the navigation); written as one plain SQL statement because
-    compiling the equivalent ORM query with four EXISTS cost more than running it.
+    Both are asked on every pro page (navigation, permission checks, list filters):
+    one plain SQL statement costs one round trip where the ORM would compile and send
+    several. The venue rule is the one of `venues_managed_by` (a test keeps them equal).
     """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_PERSON_SQL, {"user": user.pk})
+        rows = cursor.fetchall()
+    member, officer, teacher, beneficiary = rows[0][:4]
+    user._roles = {
+        "member": bool(member),
+        "officer": bool(officer),
+        "teacher": bool(teacher),
+        "beneficiary": bool(beneficiary),
+    }
+    user._managed_venues = [tuple(row[4:]) for row in rows if row[4] is not None]
+
+
+def roles_of(user: User) -> dict[str, bool]:
+    """Which roles the person has (member, officer, teacher, beneficiary); read once per
+    request with the managed venues (`load_person`)."""
     if not user.is_authenticated:
         return {"member": False, "officer": False, "teacher": False, "beneficiary": False}
-    cached = getattr(user, "_roles", None)
-    if cached is None:
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute(_ROLES_SQL, {"user": user.pk})
-            member, officer, teacher, beneficiary = cursor.fetchone()
-        cached = {
-            "member": bool(member),
-            "officer": bool(officer),
-            "teacher": bool(teacher),
-            "beneficiary": bool(beneficiary),
-        }
-        user._roles = cached
-    return cached
+    if getattr(user, "_roles", None) is None:
+        load_person(user)
+    return user._roles

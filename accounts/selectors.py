@@ -18,7 +18,7 @@ from accounts.models import (
     User,
     Venue,
 )
-from accounts.permissions import officer_departements
+from accounts.permissions import load_person, officer_departements
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
@@ -226,30 +226,12 @@ def history_of(obj) -> QuerySet[ActionLog]:
     return qs.filter(membership=obj)
 
 
-_MANAGED_VENUES_SQL = """
-    SELECT v.id, v.name FROM accounts_venue v
-    WHERE v.collectivite_id IN (
-        SELECT collectivite_id FROM accounts_membership
-        WHERE user_id = %(user)s AND status = 'validated' AND role = 'admin')
-    OR v.id IN (
-        SELECT mv.venue_id FROM accounts_membership_venues mv
-        JOIN accounts_membership m ON m.id = mv.membership_id
-        WHERE m.user_id = %(user)s AND m.status = 'validated' AND m.role = 'member')
-    ORDER BY v.name, v.id
-"""
-
-
-def _managed_venues(user: User) -> list[tuple[int, str]]:
-    """(id, name) of the managed venues, by name; one query per request (cached)."""
-    cached = getattr(user, "_managed_venues", None)
-    if cached is None:
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute(_MANAGED_VENUES_SQL, {"user": user.pk})
-            cached = [(row[0], row[1]) for row in cursor.fetchall()]
-        user._managed_venues = cached
-    return cached
+def _managed_venues(user: User) -> list[tuple[int, str, str, str]]:
+    """(id, name, public name, time zone) of the managed venues, by name; read with the
+    roles in one query per request (`load_person`)."""
+    if getattr(user, "_managed_venues", None) is None:
+        load_person(user)
+    return user._managed_venues
 
 
 def managed_venue_ids(user: User) -> list[int]:
@@ -261,9 +243,17 @@ def managed_venue_ids(user: User) -> list[int]:
     """
     if not user.is_authenticated:
         return []
-    return sorted(pk for pk, _ in _managed_venues(user))
+    return sorted(row[0] for row in _managed_venues(user))
 
 
 def venue_choices(user: User) -> list[tuple[int, str]]:
     """(id, name) of the managed venues, for filter <select>s (no query of its own)."""
-    return list(_managed_venues(user)) if user.is_authenticated else []
+    return [row[:2] for row in _managed_venues(user)] if user.is_authenticated else []
+
+
+def managed_venue_labels(user: User) -> dict[int, tuple[str, str]]:
+    """Venue id → (name shown to the public, time zone) of the managed venues, so that
+    the list pages need not join the venue table (no query of its own)."""
+    if not user.is_authenticated:
+        return {}
+    return {pk: (public_name or name, tz) for pk, name, public_name, tz in _managed_venues(user)}
