@@ -239,8 +239,11 @@ class Booking(models.Model):
     """A beneficiary's booking of a session or of a stock, with its counter code."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    code = models.CharField("contremarque", max_length=CODE_LENGTH, unique=True)
-    # Foreign keys covered by a composite index below carry no index of their own: every
+    # Unique through a constraint (below), not `unique=True`: on PostgreSQL the field
+    # option adds a second, pattern-matching index that no query uses.
+    code = models.CharField("contremarque", max_length=CODE_LENGTH)
+    # Foreign keys covered by a composite index below carry no index of their own, and
+    # the session and stock ones are partial (a booking has one or the other): every
     # index is work for the set-based UPDATE of validate_subscription_bookings.
     offer = models.ForeignKey(
         Offer, on_delete=models.PROTECT, related_name="bookings", db_index=False
@@ -249,10 +252,20 @@ class Booking(models.Model):
         "accounts.Venue", on_delete=models.PROTECT, related_name="bookings", db_index=False
     )
     session = models.ForeignKey(
-        Session, on_delete=models.PROTECT, null=True, blank=True, related_name="bookings"
+        Session,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        db_index=False,
     )
     stock = models.ForeignKey(
-        Stock, on_delete=models.PROTECT, null=True, blank=True, related_name="bookings"
+        Stock,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        db_index=False,
     )
     beneficiary = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -320,6 +333,7 @@ class Booking(models.Model):
                 condition=models.Q(code__regex=r"^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{6}$"),
                 name="booking_code_alphabet",
             ),
+            models.UniqueConstraint(fields=["code"], name="booking_code_unique"),
             # One active booking per beneficiary and offer.
             models.UniqueConstraint(
                 fields=["beneficiary", "offer"],
@@ -329,11 +343,22 @@ class Booking(models.Model):
         ]
         indexes = [
             # Newest-first pages across many venues read this index backwards and stop
-            # after one page; per-status counts are index-only scans of the next one.
+            # after one page; a page of one venue and status reads the next one in
+            # order (from a date on), and per-status counts are index-only scans of it.
             models.Index(fields=["-booked_at", "-id"], name="booking_booked_desc"),
-            models.Index(fields=["venue", "status"], name="booking_venue_status"),
+            models.Index(
+                fields=["venue", "status", "-booked_at", "-id"], name="booking_venue_status_booked"
+            ),
             models.Index(fields=["offer", "status"], name="booking_offer_status"),
             models.Index(fields=["beneficiary", "-booked_at"], name="booking_beneficiary"),
+            models.Index(
+                fields=["session"],
+                condition=models.Q(session__isnull=False),
+                name="booking_session",
+            ),
+            models.Index(
+                fields=["stock"], condition=models.Q(stock__isnull=False), name="booking_stock"
+            ),
             models.Index(
                 fields=["booked_at"],
                 condition=models.Q(status="confirmed", is_free_subscription=True),

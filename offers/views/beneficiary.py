@@ -91,13 +91,21 @@ def catalog(request: HttpRequest) -> HttpResponse:
             day=d["day"],
         )
     offers = selectors.bookable_offers(filters)
-    total = selectors.cached_counts(("catalog", filters), lambda: {"total": offers.count()})
+    total = selectors.cached_counts(
+        ("catalog", filters),
+        lambda: {"total": selectors.bookable_offers(filters, per_row=False).count()},
+    )
     page = CountedPaginator(offers, PAGE_SIZE, count=total["total"]).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
     query.pop("page", None)
-    ctx = {"form": form, "page": page, "query": query.urlencode()}
+    ctx = {
+        "form": form,
+        "page": page,
+        "rows": selectors.catalog_rows(page.object_list),
+        "query": query.urlencode(),
+    }
     template = "offers/beneficiary/catalog.html"
     if request.htmx:
         template += "#results"

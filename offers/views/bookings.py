@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import member_required
-from accounts.selectors import venue_choices
+from accounts.selectors import managed_venue_labels, venue_choices
 from offers import exports, selectors
 from offers.models import BookingStatus, ExportLog
 from offers.services import bookings as services
@@ -71,7 +71,7 @@ def booking_list(request: HttpRequest) -> HttpResponse:
     ctx = {
         "form": form,
         "page": page,
-        "rows": selectors.booking_rows(page.object_list),
+        "rows": selectors.booking_rows(page.object_list, managed_venue_labels(request.user)),
         "query": query.urlencode(),
         "counts": [(BookingStatus(k).label, n) for k, n in counts.items()],
     }
