@@ -99,6 +99,46 @@ def test_two_concurrent_runs_validate_each_booking_once(space):
     assert Booking.objects.filter(status=BookingStatus.VALIDATED, validated_auto=True).count() == 40
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_workers_validate_every_due_booking_once_beside_another_run(space):
+    offer = make_offer(space["venue"], "ABO_BIBLIOTHEQUE")
+    due = [
+        aged(make_booking(offer, beneficiary=make_beneficiary(), is_free_subscription=True), 31)
+        for _ in range(41)
+    ]
+    young = aged(make_booking(offer, beneficiary=make_beneficiary(), is_free_subscription=True), 5)
+    results, barrier = [], threading.Barrier(2)
+
+    def run(workers):
+        try:
+            barrier.wait()
+            results.append(validate_due_subscription_bookings(workers=workers))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in (3, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [0, 41]
+    validated = Booking.objects.filter(status=BookingStatus.VALIDATED, validated_auto=True)
+    assert set(validated.values_list("pk", flat=True)) == {b.pk for b in due}
+    assert Booking.objects.get(pk=young.pk).status == BookingStatus.CONFIRMED
+    out = io.StringIO()
+    call_command("validate_subscription_bookings", "--workers", "2", stdout=out)
+    assert "0 réservation(s)" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_zero_workers():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="au moins 1"):
+        call_command("validate_subscription_bookings", "--workers", "0")
+
+
 @pytest.mark.django_db
 def test_a_crashed_run_is_finished_by_the_next(bookings, monkeypatch):
     from django.db.models.query import QuerySet
