@@ -1,7 +1,8 @@
 """Per-page SQL query count and in-process time (Django test client) on the bench DB.
 
 Usage: python bench/probe.py URL [URL...]   (environment as for manage.py)
-Prints JSON: {url: {"queries": n, "ms": t, "status": code}}.
+A URL prefixed with "anon:" is requested without logging in (the public pages).
+Prints JSON: {url: {"queries": n, "ms": t, "status": code}}, keyed without the prefix.
 """
 
 import json
@@ -26,12 +27,15 @@ from accounts.models import User  # noqa: E402
 
 def main() -> None:
     email = os.environ.get("BENCH_USER", "admin-0@passlib.bench")
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(
+    logged_in = Client(HTTP_HOST="127.0.0.1")
+    logged_in.force_login(
         User.objects.get(email=email), backend="django.contrib.auth.backends.ModelBackend"
     )
+    anonymous = Client(HTTP_HOST="127.0.0.1")
     out = {}
-    for url in sys.argv[1:]:
+    for arg in sys.argv[1:]:
+        client = anonymous if arg.startswith("anon:") else logged_in
+        url = arg.removeprefix("anon:")
         client.get(url)  # warm
         with CaptureQueriesContext(connection) as ctx:
             start = time.perf_counter()

@@ -39,6 +39,9 @@ BOOKINGS = int(os.environ.get("BENCH_BOOKINGS", "300000"))
 USERS = int(os.environ.get("BENCH_USERS", "16"))
 DURATION = int(os.environ.get("BENCH_SECONDS", "20"))
 PORT = int(os.environ.get("BENCH_PORT", "8055"))
+# Re-measure the pages on the database of an earlier run (no re-seed, no export or
+# validation timing, docs/performance.md untouched): for trying a change quickly.
+PAGES_ONLY = os.environ.get("BENCH_PAGES_ONLY", "") not in ("", "0", "false")
 PASSWORD = "bench-passlib-2026"  # noqa: S105 - seed_scale's benchmark accounts
 
 
@@ -162,17 +165,29 @@ def machine() -> str:
 def main() -> int:
     env = bench_env()
     results: dict = {"date": dt.datetime.now().strftime("%Y-%m-%d %H:%M")}
-    log(f"database {DB_URL} (re-created)")
-    recreate_database()
-    manage("migrate", "--noinput", env=env)
-    manage("collectstatic", "--noinput", env=env)
-    log(f"seed_scale --offers {OFFERS} --bookings {BOOKINGS}")
-    start = time.monotonic()
-    manage(
-        "seed_scale", "--offers", str(OFFERS), "--bookings", str(BOOKINGS), "--seed", "42", env=env
-    )
-    results["seed_seconds"] = round(time.monotonic() - start, 1)
-    sql("VACUUM ANALYZE")
+    if PAGES_ONLY:
+        log(f"database {DB_URL} (kept: BENCH_PAGES_ONLY)")
+        manage("migrate", "--noinput", env=env)
+        manage("collectstatic", "--noinput", env=env)
+    else:
+        log(f"database {DB_URL} (re-created)")
+        recreate_database()
+        manage("migrate", "--noinput", env=env)
+        manage("collectstatic", "--noinput", env=env)
+        log(f"seed_scale --offers {OFFERS} --bookings {BOOKINGS}")
+        start = time.monotonic()
+        manage(
+            "seed_scale",
+            "--offers",
+            str(OFFERS),
+            "--bookings",
+            str(BOOKINGS),
+            "--seed",
+            "42",
+            env=env,
+        )
+        results["seed_seconds"] = round(time.monotonic() - start, 1)
+        sql("VACUUM ANALYZE")
 
     admin_venues = [r[0] for r in sql("SELECT id FROM accounts_venue ORDER BY id")]
     codes = [
@@ -214,7 +229,10 @@ def main() -> int:
         [
             PY,
             str(ROOT / "bench" / "probe.py"),
-            *[p["url"].replace("{code}", codes[0]) for p in config["pages"].values()],
+            *[
+                ("" if p.get("login", True) else "anon:") + p["url"].replace("{code}", codes[0])
+                for p in config["pages"].values()
+            ],
         ],
         cwd=ROOT,
         env=env,
@@ -254,6 +272,9 @@ def main() -> int:
         server.wait(timeout=30)
         shutil.rmtree(folder, ignore_errors=True)
     results["pages"] = pages
+    if PAGES_ONLY:
+        print(page_table(pages))
+        return 0
 
     log("CSV export of every booking")
     out = subprocess.run(
@@ -285,8 +306,21 @@ def main() -> int:
     return 0
 
 
+def page_table(pages: dict) -> str:
+    floor = pages["floor"]["rps"] or 1
+    lines = [
+        "| page | requests/s | p50 (ms) | p95 (ms) | SQL queries | ratio to floor |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, p in pages.items():
+        lines.append(
+            f"| {name} | {p['rps']:.1f} | {p['p50']:.0f} | {p['p95']:.0f} | "
+            f"{p['queries']} | {p['rps'] / floor:.2f} |"
+        )
+    return "\n".join(lines)
+
+
 def render(r: dict) -> str:
-    floor = r["pages"]["floor"]["rps"] or 1
     lines = [
         "# Performance",
         "",
@@ -298,14 +332,8 @@ def render(r: dict) -> str:
         "per page, each page in its own phase, logged in as the collectivité's "
         "administrator (the beneficiary list is public).",
         "",
-        "| page | requests/s | p50 (ms) | p95 (ms) | SQL queries | ratio to floor |",
-        "|---|---:|---:|---:|---:|---:|",
+        page_table(r["pages"]),
     ]
-    for name, p in r["pages"].items():
-        lines.append(
-            f"| {name} | {p['rps']:.1f} | {p['p50']:.0f} | {p['p95']:.0f} | "
-            f"{p['queries']} | {p['rps'] / floor:.2f} |"
-        )
     e, v = r["export"], r["validate"]
     lines += [
         "",
