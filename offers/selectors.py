@@ -80,18 +80,17 @@ _HAS_PLACES_SQL = """
             AND (dk.quantity IS NULL OR dk.booked_count < dk.quantity))"""
 
 
-def _correlated(sql: str, per_row: bool) -> str:
-    return sql.format(
-        s=_PER_ROW.format(alias="ds") if per_row else "",
-        k=_PER_ROW.format(alias="dk") if per_row else "",
-        has_places="{has_places}",
-    )
+def _correlation(per_row: bool) -> dict[str, str]:
+    """What closes the session (`s`) and stock (`k`) sub-queries' WHERE."""
+    if not per_row:
+        return {"s": "", "k": ""}
+    return {"s": _PER_ROW.format(alias="ds"), "k": _PER_ROW.format(alias="dk")}
 
 
-_HAS_PLACES = {per_row: _correlated(_HAS_PLACES_SQL, per_row) for per_row in (False, True)}
+_HAS_PLACES = {p: _HAS_PLACES_SQL.format(**_correlation(p)) for p in (False, True)}
 _DISPLAY_STATUS = {
-    per_row: _correlated(_DISPLAY_STATUS_SQL, per_row).format(has_places=_HAS_PLACES[per_row])
-    for per_row in (False, True)
+    p: _DISPLAY_STATUS_SQL.format(**_correlation(p), has_places=_HAS_PLACES[p])
+    for p in (False, True)
 }
 
 
