@@ -110,3 +110,22 @@ def test_production_refuses_to_start_without_secret_or_hosts(env, missing):
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert f"{missing} is not set" in result.stderr
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_statement_run_often_on_a_connection_is_prepared():
+    """DATABASE_PREPARE_THRESHOLD (5): PostgreSQL stops planning the hot queries."""
+    from django.db import connection
+
+    from accounts.models import User
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            return cursor.fetchone()[0]
+
+    before = prepared()
+    for pk in range(6):
+        list(User.objects.filter(pk=pk, is_active=True).values_list("email"))
+    assert prepared() > before
