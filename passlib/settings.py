@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A refusal no view caught answers 400 with its French message (passlib/refusal.py).
+    "passlib.refusal.RefusalMiddleware",
     # Last, as django-axes asks: it turns lockouts into the French lockout page.
     "axes.middleware.AxesMiddleware",
 ]

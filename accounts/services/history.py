@@ -3,10 +3,6 @@ from __future__ import annotations
 from accounts.models import ActionLog, Collectivite, Membership, User, Venue, Verb
 
 
-class TransitionError(Exception):
-    """A refused action; the message is French and meant for the user."""
-
-
 def action_log(
     *,
     actor: User | None,

@@ -19,10 +19,11 @@ from accounts.models import (
     Venue,
     Verb,
 )
-from accounts.services.history import TransitionError, action_log
+from accounts.services.history import action_log
 from accounts.sirene import SireneRecord
 from accounts.siret import siren_of
 from passlib.emails import send_on_commit
+from passlib.refusal import Refusal
 
 
 @dataclass(frozen=True)
@@ -107,10 +108,16 @@ def collectivite_register(
     once so they can prepare the space; the collectivité's status gates visibility.
     """
     if not actor.email_confirmed:
-        raise TransitionError("Confirmez votre adresse électronique avant de continuer.")
+        raise Refusal(
+            "Confirmez votre adresse électronique avant de continuer.",
+            code="account.email_unconfirmed",
+        )
     siren = siren_of(siret)
     if Collectivite.objects.filter(siren=siren).exists():
-        raise TransitionError("Cette collectivité est déjà inscrite : demandez à la rejoindre.")
+        raise Refusal(
+            "Cette collectivité est déjà inscrite : demandez à la rejoindre.",
+            code="onboarding.already_registered",
+        )
     legal_code = sirene.legal_category_code if sirene else data.legal_category_code
     ape_code = sirene.ape_code if sirene else data.ape_code
     departement = departements.departement_from_postal_code(data.postal_code)
@@ -139,8 +146,9 @@ def collectivite_register(
         with transaction.atomic():
             collectivite.save()
     except IntegrityError:  # a concurrent registration of the same SIREN won
-        raise TransitionError(
-            "Cette collectivité vient d'être inscrite : demandez à la rejoindre."
+        raise Refusal(
+            "Cette collectivité vient d'être inscrite : demandez à la rejoindre.",
+            code="onboarding.already_registered",
         ) from None
     first_venue = venue_build(collectivite=collectivite, data=venue, actor=actor)
     first_venue.full_clean()
@@ -176,16 +184,23 @@ def join_request_create(
     collectivité's administrators are emailed.
     """
     if not actor.email_confirmed:
-        raise TransitionError("Confirmez votre adresse électronique avant de continuer.")
+        raise Refusal(
+            "Confirmez votre adresse électronique avant de continuer.",
+            code="account.email_unconfirmed",
+        )
     existing = Membership.objects.filter(user=actor, collectivite=collectivite).first()
     if existing is not None:
         if existing.status == Status.VALIDATED:
-            raise TransitionError("Vous êtes déjà membre de cet espace.")
+            raise Refusal("Vous êtes déjà membre de cet espace.", code="onboarding.already_member")
         if existing.status == Status.REJECTED:
-            raise TransitionError(
-                "Votre demande a été refusée. Contactez un administrateur de la collectivité."
+            raise Refusal(
+                "Votre demande a été refusée. Contactez un administrateur de la collectivité.",
+                code="onboarding.join_rejected",
             )
-        raise TransitionError("Votre demande de rattachement est déjà en cours d'examen.")
+        raise Refusal(
+            "Votre demande de rattachement est déjà en cours d'examen.",
+            code="onboarding.join_pending",
+        )
     new_venue = venue_build(collectivite=collectivite, data=venue, actor=actor)
     new_venue.full_clean()
     new_venue.save()
@@ -201,7 +216,10 @@ def join_request_create(
         with transaction.atomic():
             membership.save()
     except IntegrityError:
-        raise TransitionError("Votre demande de rattachement est déjà en cours d'examen.") from None
+        raise Refusal(
+            "Votre demande de rattachement est déjà en cours d'examen.",
+            code="onboarding.join_pending",
+        ) from None
     membership.venues.add(new_venue)
     action_log(
         actor=actor,

@@ -30,9 +30,10 @@ from accounts.models import (
     Venue,
     Verb,
 )
-from accounts.services.history import TransitionError, action_log
+from accounts.services.history import action_log
 from accounts.services.onboarding import administrator_emails
 from passlib.emails import send_on_commit
+from passlib.refusal import Refusal
 
 Action = Literal["validate", "reject", "hold"]
 ACTIONS: dict[str, tuple[tuple[str, ...], str, Verb]] = {
@@ -45,13 +46,15 @@ ACTION_LABELS = {"validate": "valider", "reject": "rejeter", "hold": "mettre en 
 
 def _check_input(action: str, reason: str, comment: str) -> None:
     if action not in ACTIONS:
-        raise TransitionError("Action inconnue.")
+        raise Refusal("Action inconnue.", code="review.unknown_action")
     if action == "reject" and reason not in RejectionReason.values:
-        raise TransitionError("Choisissez le motif du rejet.")
+        raise Refusal("Choisissez le motif du rejet.", code="review.reason_required")
     if action == "reject" and reason == RejectionReason.OTHER and not comment.strip():
-        raise TransitionError("Précisez le motif dans le commentaire.")
+        raise Refusal("Précisez le motif dans le commentaire.", code="review.comment_required")
     if action == "hold" and not comment.strip():
-        raise TransitionError("Indiquez dans le commentaire l'information attendue.")
+        raise Refusal(
+            "Indiquez dans le commentaire l'information attendue.", code="review.comment_required"
+        )
 
 
 def _guarded_update(obj: Model, action: str) -> str:
@@ -60,9 +63,10 @@ def _guarded_update(obj: Model, action: str) -> str:
     updated = type(obj).objects.filter(pk=obj.pk, status__in=allowed_from).update(status=to)
     if not updated:
         obj.refresh_from_db(fields=["status"])
-        raise TransitionError(
+        raise Refusal(
             f"Impossible de {ACTION_LABELS[action]} : le statut est déjà "
-            f"« {obj.get_status_display()} »."
+            f"« {obj.get_status_display()} ».",
+            code="review.wrong_status",
         )
     obj.status = to
     return to
@@ -106,8 +110,9 @@ def collectivite_review(
             collectivite=collectivite, role=Role.ADMIN, status=Status.VALIDATED
         ).exists()
     ):
-        raise TransitionError(
-            "Cette collectivité n'a aucun administrateur validé : elle ne peut pas être validée."
+        raise Refusal(
+            "Cette collectivité n'a aucun administrateur validé : elle ne peut pas être validée.",
+            code="review.no_admin",
         )
     _guarded_update(collectivite, action)
     if action in ("validate", "reject"):
@@ -213,7 +218,7 @@ def review_batch_validate(*, actor: User, objects: Iterable[Model]) -> tuple[int
     for obj in objects:
         try:
             review(actor=actor, obj=obj, action="validate")
-        except TransitionError as exc:
+        except Refusal as exc:
             refused.append(f"{obj} : {exc}")
         else:
             done += 1

@@ -29,9 +29,10 @@ from accounts.models import (
     Venue,
     Verb,
 )
-from accounts.services.history import TransitionError, action_log
+from accounts.services.history import action_log
 from accounts.services.onboarding import VenueData, venue_build
 from passlib.emails import send_on_commit
+from passlib.refusal import Refusal
 
 INVITATION_VALIDITY = timedelta(days=14)
 _INVITATION_SALT = "accounts.invitation"
@@ -94,17 +95,18 @@ def _is_last_admin(membership: Membership) -> bool:
 @transaction.atomic
 def membership_set_role(*, actor: User, membership: Membership, role: str) -> Membership:
     if role not in Role.values:
-        raise TransitionError("Rôle inconnu.")
+        raise Refusal("Rôle inconnu.", code="space.unknown_role")
     _lock_space(membership.collectivite)
     membership.refresh_from_db()
     if membership.status != Status.VALIDATED:
-        raise TransitionError("Ce membre n'est pas encore validé.")
+        raise Refusal("Ce membre n'est pas encore validé.", code="space.member_not_validated")
     if membership.role == role:
         return membership
     if role == Role.MEMBER and _is_last_admin(membership):
-        raise TransitionError(
+        raise Refusal(
             "Impossible : c'est le dernier administrateur de la collectivité. "
-            "Nommez d'abord un autre administrateur."
+            "Nommez d'abord un autre administrateur.",
+            code="space.last_admin",
         )
     membership.role = role
     membership.save(update_fields=["role"])
@@ -124,7 +126,9 @@ def membership_set_venues(
 ) -> Membership:
     """Set the venues a member manages; all must belong to the member's collectivité."""
     if any(v.collectivite_id != membership.collectivite_id for v in venues):
-        raise TransitionError("Ces lieux n'appartiennent pas à la collectivité.")
+        raise Refusal(
+            "Ces lieux n'appartiennent pas à la collectivité.", code="space.foreign_venue"
+        )
     membership.venues.set(venues)
     names = ", ".join(sorted(v.name for v in venues)) or "aucun"
     action_log(
@@ -151,7 +155,10 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
     _lock_space(membership.collectivite)
     membership.refresh_from_db()
     if _is_last_admin(membership):
-        raise TransitionError("Impossible de retirer le dernier administrateur de la collectivité.")
+        raise Refusal(
+            "Impossible de retirer le dernier administrateur de la collectivité.",
+            code="space.last_admin",
+        )
     action_log(
         actor=actor,
         verb=Verb.MEMBER_REMOVED,
@@ -199,9 +206,11 @@ def invitation_send(
     if Membership.objects.filter(
         collectivite=collectivite, user__email__iexact=email, status=Status.VALIDATED
     ).exists():
-        raise TransitionError("Cette personne est déjà membre de l'espace.")
+        raise Refusal("Cette personne est déjà membre de l'espace.", code="space.already_member")
     if any(v.collectivite_id != collectivite.pk for v in venues):
-        raise TransitionError("Ces lieux n'appartiennent pas à la collectivité.")
+        raise Refusal(
+            "Ces lieux n'appartiennent pas à la collectivité.", code="space.foreign_venue"
+        )
     now = timezone.now()
     invitation = Invitation(
         collectivite=collectivite,
@@ -215,8 +224,9 @@ def invitation_send(
         with transaction.atomic():
             invitation.save()
     except IntegrityError:
-        raise TransitionError(
-            "Une invitation est déjà en cours pour cette adresse : renvoyez-la."
+        raise Refusal(
+            "Une invitation est déjà en cours pour cette adresse : renvoyez-la.",
+            code="space.invitation_pending",
         ) from None
     invitation.venues.set(venues)
     action_log(actor=actor, verb=Verb.INVITED, collectivite=collectivite, target_label=email)
@@ -231,7 +241,9 @@ def invitation_resend(*, actor: User, invitation: Invitation) -> Invitation:
         pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(expires_at=timezone.now() + INVITATION_VALIDITY)
     if not updated:
-        raise TransitionError("Cette invitation a déjà été acceptée ou révoquée.")
+        raise Refusal(
+            "Cette invitation a déjà été acceptée ou révoquée.", code="space.invitation_closed"
+        )
     invitation.refresh_from_db()
     action_log(
         actor=actor,
@@ -249,7 +261,9 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
         pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
     if not updated:
-        raise TransitionError("Cette invitation a déjà été acceptée ou révoquée.")
+        raise Refusal(
+            "Cette invitation a déjà été acceptée ou révoquée.", code="space.invitation_closed"
+        )
     invitation.refresh_from_db()
     action_log(
         actor=actor,
@@ -264,16 +278,18 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
 def invitation_accept(*, user: User, invitation: Invitation) -> Membership:
     """The invited person joins directly with the invited role and venues."""
     if user.email.lower() != invitation.email.lower():
-        raise TransitionError(
-            f"Cette invitation a été envoyée à {invitation.email}. Connectez-vous avec ce compte."
+        raise Refusal(
+            f"Cette invitation a été envoyée à {invitation.email}. Connectez-vous avec ce compte.",
+            code="space.invitation_other_email",
         )
     now = timezone.now()
     claimed = Invitation.objects.filter(
         pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
     ).update(accepted_at=now, accepted_by=user)
     if not claimed:
-        raise TransitionError(
-            "Cette invitation n'est plus valable (acceptée, révoquée ou expirée)."
+        raise Refusal(
+            "Cette invitation n'est plus valable (acceptée, révoquée ou expirée).",
+            code="space.invitation_closed",
         )
     if user.email_confirmed_at is None:
         # The link reached this mailbox: that proves the address.

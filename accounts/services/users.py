@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.tokens import email_confirmation_token
 from passlib.emails import send_on_commit
+from passlib.refusal import Refusal
 
 
 @transaction.atomic
@@ -107,16 +108,16 @@ def account_delete(*, user: User) -> None:
     birth keeps only its year. Refused for the last administrator of a collectivité.
     """
     from accounts.models import Beneficiary, Membership, Role, Status
-    from accounts.services.history import TransitionError
     from accounts.services.space import _is_last_admin
 
     for membership in Membership.objects.filter(
         user=user, role=Role.ADMIN, status=Status.VALIDATED
     ):
         if _is_last_admin(membership):
-            raise TransitionError(
+            raise Refusal(
                 f"Vous êtes le dernier administrateur de {membership.collectivite.name} : "
-                "nommez d'abord un autre administrateur."
+                "nommez d'abord un autre administrateur.",
+                code="space.last_admin",
             )
     Membership.objects.filter(user=user).delete()
     beneficiary = Beneficiary.objects.filter(user=user).first()

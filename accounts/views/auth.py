@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.permissions import is_officer
 from accounts.services import users as services
 from accounts.tokens import read_email_confirmation_token
+from passlib.refusal import Refusal, refusal_message
 
 
 @require_http_methods(["GET", "POST"])
@@ -96,13 +97,11 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     """GET asks for a confirmation; POST anonymises the account and logs out."""
     from django.contrib.auth import logout
 
-    from accounts.services.history import TransitionError
-
     if request.method == "POST":
         try:
             services.account_delete(user=request.user)
-        except TransitionError as exc:
-            messages.error(request, str(exc))
+        except Refusal as exc:
+            refusal_message(request, exc)
             return redirect("accounts:account_delete")
         logout(request)
         messages.success(

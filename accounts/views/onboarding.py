@@ -16,9 +16,9 @@ from accounts.decorators import confirmed_email_required
 from accounts.forms import CollectiviteForm, JoinForm, OfficerSearchForm, SiretForm, VenueForm
 from accounts.legal_categories import legal_category_label
 from accounts.models import Collectivite
-from accounts.services.history import TransitionError
 from accounts.services.onboarding import collectivite_register, join_request_create
 from accounts.siret import clean_siret, format_siret, siren_of
+from passlib.refusal import Refusal
 
 _SESSION_KEY = "sirene_lookups"
 
@@ -98,8 +98,8 @@ def register(request: HttpRequest) -> HttpResponse:
                     venue=venue_form.to_data(),
                     sirene=record,
                 )
-            except TransitionError as exc:
-                col_form.add_error(None, str(exc))
+            except Refusal as exc:
+                col_form.add_error(None, exc.message)
             except ValidationError as exc:
                 col_form.add_error(None, exc)
             else:
@@ -143,8 +143,8 @@ def join(request: HttpRequest, siren: str) -> HttpResponse:
                     venue=venue_form.to_data(),
                     message=join_form.cleaned_data["message"],
                 )
-            except TransitionError as exc:
-                join_form.add_error(None, str(exc))
+            except Refusal as exc:
+                join_form.add_error(None, exc.message)
             except ValidationError as exc:
                 venue_form.add_error(None, exc)
             else:

@@ -17,7 +17,7 @@ from accounts.forms import ReviewActionForm, ReviewFilterForm
 from accounts.models import Status
 from accounts.permissions import officer_departements, require_officer
 from accounts.services import review as review_services
-from accounts.services.history import TransitionError
+from passlib.refusal import Refusal
 
 PAGE_SIZE = 25
 ACTION_SLUGS = {"valider": "validate", "rejeter": "reject", "suspendre": "hold"}
@@ -113,7 +113,7 @@ def act(request: HttpRequest, kind: str, public_id: UUID, action: str) -> HttpRe
             reason=form.cleaned_data.get("reason", ""),
             comment=form.cleaned_data.get("comment", ""),
         )
-    except TransitionError as exc:
+    except Refusal as exc:
         ctx = {
             "kind": kind,
             "kind_label": selectors.KINDS[kind],

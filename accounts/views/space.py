@@ -19,7 +19,7 @@ from accounts.models import Collectivite, Invitation, Membership, Role, Status
 from accounts.permissions import active_membership, can_decide_join_request, require_admin
 from accounts.services import review as review_services
 from accounts.services import space as space_services
-from accounts.services.history import TransitionError
+from passlib.refusal import Refusal, refusal_message
 
 
 def _space_for(request: HttpRequest, public_id: UUID) -> Collectivite:
@@ -111,8 +111,8 @@ def _run(request: HttpRequest, collectivite: Collectivite, action, success: str)
     """Run a service; its refusal becomes an error message. Back to the space page."""
     try:
         action()
-    except TransitionError as exc:
-        messages.error(request, str(exc))
+    except Refusal as exc:
+        refusal_message(request, exc)
     else:
         messages.success(request, success)
     return redirect("accounts:space", public_id=collectivite.public_id)
@@ -197,8 +197,8 @@ def invitation_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 role=form.cleaned_data["role"],
                 venues=list(form.cleaned_data["venues"]),
             )
-        except TransitionError as exc:
-            form.add_error("email", str(exc))
+        except Refusal as exc:
+            form.add_error("email", exc.message)
         else:
             messages.success(request, f"Invitation envoyée à {invitation.email}.")
             return redirect("accounts:space", public_id=collectivite.public_id)
@@ -250,8 +250,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.path})}")
         try:
             space_services.invitation_accept(user=request.user, invitation=invitation)
-        except TransitionError as exc:
-            messages.error(request, str(exc))
+        except Refusal as exc:
+            refusal_message(request, exc)
         else:
             messages.success(request, f"Bienvenue dans l'espace de {invitation.collectivite.name}.")
             return redirect("accounts:space", public_id=invitation.collectivite.public_id)

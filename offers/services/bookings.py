@@ -42,6 +42,7 @@ from offers.models import (
     Stock,
 )
 from passlib.emails import send_on_commit
+from passlib.refusal import Refusal
 
 
 def _counts_changed() -> None:
@@ -54,10 +55,6 @@ def _counts_changed() -> None:
 
 CANCELLATION_WINDOW = timedelta(hours=48)
 AUTO_VALIDATION_DELAY = timedelta(days=30)
-
-
-class BookingError(Exception):
-    """A refused booking action; the message is French and meant for the person."""
 
 
 def new_code() -> str:
@@ -93,14 +90,21 @@ def credit_top_up(*, beneficiary: Beneficiary, today: date) -> Beneficiary:
 def _check_eligible(user: User, today: date) -> Beneficiary:
     beneficiary = Beneficiary.objects.filter(user=user).first()
     if beneficiary is None:
-        raise BookingError("Seuls les jeunes inscrits au pass Culture peuvent réserver.")
+        raise Refusal(
+            "Seuls les jeunes inscrits au pass Culture peuvent réserver.",
+            code="booking.not_beneficiary",
+        )
     if not user.email_confirmed:
-        raise BookingError("Confirmez votre adresse électronique avant de réserver.")
+        raise Refusal(
+            "Confirmez votre adresse électronique avant de réserver.",
+            code="account.email_unconfirmed",
+        )
     age = beneficiary.age_on(today)
     if not settings.BENEFICIARY_MIN_AGE <= age <= settings.BENEFICIARY_MAX_AGE:
-        raise BookingError(
+        raise Refusal(
             "Le pass Culture individuel est réservé aux jeunes de 15 à 18 ans : "
-            f"vous avez {age} ans aujourd'hui."
+            f"vous avez {age} ans aujourd'hui.",
+            code="booking.age",
         )
     return beneficiary
 
@@ -111,7 +115,9 @@ def _check_offer_open(offer: Offer) -> None:
         or offer.venue.status != Status.VALIDATED
         or offer.venue.collectivite.status != Status.VALIDATED
     ):
-        raise BookingError("Cette offre n'est pas disponible à la réservation.")
+        raise Refusal(
+            "Cette offre n'est pas disponible à la réservation.", code="booking.offer_closed"
+        )
 
 
 _SESSION_HAS_PLACE = (
@@ -122,13 +128,25 @@ _SESSION_HAS_PLACE = (
 _STOCK_HAS_PLACE = Q(quantity__isnull=True) | Q(booked_count__lt=F("quantity"))
 
 
+def active_booking_exists(*, user: User, offer: Offer) -> bool:
+    """One active (not cancelled) booking per person and offer; the partial unique
+    constraint `booking_one_active_per_offer` is the same rule in the database."""
+    return (
+        Booking.objects.filter(beneficiary=user, offer=offer)
+        .exclude(status=BookingStatus.CANCELLED)
+        .exists()
+    )
+
+
 def _take_place(*, offer: Offer, session: Session | None, now, today) -> Stock | None:
     """One conditional UPDATE on the counter; 0 rows means full or closed."""
     try:
         with transaction.atomic():
             if offer.subcategory.is_event:
                 if session is None or session.offer_id != offer.pk:
-                    raise BookingError("Choisissez une date de cette offre.")
+                    raise Refusal(
+                        "Choisissez une date de cette offre.", code="booking.session_required"
+                    )
                 taken = (
                     Session.objects.filter(pk=session.pk, booking_limit_at__gt=now)
                     .filter(_SESSION_HAS_PLACE)
@@ -138,7 +156,10 @@ def _take_place(*, offer: Offer, session: Session | None, now, today) -> Stock |
             else:
                 stock = Stock.objects.filter(offer=offer).first()
                 if stock is None:
-                    raise BookingError("Cette offre n'est pas disponible à la réservation.")
+                    raise Refusal(
+                        "Cette offre n'est pas disponible à la réservation.",
+                        code="booking.offer_closed",
+                    )
                 taken = (
                     Stock.objects.filter(pk=stock.pk)
                     .filter(Q(booking_limit_date__isnull=True) | Q(booking_limit_date__gte=today))
@@ -149,8 +170,10 @@ def _take_place(*, offer: Offer, session: Session | None, now, today) -> Stock |
         taken = 0
     if not taken:
         if session is not None and session.booking_limit_at <= now:
-            raise BookingError("Les réservations sont closes pour cette date.")
-        raise BookingError("Cette offre est complète : il n'y a plus de place disponible.")
+            raise Refusal("Les réservations sont closes pour cette date.", code="booking.closed")
+        raise Refusal(
+            "Cette offre est complète : il n'y a plus de place disponible.", code="booking.full"
+        )
     return stock
 
 
@@ -162,21 +185,20 @@ def booking_create(*, user: User, offer: Offer, session: Session | None = None) 
     beneficiary = _check_eligible(user, today)
     offer = Offer.objects.select_related("venue__collectivite").get(pk=offer.pk)
     _check_offer_open(offer)
-    if (
-        Booking.objects.filter(beneficiary=user, offer=offer)
-        .exclude(status=BookingStatus.CANCELLED)
-        .exists()
-    ):
-        raise BookingError("Vous avez déjà une réservation en cours pour cette offre.")
+    if active_booking_exists(user=user, offer=offer):
+        raise Refusal(
+            "Vous avez déjà une réservation en cours pour cette offre.", code="booking.duplicate"
+        )
     credit_top_up(beneficiary=beneficiary, today=today)
     if offer.price_cents:
         paid = Beneficiary.objects.filter(
             pk=beneficiary.pk, credit_cents__gte=offer.price_cents
         ).update(credit_cents=F("credit_cents") - offer.price_cents)
         if not paid:
-            raise BookingError(
+            raise Refusal(
                 "Votre crédit pass Culture est insuffisant pour cette offre "
-                f"(il vous reste {beneficiary.credit_cents / 100:.2f} €)."
+                f"(il vous reste {beneficiary.credit_cents / 100:.2f} €).",
+                code="booking.credit",
             )
     stock = _take_place(offer=offer, session=session, now=now, today=today)
     for _ in range(5):
@@ -196,14 +218,18 @@ def booking_create(*, user: User, offer: Offer, session: Session | None = None) 
                     ),
                 )
             break
-        except IntegrityError as exc:
-            if "one_active" in str(exc) or "beneficiary" in str(exc):
-                raise BookingError(
-                    "Vous avez déjà une réservation en cours pour cette offre."
+        except IntegrityError:
+            # Either the code was drawn before (draw another) or a concurrent request of
+            # the same person booked this offer (booking_one_active_per_offer): told
+            # apart by reading the data again, not by the error's text.
+            if active_booking_exists(user=user, offer=offer):
+                raise Refusal(
+                    "Vous avez déjà une réservation en cours pour cette offre.",
+                    code="booking.duplicate",
                 ) from None
             continue  # code collision: draw another one
     else:  # pragma: no cover - 31^6 codes; five collisions in a row would be a bug
-        raise BookingError("Réservation impossible pour le moment, réessayez.")
+        raise Refusal("Réservation impossible pour le moment, réessayez.", code="booking.retry")
     _counts_changed()
     send_on_commit(to=[user.email], template="booking_confirmed", context={"booking": booking})
     send_on_commit(
@@ -249,9 +275,10 @@ def _cancel(booking: Booking, *, actor: User, reason: str, comment: str = "") ->
     )
     if not updated:
         booking.refresh_from_db()
-        raise BookingError(
+        raise Refusal(
             f"Cette réservation ne peut plus être annulée (statut : "
-            f"{booking.get_status_display().lower()})."
+            f"{booking.get_status_display().lower()}).",
+            code="booking.wrong_status",
         )
     _release(booking)
     _counts_changed()
@@ -262,13 +289,14 @@ def _cancel(booking: Booking, *, actor: User, reason: str, comment: str = "") ->
 @transaction.atomic
 def booking_cancel_by_beneficiary(*, user: User, booking: Booking) -> Booking:
     if booking.beneficiary_id != user.pk:
-        raise BookingError("Réservation introuvable.")
+        raise Refusal("Réservation introuvable.", code="booking.not_found")
     deadline = cancellation_deadline(booking)
     if deadline is not None and timezone.now() > deadline:
-        raise BookingError(
+        raise Refusal(
             "Le délai d'annulation est dépassé : une réservation d'événement s'annule dans "
             "les 48 heures qui suivent la réservation, et jamais dans les 48 heures avant "
-            "le début."
+            "le début.",
+            code="booking.deadline_passed",
         )
     booking = _cancel(booking, actor=user, reason=CancellationReason.BENEFICIARY)
     send_on_commit(
@@ -283,7 +311,10 @@ def booking_cancel_by_beneficiary(*, user: User, booking: Booking) -> Booking:
 def booking_cancel_by_venue(*, actor: User, booking: Booking, comment: str) -> Booking:
     """The venue cancels before validation; a reason is required; the young is emailed."""
     if not comment.strip():
-        raise BookingError("Indiquez le motif de l'annulation : il sera transmis au jeune.")
+        raise Refusal(
+            "Indiquez le motif de l'annulation : il sera transmis au jeune.",
+            code="booking.reason_required",
+        )
     booking = _cancel(
         booking, actor=actor, reason=CancellationReason.VENUE, comment=comment.strip()
     )
@@ -307,10 +338,13 @@ def booking_validate(*, actor: User, booking: Booking) -> Booking:
     if not updated:
         booking.refresh_from_db()
         if booking.status == BookingStatus.VALIDATED:
-            raise BookingError("Cette contremarque a déjà été validée.")
-        raise BookingError(
+            raise Refusal(
+                "Cette contremarque a déjà été validée.", code="booking.already_validated"
+            )
+        raise Refusal(
             f"Cette contremarque ne peut pas être validée (statut : "
-            f"{booking.get_status_display().lower()})."
+            f"{booking.get_status_display().lower()}).",
+            code="booking.wrong_status",
         )
     _counts_changed()
     booking.refresh_from_db()
@@ -329,10 +363,11 @@ def booking_unvalidate(*, actor: User, booking: Booking) -> Booking:
     if not updated:
         booking.refresh_from_db()
         if booking.status == BookingStatus.REIMBURSED:
-            raise BookingError(
-                "Cette réservation est remboursée : elle ne peut plus être invalidée."
+            raise Refusal(
+                "Cette réservation est remboursée : elle ne peut plus être invalidée.",
+                code="booking.reimbursed",
             )
-        raise BookingError("Cette contremarque n'est pas validée.")
+        raise Refusal("Cette contremarque n'est pas validée.", code="booking.not_validated")
     _counts_changed()
     booking.refresh_from_db()
     return booking

@@ -44,14 +44,11 @@ from offers.models.collective import (
     CollectiveCancellationReason,
 )
 from passlib.emails import send_on_commit
+from passlib.refusal import Refusal
 
 SCHOOL_CANCELLATION_NOTICE = timedelta(days=30)
 END_DELAY = timedelta(hours=48)
 END_LOCK = 0x70A55_0002
-
-
-class CollectiveError(Exception):
-    """A refused collective action; the message is French and meant for the user."""
 
 
 @dataclass(frozen=True)
@@ -197,8 +194,9 @@ def collective_offer_update(
 ) -> CollectiveOffer:
     """Edit a bookable offer that has no booking in progress."""
     if active_booking(offer) is not None:
-        raise CollectiveError(
-            "Une réservation est en cours sur cette offre : elle ne peut plus être modifiée."
+        raise Refusal(
+            "Une réservation est en cours sur cette offre : elle ne peut plus être modifiée.",
+            code="collective.booking_in_progress",
         )
     _apply(offer, _clean(data))
     _apply_bookable(offer, _clean_bookable(bookable, now=timezone.now()))
@@ -211,14 +209,17 @@ def collective_offer_update(
 @transaction.atomic
 def collective_publish(*, actor: User, obj: CollectiveShowcase | CollectiveOffer):
     if isinstance(obj, CollectiveOffer) and obj.booking_limit_at <= timezone.now():
-        raise CollectiveError("La date limite de réservation est passée : modifiez les dates.")
+        raise Refusal(
+            "La date limite de réservation est passée : modifiez les dates.",
+            code="collective.limit_passed",
+        )
     updated = (
         type(obj)
         .objects.filter(pk=obj.pk, status__in=[CollectiveStatus.DRAFT, CollectiveStatus.ARCHIVED])
         .update(status=CollectiveStatus.PUBLISHED, updated_at=timezone.now())
     )
     if not updated:
-        raise CollectiveError("Cette offre est déjà publiée.")
+        raise Refusal("Cette offre est déjà publiée.", code="collective.already_published")
     obj.status = CollectiveStatus.PUBLISHED
     return obj
 
@@ -232,7 +233,7 @@ def collective_archive(*, actor: User, obj: CollectiveShowcase | CollectiveOffer
         .update(status=CollectiveStatus.ARCHIVED, updated_at=timezone.now())
     )
     if not updated:
-        raise CollectiveError("Cette offre est déjà archivée.")
+        raise Refusal("Cette offre est déjà archivée.", code="collective.already_archived")
     obj.status = CollectiveStatus.ARCHIVED
     return obj
 
@@ -262,7 +263,7 @@ def collective_duplicate(*, actor: User, obj: CollectiveShowcase | CollectiveOff
 def teacher_of(user: User) -> Teacher:
     teacher = Teacher.objects.select_related("school").filter(user=user).first()
     if teacher is None:
-        raise CollectiveError("Cette action est réservée aux enseignants.")
+        raise Refusal("Cette action est réservée aux enseignants.", code="collective.teachers_only")
     return teacher
 
 
@@ -295,7 +296,10 @@ def request_create(
     """A teacher asks the venue, through a showcase, for an offer for their class."""
     teacher = teacher_of(user)
     if not _visible_to_teacher(showcase, teacher):
-        raise CollectiveError("Cette offre n'est pas disponible pour votre établissement.")
+        raise Refusal(
+            "Cette offre n'est pas disponible pour votre établissement.",
+            code="collective.not_visible",
+        )
     errors = {}
     if not message.strip():
         errors["message"] = "Décrivez votre projet en quelques mots."
@@ -329,13 +333,21 @@ def prebook(*, user: User, offer: CollectiveOffer) -> CollectiveBooking:
         .get(pk=offer.pk)
     )
     if not _visible_to_teacher(offer, teacher):
-        raise CollectiveError("Cette offre n'est pas disponible pour votre établissement.")
+        raise Refusal(
+            "Cette offre n'est pas disponible pour votre établissement.",
+            code="collective.not_visible",
+        )
     if offer.school_id and offer.school_id != teacher.school_id:
-        raise CollectiveError("Cette offre est réservée à un autre établissement.")
+        raise Refusal(
+            "Cette offre est réservée à un autre établissement.", code="collective.other_school"
+        )
     if offer.booking_limit_at <= timezone.now():
-        raise CollectiveError("La date limite de réservation est passée.")
+        raise Refusal("La date limite de réservation est passée.", code="collective.limit_passed")
     if active_booking(offer) is not None:
-        raise CollectiveError("Cette offre vient d'être réservée par un autre établissement.")
+        raise Refusal(
+            "Cette offre vient d'être réservée par un autre établissement.",
+            code="collective.already_booked",
+        )
     try:
         with transaction.atomic():
             booking = CollectiveBooking.objects.create(
@@ -345,8 +357,9 @@ def prebook(*, user: User, offer: CollectiveOffer) -> CollectiveBooking:
                 teacher=user,
             )
     except IntegrityError:
-        raise CollectiveError(
-            "Cette offre vient d'être réservée par un autre établissement."
+        raise Refusal(
+            "Cette offre vient d'être réservée par un autre établissement.",
+            code="collective.already_booked",
         ) from None
     send_on_commit(
         to=_venue_contacts(offer),
@@ -359,7 +372,7 @@ def prebook(*, user: User, offer: CollectiveOffer) -> CollectiveBooking:
 def _same_school(user: User, booking: CollectiveBooking) -> Teacher:
     teacher = teacher_of(user)
     if teacher.school_id != booking.school_id:
-        raise CollectiveError("Réservation introuvable.")
+        raise Refusal("Réservation introuvable.", code="collective.not_found")
     return teacher
 
 
@@ -371,7 +384,9 @@ def confirm(*, user: User, booking: CollectiveBooking) -> CollectiveBooking:
         pk=booking.pk, status=CollectiveBookingStatus.PREBOOKED
     ).update(status=CollectiveBookingStatus.BOOKED, confirmed_at=timezone.now(), confirmed_by=user)
     if not updated:
-        raise CollectiveError("Seule une préréservation peut être confirmée.")
+        raise Refusal(
+            "Seule une préréservation peut être confirmée.", code="collective.not_prebooked"
+        )
     booking.refresh_from_db()
     send_on_commit(
         to=_venue_contacts(booking.offer),
@@ -394,9 +409,10 @@ def _cancel(booking: CollectiveBooking, *, actor: User, reason: str, comment: st
     )
     if not updated:
         booking.refresh_from_db()
-        raise CollectiveError(
+        raise Refusal(
             f"Cette réservation ne peut plus être annulée (statut : "
-            f"{booking.get_status_display().lower()})."
+            f"{booking.get_status_display().lower()}).",
+            code="collective.wrong_status",
         )
     booking.refresh_from_db()
     return booking
@@ -409,8 +425,9 @@ def cancel_by_school(
     """The school cancels until 30 days before the start."""
     _same_school(user, booking)
     if timezone.now() > booking.offer.starts_at - SCHOOL_CANCELLATION_NOTICE:
-        raise CollectiveError(
-            "L'établissement peut annuler jusqu'à 30 jours avant le début : contactez le lieu."
+        raise Refusal(
+            "L'établissement peut annuler jusqu'à 30 jours avant le début : contactez le lieu.",
+            code="collective.school_notice_passed",
         )
     booking = _cancel(
         booking, actor=user, reason=CollectiveCancellationReason.SCHOOL, comment=comment.strip()
@@ -427,8 +444,9 @@ def cancel_by_school(
 def cancel_by_venue(*, actor: User, booking: CollectiveBooking, comment: str) -> CollectiveBooking:
     """The venue cancels until the booking is terminée, with a reason for the school."""
     if not comment.strip():
-        raise CollectiveError(
-            "Indiquez le motif de l'annulation : il sera transmis à l'établissement."
+        raise Refusal(
+            "Indiquez le motif de l'annulation : il sera transmis à l'établissement.",
+            code="collective.reason_required",
         )
     booking = _cancel(
         booking, actor=actor, reason=CollectiveCancellationReason.VENUE, comment=comment.strip()

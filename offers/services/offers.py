@@ -27,6 +27,7 @@ from django.utils import timezone
 from accounts.models import User, Venue
 from catalog.categories import ExtraField, get_subcategory, validate_pair
 from offers.models import MAX_PRICE_CENTS, TITLE_MAX, Offer, OfferStatus, Session, Stock
+from passlib.refusal import Refusal
 
 
 def changes_counts(service):
@@ -43,10 +44,6 @@ def changes_counts(service):
         return result
 
     return wrapper
-
-
-class OfferError(Exception):
-    """A refused action on an offer; the message is French and meant for the user."""
 
 
 @dataclass(frozen=True)
@@ -190,14 +187,17 @@ def offer_publish(*, actor: User, offer: Offer) -> Offer:
     """Publish a draft or reactivate a deactivated offer, if something is bookable."""
     now = timezone.now()
     if offer.is_event and not offer.sessions.filter(starts_at__gt=now).exists():
-        raise OfferError("Ajoutez au moins une séance à venir avant de publier l'offre.")
+        raise Refusal(
+            "Ajoutez au moins une séance à venir avant de publier l'offre.",
+            code="offer.no_future_session",
+        )
     if not offer.is_event and not Stock.objects.filter(offer=offer).exists():
-        raise OfferError("Renseignez le stock avant de publier l'offre.")
+        raise Refusal("Renseignez le stock avant de publier l'offre.", code="offer.no_stock")
     updated = Offer.objects.filter(
         pk=offer.pk, status__in=[OfferStatus.DRAFT, OfferStatus.DEACTIVATED]
     ).update(status=OfferStatus.PUBLISHED, updated_by=actor, updated_at=now)
     if not updated:
-        raise OfferError("Cette offre est déjà publiée.")
+        raise Refusal("Cette offre est déjà publiée.", code="offer.already_published")
     offer.status = OfferStatus.PUBLISHED
     return offer
 
@@ -210,7 +210,7 @@ def offer_deactivate(*, actor: User, offer: Offer) -> Offer:
         status=OfferStatus.DEACTIVATED, updated_by=actor, updated_at=timezone.now()
     )
     if not updated:
-        raise OfferError("Seule une offre publiée peut être désactivée.")
+        raise Refusal("Seule une offre publiée peut être désactivée.", code="offer.not_published")
     offer.status = OfferStatus.DEACTIVATED
     return offer
 
@@ -254,9 +254,10 @@ def offer_duplicate(*, actor: User, offer: Offer) -> Offer:
 def offer_delete(*, actor: User, offer: Offer) -> None:
     """Delete an offer that never had a booking; otherwise deactivate it instead."""
     if offer_has_bookings(offer):
-        raise OfferError(
+        raise Refusal(
             "Cette offre a des réservations : elle ne peut pas être supprimée. "
-            "Vous pouvez la désactiver."
+            "Vous pouvez la désactiver.",
+            code="offer.has_bookings",
         )
     offer.delete()
 
@@ -288,7 +289,7 @@ def _clean_session(data: SessionData, *, now: datetime) -> SessionData:
 @transaction.atomic
 def session_add(*, actor: User, offer: Offer, data: SessionData) -> Session:
     if not offer.is_event:
-        raise OfferError("Les séances ne concernent que les offres événement.")
+        raise Refusal("Les séances ne concernent que les offres événement.", code="offer.not_event")
     data = _clean_session(data, now=timezone.now())
     session = Session.objects.create(
         offer=offer,
@@ -337,5 +338,8 @@ def session_remove(*, actor: User, session: Session) -> None:
     from offers.models import Booking
 
     if Booking.objects.filter(session=session).exists():
-        raise OfferError("Cette séance a des réservations : elle ne peut pas être supprimée.")
+        raise Refusal(
+            "Cette séance a des réservations : elle ne peut pas être supprimée.",
+            code="session.has_bookings",
+        )
     session.delete()

@@ -26,9 +26,9 @@ from catalog.categories import CATEGORIES
 from offers import selectors
 from offers.models import Booking, BookingStatus, Session
 from offers.services import bookings as services
-from offers.services.bookings import BookingError
 from offers.views.offers import venue_time
 from passlib.pagination import CountedPaginator
+from passlib.refusal import Refusal, refusal_message
 
 PAGE_SIZE = 20
 
@@ -155,8 +155,8 @@ def book(request: HttpRequest, public_id: UUID) -> HttpResponse:
             return redirect("offers:catalog_offer", public_id=offer.public_id)
     try:
         booking = services.booking_create(user=request.user, offer=offer, session=session)
-    except BookingError as exc:
-        messages.error(request, str(exc))
+    except Refusal as exc:
+        refusal_message(request, exc)
         return redirect("offers:catalog_offer", public_id=offer.public_id)
     messages.success(request, f"Réservation confirmée. Votre contremarque : {booking.code}.")
     return redirect("offers:my_bookings")
@@ -200,8 +200,8 @@ def cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
     try:
         services.booking_cancel_by_beneficiary(user=request.user, booking=booking)
-    except BookingError as exc:
-        messages.error(request, str(exc))
+    except Refusal as exc:
+        refusal_message(request, exc)
     else:
         messages.success(request, f"Réservation {booking.code} annulée.")
     return redirect("offers:my_bookings")

@@ -16,8 +16,8 @@ from accounts.selectors import managed_venue_labels, venue_choices
 from offers import exports, selectors
 from offers.models import BookingStatus, ExportLog
 from offers.services import bookings as services
-from offers.services.bookings import BookingError
 from passlib.pagination import counted_page
+from passlib.refusal import Refusal, refusal_message
 
 PAGE_SIZE = 25
 
@@ -106,8 +106,8 @@ def cancel_by_venue(request: HttpRequest, public_id: UUID) -> HttpResponse:
         services.booking_cancel_by_venue(
             actor=request.user, booking=booking, comment=request.POST.get("comment", "")
         )
-    except BookingError as exc:
-        messages.error(request, str(exc))
+    except Refusal as exc:
+        refusal_message(request, exc)
     else:
         messages.success(request, f"Réservation {booking.code} annulée ; le jeune est prévenu.")
     return redirect("offers:bookings")

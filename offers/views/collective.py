@@ -20,7 +20,7 @@ from offers.collective_reference import unpack
 from offers.forms import BookableForm, CollectiveForm
 from offers.models import CollectiveOffer, CollectiveRequest, CollectiveShowcase, ExportLog
 from offers.services import collective as services
-from offers.services.collective import CollectiveError
+from passlib.refusal import Refusal, refusal_message
 
 PAGE_SIZE = 20
 KINDS = {"vitrines": CollectiveShowcase, "offres": CollectiveOffer}
@@ -150,8 +150,8 @@ def _save(request, form, kind, obj=None, showcase=None, request_obj=None):
         )
     except ValidationError as exc:
         form.add_error(None, exc)
-    except CollectiveError as exc:
-        form.add_error(None, str(exc))
+    except Refusal as exc:
+        form.add_error(None, exc.message)
     return None
 
 
@@ -236,8 +236,8 @@ def _action(request, kind, public_id, service, message):
     obj = _managed(request, kind, public_id)
     try:
         result = service(actor=request.user, obj=obj)
-    except CollectiveError as exc:
-        messages.error(request, str(exc))
+    except Refusal as exc:
+        refusal_message(request, exc)
         return redirect("offers:collective_detail", kind=kind, public_id=obj.public_id)
     messages.success(request, message.format(title=result.title))
     return redirect("offers:collective_detail", kind=kind, public_id=result.public_id)
@@ -329,8 +329,8 @@ def collective_booking_cancel(request: HttpRequest, public_id: UUID) -> HttpResp
         services.cancel_by_venue(
             actor=request.user, booking=booking, comment=request.POST.get("comment", "")
         )
-    except CollectiveError as exc:
-        messages.error(request, str(exc))
+    except Refusal as exc:
+        refusal_message(request, exc)
     else:
         messages.success(request, "Réservation annulée ; l'établissement est prévenu.")
     return redirect("offers:collective_detail", kind="offres", public_id=booking.offer.public_id)

@@ -22,8 +22,8 @@ from accounts.decorators import member_required
 from accounts.selectors import managed_venue_ids
 from offers.models import CODE_LENGTH, Booking, BookingStatus, CancellationReason
 from offers.services import bookings as services
-from offers.services.bookings import BookingError
 from offers.templatetags.money import euros
+from passlib.refusal import Refusal, refusal_message
 
 NOT_FOUND = "Contremarque introuvable : vérifiez le code, ou il ne concerne pas vos lieux."
 BAD_FORMAT = "Une contremarque comporte 6 caractères (lettres et chiffres, sans 0, O, 1, I ni L)."
@@ -211,8 +211,8 @@ def validate(request: HttpRequest) -> HttpResponse:
         return _render(request, {"raw": code, "error": NOT_FOUND}, status=404)
     try:
         services.booking_validate(actor=request.user, booking=booking)
-    except BookingError as exc:
-        messages.error(request, str(exc))
+    except Refusal as exc:
+        refusal_message(request, exc)
     else:
         messages.success(request, f"Contremarque {booking.code} validée.")
     return _back_to(booking.code)
@@ -237,8 +237,8 @@ def unvalidate(request: HttpRequest) -> HttpResponse:
         )
     try:
         services.booking_unvalidate(actor=request.user, booking=booking)
-    except BookingError as exc:
-        messages.error(request, str(exc))
+    except Refusal as exc:
+        refusal_message(request, exc)
     else:
         messages.success(request, f"Validation de la contremarque {booking.code} annulée.")
     return _back_to(booking.code)

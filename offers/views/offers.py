@@ -21,8 +21,8 @@ from offers.forms import FREE_OFFER_MODELS, OfferFilterForm, OfferForm, SessionF
 from offers.models import DisplayStatus, Offer, Session
 from offers.permissions import can_edit_offer, require_offer_editor
 from offers.services import offers as services
-from offers.services.offers import OfferError
 from passlib.pagination import counted_page
+from passlib.refusal import Refusal, refusal_message
 
 PAGE_SIZE = 20
 
@@ -250,8 +250,8 @@ def _action(request: HttpRequest, public_id: UUID, service, success: str) -> Htt
     offer = _editable_offer(request, public_id)
     try:
         service(actor=request.user, offer=offer)
-    except OfferError as exc:
-        messages.error(request, str(exc))
+    except Refusal as exc:
+        refusal_message(request, exc)
     else:
         messages.success(request, success.format(title=offer.title))
     return redirect("offers:detail", public_id=offer.public_id)
@@ -289,8 +289,8 @@ def offer_delete(request: HttpRequest, public_id: UUID) -> HttpResponse:
     offer = _editable_offer(request, public_id)
     try:
         services.offer_delete(actor=request.user, offer=offer)
-    except OfferError as exc:
-        messages.error(request, str(exc))
+    except Refusal as exc:
+        refusal_message(request, exc)
         return redirect("offers:detail", public_id=offer.public_id)
     messages.success(request, f"Offre « {offer.title} » supprimée.")
     return redirect("offers:list")
@@ -307,8 +307,8 @@ def session_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 services.session_add(actor=request.user, offer=offer, data=form.to_data())
             except ValidationError as exc:
                 form.add_error(None, exc)
-            except OfferError as exc:
-                form.add_error(None, str(exc))
+            except Refusal as exc:
+                form.add_error(None, exc.message)
             else:
                 messages.success(request, "Séance ajoutée.")
                 return redirect("offers:detail", public_id=offer.public_id)
@@ -360,8 +360,8 @@ def session_delete(request: HttpRequest, public_id: UUID, session_id: UUID) -> H
     offer, session = _editable_session(request, public_id, session_id)
     try:
         services.session_remove(actor=request.user, session=session)
-    except OfferError as exc:
-        messages.error(request, str(exc))
+    except Refusal as exc:
+        refusal_message(request, exc)
     else:
         messages.success(request, "Séance supprimée.")
     return redirect("offers:detail", public_id=offer.public_id)

@@ -21,7 +21,7 @@ from offers import selectors
 from offers.forms import CollectiveRequestForm, TeacherFilterForm
 from offers.models import CollectiveBooking
 from offers.services import collective as services
-from offers.services.collective import CollectiveError
+from passlib.refusal import Refusal, refusal_message
 
 PAGE_SIZE = 20
 
@@ -101,8 +101,8 @@ def showcase_page(request: HttpRequest, teacher: Teacher, public_id: UUID) -> Ht
             services.request_create(user=request.user, showcase=showcase, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
-        except CollectiveError as exc:
-            form.add_error(None, str(exc))
+        except Refusal as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(
                 request,
@@ -137,8 +137,8 @@ def prebook(request: HttpRequest, teacher: Teacher, public_id: UUID) -> HttpResp
     )
     try:
         services.prebook(user=request.user, offer=offer)
-    except CollectiveError as exc:
-        messages.error(request, str(exc))
+    except Refusal as exc:
+        refusal_message(request, exc)
         return redirect("offers:teacher_offers")
     messages.success(
         request, "Offre préréservée. L'établissement doit maintenant confirmer la réservation."
@@ -163,8 +163,8 @@ def confirm(request: HttpRequest, teacher: Teacher, public_id: UUID) -> HttpResp
     booking = _school_booking(teacher, public_id)
     try:
         services.confirm(user=request.user, booking=booking)
-    except CollectiveError as exc:
-        messages.error(request, str(exc))
+    except Refusal as exc:
+        refusal_message(request, exc)
     else:
         messages.success(request, "Réservation confirmée par l'établissement.")
     return redirect("offers:teacher_bookings")
@@ -178,8 +178,8 @@ def cancel(request: HttpRequest, teacher: Teacher, public_id: UUID) -> HttpRespo
         services.cancel_by_school(
             user=request.user, booking=booking, comment=request.POST.get("comment", "")
         )
-    except CollectiveError as exc:
-        messages.error(request, str(exc))
+    except Refusal as exc:
+        refusal_message(request, exc)
     else:
         messages.success(request, "Réservation annulée ; le lieu est prévenu.")
     return redirect("offers:teacher_bookings")

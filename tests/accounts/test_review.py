@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 
 from accounts.models import ActionLog, Collectivite, Membership, Role, Status, Venue, Verb
-from accounts.services.history import TransitionError
 from accounts.services.review import collectivite_review
+from passlib.refusal import Refusal
 from tests.factories import CollectiviteFactory, MembershipFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +185,7 @@ def test_validating_twice_is_refused(login, officer, signup_69):
 
 def test_a_collectivite_without_admin_cannot_be_validated(officer):
     collectivite = CollectiviteFactory(status=Status.NEW)
-    with pytest.raises(TransitionError, match="aucun administrateur"):
+    with pytest.raises(Refusal, match="aucun administrateur"):
         collectivite_review(actor=officer, collectivite=collectivite, action="validate")
     collectivite.refresh_from_db()
     assert collectivite.status == Status.NEW

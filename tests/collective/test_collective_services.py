@@ -19,7 +19,8 @@ from offers.models import (
     CollectiveStatus,
 )
 from offers.services import collective as services
-from offers.services.collective import BookableData, CollectiveData, CollectiveError
+from offers.services.collective import BookableData, CollectiveData
+from passlib.refusal import Refusal
 from tests.factories import (
     make_collective_offer,
     make_school,
@@ -119,7 +120,7 @@ def test_invalid_bookable_fields_are_refused(space, owner, changes, field):
 def test_publish_archive_duplicate(space, owner):
     showcase = services.showcase_create(actor=owner, data=data(space["venue"]))
     services.collective_publish(actor=owner, obj=showcase)
-    with pytest.raises(CollectiveError):
+    with pytest.raises(Refusal):
         services.collective_publish(actor=owner, obj=showcase)
     services.collective_archive(actor=owner, obj=showcase)
     showcase.refresh_from_db()
@@ -171,7 +172,7 @@ def test_request_prebook_confirm_end(space, teacher, owner, django_capture_on_co
     assert services.end_due_collective_bookings(now=end + timedelta(hours=49)) == 0  # idempotent
     booking.refresh_from_db()
     assert booking.status == CollectiveBookingStatus.ENDED
-    with pytest.raises(CollectiveError, match="ne peut plus être annulée"):
+    with pytest.raises(Refusal, match="ne peut plus être annulée"):
         services.cancel_by_venue(actor=owner, booking=booking, comment="trop tard")
 
 
@@ -193,7 +194,7 @@ def test_only_prebooked_can_be_confirmed(space, teacher):
     offer = make_collective_offer(space["venue"])
     booking = services.prebook(user=teacher, offer=offer)
     services.confirm(user=teacher, booking=booking)
-    with pytest.raises(CollectiveError, match="Seule une préréservation"):
+    with pytest.raises(Refusal, match="Seule une préréservation"):
         services.confirm(user=teacher, booking=booking)
 
 
@@ -201,7 +202,7 @@ def test_one_booking_per_bookable_offer(space, teacher):
     offer = make_collective_offer(space["venue"])
     services.prebook(user=teacher, offer=offer)
     other = make_teacher(make_school("0690002", name="Collège B"))
-    with pytest.raises(CollectiveError, match="vient d'être réservée"):
+    with pytest.raises(Refusal, match="vient d'être réservée"):
         services.prebook(user=other, offer=offer)
     assert CollectiveBooking.objects.count() == 1
 
@@ -214,7 +215,7 @@ def test_school_cancels_until_30_days_before_the_start(space, teacher, days, all
         services.cancel_by_school(user=teacher, booking=booking)
         assert CollectiveBooking.objects.get(pk=booking.pk).status == "cancelled"
     else:
-        with pytest.raises(CollectiveError, match="30 jours"):
+        with pytest.raises(Refusal, match="30 jours"):
             services.cancel_by_school(user=teacher, booking=booking)
         assert CollectiveBooking.objects.get(pk=booking.pk).status == "prebooked"
 
@@ -225,7 +226,7 @@ def test_venue_cancels_until_terminee_with_a_reason(
     offer = make_collective_offer(space["venue"], days=2)
     booking = services.prebook(user=teacher, offer=offer)
     services.confirm(user=teacher, booking=booking)
-    with pytest.raises(CollectiveError, match="motif"):
+    with pytest.raises(Refusal, match="motif"):
         services.cancel_by_venue(actor=owner, booking=booking, comment="")
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_by_venue(actor=owner, booking=booking, comment="Intervenant absent")
@@ -238,12 +239,12 @@ def test_venue_cancels_until_terminee_with_a_reason(
 def test_teacher_outside_the_zone_or_target_school_cannot_prebook(space, teacher):
     far = make_teacher(make_school("0750001", name="Lycée parisien", city="Paris"))
     offer = make_collective_offer(space["venue"])
-    with pytest.raises(CollectiveError, match="pas disponible"):
+    with pytest.raises(Refusal, match="pas disponible"):
         services.prebook(user=far, offer=offer)
     targeted = make_collective_offer(space["venue"], school=make_school("0690002"))
-    with pytest.raises(CollectiveError, match="autre établissement"):
+    with pytest.raises(Refusal, match="autre établissement"):
         services.prebook(user=teacher, offer=targeted)
-    with pytest.raises(CollectiveError, match="pas disponible"):
+    with pytest.raises(Refusal, match="pas disponible"):
         services.request_create(
             user=far, showcase=make_showcase(space["venue"]), message="x", students=3
         )
@@ -254,7 +255,7 @@ def test_only_teachers_of_the_school_confirm(space, teacher):
     booking = services.prebook(user=teacher, offer=make_collective_offer(space["venue"]))
     colleague = make_teacher(booking.school)
     stranger = make_teacher(make_school("0690002"))
-    with pytest.raises(CollectiveError, match="introuvable"):
+    with pytest.raises(Refusal, match="introuvable"):
         services.confirm(user=stranger, booking=booking)
     services.confirm(user=colleague, booking=booking)
 
@@ -262,7 +263,7 @@ def test_only_teachers_of_the_school_confirm(space, teacher):
 def test_offer_with_a_booking_cannot_be_edited(space, teacher, owner):
     offer = make_collective_offer(space["venue"])
     services.prebook(user=teacher, offer=offer)
-    with pytest.raises(CollectiveError, match="réservation est en cours"):
+    with pytest.raises(Refusal, match="réservation est en cours"):
         services.collective_offer_update(
             actor=owner, offer=offer, data=data(space["venue"]), bookable=bookable()
         )
@@ -281,7 +282,7 @@ def test_concurrent_prebooking_gives_one_booking(space):
             barrier.wait()
             services.prebook(user=user, offer=offer)
             results.append("ok")
-        except CollectiveError as exc:
+        except Refusal as exc:
             results.append(str(exc))
         finally:
             connection.close()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import Beneficiary, Status
 from offers.models import CODE_ALPHABET, Booking, BookingStatus, OfferStatus, Session, Stock
 from offers.services import bookings as services
-from offers.services.bookings import BookingError
+from passlib.refusal import Refusal
 from tests.factories import (
     UserFactory,
     VenueFactory,
@@ -52,7 +52,7 @@ def test_quota_limits_the_bookable_places(event):
     offer, session = event  # 10 places, quota 2
     services.booking_create(user=make_beneficiary(), offer=offer, session=session)
     services.booking_create(user=make_beneficiary(), offer=offer, session=session)
-    with pytest.raises(BookingError, match="complète"):
+    with pytest.raises(Refusal, match="complète"):
         services.booking_create(user=make_beneficiary(), offer=offer, session=session)
     assert Session.objects.get(pk=session.pk).booked_count == 2
 
@@ -64,7 +64,7 @@ def test_eligibility_by_age_on_the_booking_day(event, age, ok):
     if ok:
         assert services.booking_create(user=young, offer=offer, session=session)
     else:
-        with pytest.raises(BookingError, match="15 à 18 ans"):
+        with pytest.raises(Refusal, match="15 à 18 ans"):
             services.booking_create(user=young, offer=offer, session=session)
         assert Session.objects.get(pk=session.pk).booked_count == 0
 
@@ -80,9 +80,9 @@ def test_eighteen_until_the_day_before_the_nineteenth_birthday(event):
 
 def test_non_beneficiaries_and_unconfirmed_emails_cannot_book(event):
     offer, session = event
-    with pytest.raises(BookingError, match="jeunes inscrits"):
+    with pytest.raises(Refusal, match="jeunes inscrits"):
         services.booking_create(user=UserFactory(), offer=offer, session=session)
-    with pytest.raises(BookingError, match="Confirmez"):
+    with pytest.raises(Refusal, match="Confirmez"):
         services.booking_create(
             user=make_beneficiary(email_confirmed_at=None), offer=offer, session=session
         )
@@ -93,7 +93,7 @@ def test_one_active_booking_per_offer(event):
     other = make_session(offer, days=12, total_places=5)
     young = make_beneficiary()
     booking = services.booking_create(user=young, offer=offer, session=session)
-    with pytest.raises(BookingError, match="déjà une réservation"):
+    with pytest.raises(Refusal, match="déjà une réservation"):
         services.booking_create(user=young, offer=offer, session=other)
     services.booking_cancel_by_beneficiary(user=young, booking=booking)
     assert services.booking_create(user=young, offer=offer, session=other)
@@ -113,7 +113,7 @@ def test_paid_booking_draws_on_credit_and_cancel_refunds(space):
 def test_insufficient_credit_is_refused_and_nothing_changes(space):
     offer = make_offer(space["venue"], "ESCAPE_GAME", price_cents=2500, quantity=3)
     young = make_beneficiary(15)
-    with pytest.raises(BookingError, match="crédit pass Culture est insuffisant"):
+    with pytest.raises(Refusal, match="crédit pass Culture est insuffisant"):
         services.booking_create(user=young, offer=offer)
     assert credit(young) == 2000
     assert Stock.objects.get(offer=offer).booked_count == 0
@@ -132,14 +132,14 @@ def test_birthday_adds_the_credit_of_the_new_age(space):
 def test_closed_or_unvalidated_offers_cannot_be_booked(space, event):
     offer, _ = event
     closed = make_session(offer, days=5, limit_days=-1)
-    with pytest.raises(BookingError, match="closes"):
+    with pytest.raises(Refusal, match="closes"):
         services.booking_create(user=make_beneficiary(), offer=offer, session=closed)
     pending = VenueFactory(collectivite=space["collectivite"], status=Status.NEW)
     hidden = make_offer(pending)
-    with pytest.raises(BookingError, match="pas disponible"):
+    with pytest.raises(Refusal, match="pas disponible"):
         services.booking_create(user=make_beneficiary(), offer=hidden, session=make_session(hidden))
     draft = make_offer(space["venue"], status=OfferStatus.DRAFT)
-    with pytest.raises(BookingError, match="pas disponible"):
+    with pytest.raises(Refusal, match="pas disponible"):
         services.booking_create(user=make_beneficiary(), offer=draft, session=make_session(draft))
 
 
@@ -148,7 +148,7 @@ def test_stock_booking_limit_date(space):
     Stock.objects.filter(offer=offer).update(
         booking_limit_date=timezone.localdate() - timedelta(days=1)
     )
-    with pytest.raises(BookingError, match="complète"):
+    with pytest.raises(Refusal, match="complète"):
         services.booking_create(user=make_beneficiary(), offer=offer)
 
 
@@ -197,7 +197,7 @@ def test_event_cancellation_limit_both_sides(space, start_in_hours, booked_hours
         assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CANCELLED
         assert Session.objects.get(pk=session.pk).booked_count == 0
     else:
-        with pytest.raises(BookingError, match="délai d'annulation"):
+        with pytest.raises(Refusal, match="délai d'annulation"):
             services.booking_cancel_by_beneficiary(user=young, booking=booking)
         assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED
 
@@ -218,7 +218,7 @@ def test_physical_booking_cancels_any_time_before_validation(space, owner):
     Booking.objects.filter(pk=booking.pk).update(booked_at=timezone.now() - timedelta(days=90))
     booking.refresh_from_db()
     services.booking_validate(actor=owner, booking=booking)
-    with pytest.raises(BookingError, match="ne peut plus être annulée"):
+    with pytest.raises(Refusal, match="ne peut plus être annulée"):
         services.booking_cancel_by_beneficiary(user=young, booking=booking)
     services.booking_unvalidate(actor=owner, booking=booking)
     services.booking_cancel_by_beneficiary(user=young, booking=booking)
@@ -230,7 +230,7 @@ def test_venue_cancellation_needs_a_reason_and_emails_the_young(
 ):
     offer, session = event
     young, booking = booking_at(offer, session, booked_hours_ago=100)
-    with pytest.raises(BookingError, match="motif"):
+    with pytest.raises(Refusal, match="motif"):
         services.booking_cancel_by_venue(actor=owner, booking=booking, comment=" ")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -253,7 +253,7 @@ def test_validate_records_who_and_when_and_refuses_twice(event, owner):
     booking.refresh_from_db()
     assert booking.status == BookingStatus.VALIDATED
     assert booking.validated_by == owner and booking.validated_at is not None
-    with pytest.raises(BookingError, match="déjà été validée"):
+    with pytest.raises(Refusal, match="déjà été validée"):
         services.booking_validate(actor=owner, booking=booking)
 
 
@@ -264,7 +264,7 @@ def test_unvalidate_refused_when_reimbursed(event, owner):
     Booking.objects.filter(pk=booking.pk).update(
         status=BookingStatus.REIMBURSED, reimbursed_at=timezone.now()
     )
-    with pytest.raises(BookingError, match="remboursée"):
+    with pytest.raises(Refusal, match="remboursée"):
         services.booking_unvalidate(actor=owner, booking=booking)
 
 
@@ -272,7 +272,7 @@ def test_cancelled_booking_cannot_be_validated(event, owner):
     offer, session = event
     young, booking = booking_at(offer, session, booked_hours_ago=1)
     services.booking_cancel_by_beneficiary(user=young, booking=booking)
-    with pytest.raises(BookingError, match="annulée"):
+    with pytest.raises(Refusal, match="annulée"):
         services.booking_validate(actor=owner, booking=booking)
 
 

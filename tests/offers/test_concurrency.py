@@ -7,7 +7,7 @@ from django.db import connection
 
 from offers.models import Booking, Session, Stock
 from offers.services import bookings as services
-from offers.services.bookings import BookingError
+from passlib.refusal import Refusal
 from tests.factories import make_beneficiary, make_offer, make_session
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -26,7 +26,7 @@ def book_concurrently(offer, session=None):
             barrier.wait()
             services.booking_create(user=user, offer=offer, session=session)
             result = "ok"
-        except BookingError as exc:
+        except Refusal as exc:
             result = str(exc)
         finally:
             connection.close()

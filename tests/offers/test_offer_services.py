@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from offers.models import Offer, OfferStatus, Session, Stock
 from offers.services import offers as services
-from offers.services.offers import OfferData, OfferError, SessionData, StockData
+from offers.services.offers import OfferData, SessionData, StockData
+from passlib.refusal import Refusal
 from tests.factories import make_booking, make_offer, make_session
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +131,7 @@ def test_quota_equal_to_places_is_accepted(space, owner):
 
 def test_sessions_only_for_event_offers(space, owner):
     offer = make_offer(space["venue"], "ESCAPE_GAME")
-    with pytest.raises(OfferError):
+    with pytest.raises(Refusal):
         services.session_add(actor=owner, offer=offer, data=SessionData(starts_at=in_days(2)))
 
 
@@ -187,7 +188,7 @@ def test_session_with_bookings_cannot_be_removed(space, owner):
     offer = make_offer(space["venue"])
     session = make_session(offer)
     make_booking(offer, session=session)
-    with pytest.raises(OfferError, match="réservations"):
+    with pytest.raises(Refusal, match="réservations"):
         services.session_remove(actor=owner, session=session)
     assert Session.objects.filter(pk=session.pk).exists()
     empty = make_session(offer)
@@ -200,12 +201,12 @@ def test_session_with_bookings_cannot_be_removed(space, owner):
 
 def test_publish_needs_a_future_session(space, owner):
     offer = make_offer(space["venue"], status=OfferStatus.DRAFT)
-    with pytest.raises(OfferError, match="séance à venir"):
+    with pytest.raises(Refusal, match="séance à venir"):
         services.offer_publish(actor=owner, offer=offer)
     make_session(offer)
     services.offer_publish(actor=owner, offer=offer)
     assert Offer.objects.get(pk=offer.pk).status == OfferStatus.PUBLISHED
-    with pytest.raises(OfferError, match="déjà publiée"):
+    with pytest.raises(Refusal, match="déjà publiée"):
         services.offer_publish(actor=owner, offer=offer)
 
 
@@ -214,7 +215,7 @@ def test_deactivate_then_reactivate(space, owner):
     make_session(offer)
     services.offer_deactivate(actor=owner, offer=offer)
     assert Offer.objects.get(pk=offer.pk).status == OfferStatus.DEACTIVATED
-    with pytest.raises(OfferError):
+    with pytest.raises(Refusal):
         services.offer_deactivate(actor=owner, offer=offer)
     services.offer_publish(actor=owner, offer=offer)
     assert Offer.objects.get(pk=offer.pk).status == OfferStatus.PUBLISHED
@@ -230,7 +231,7 @@ def test_offer_with_bookings_cannot_be_deleted(space, owner):
         cancelled_at=timezone.now(),
         cancellation_reason="beneficiary",
     )
-    with pytest.raises(OfferError, match="désactiver"):
+    with pytest.raises(Refusal, match="désactiver"):
         services.offer_delete(actor=owner, offer=offer)
     assert Offer.objects.filter(pk=offer.pk).exists()
 
