@@ -1,9 +1,14 @@
+"""View decorators: who may open a page, as accounts/policy.py answers it."""
+
 from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+
+from accounts.policy import require_role, teacher_of
 
 
 def confirmed_email_required(view: Callable) -> Callable:
@@ -23,16 +28,10 @@ def confirmed_email_required(view: Callable) -> Callable:
 
 
 def _role_required(view: Callable, allowed: tuple[str, ...], message: str) -> Callable:
-    from django.core.exceptions import PermissionDenied
-
-    from accounts.permissions import roles_of
-
     @confirmed_email_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        roles = roles_of(request.user)
-        if not any(roles[name] for name in allowed):
-            raise PermissionDenied(message)
+        require_role(request.user, allowed, message)
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -46,3 +45,37 @@ def member_required(view: Callable) -> Callable:
 def pro_required(view: Callable) -> Callable:
     """A member or a territory officer (pages officers may read); else 403."""
     return _role_required(view, ("member", "officer"), "Réservé aux professionnels.")
+
+
+def beneficiary_required(view: Callable) -> Callable:
+    """A young person registered for the pass Culture; else 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        require_role(
+            request.user,
+            ("beneficiary",),
+            "Cette page est réservée aux jeunes inscrits au pass Culture.",
+        )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def teacher_required(view: Callable) -> Callable:
+    """A teacher with a confirmed email, passed to the view; else 403 (or the
+    confirmation page)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        teacher = teacher_of(request.user)
+        if teacher is None:
+            raise PermissionDenied("Cet espace est réservé aux enseignants.")
+        if not request.user.email_confirmed:
+            messages.warning(request, "Confirmez d'abord votre adresse électronique.")
+            return redirect("accounts:signup_sent")
+        return view(request, teacher, *args, **kwargs)
+
+    return wrapper

@@ -1,11 +1,12 @@
-"""Reads of the accounts app, always scoped to the person asking."""
+"""Reads of the accounts app, always scoped to the person asking (accounts/policy.py
+says which objects a person may see)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from accounts.models import (
     OPEN_STATUSES,
@@ -18,7 +19,11 @@ from accounts.models import (
     User,
     Venue,
 )
-from accounts.permissions import load_person, officer_departements
+from accounts.policy import (
+    collectivites_reviewable_by,
+    join_requests_reviewable_by,
+    venues_reviewable_by,
+)
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
@@ -28,34 +33,6 @@ def memberships_of(user: User) -> QuerySet[Membership]:
         .select_related("collectivite", "requested_venue")
         .order_by("collectivite__name")
     )
-
-
-def collectivites_of(user: User) -> QuerySet[Collectivite]:
-    """Collectivités where the person has a validated membership (any role)."""
-    if not user.is_authenticated:
-        return Collectivite.objects.none()
-    return Collectivite.objects.filter(memberships__user=user, memberships__status=Status.VALIDATED)
-
-
-def venues_managed_by(user: User) -> QuerySet[Venue]:
-    """Venues of the person's collectivités they manage: all for an admin, theirs otherwise.
-
-    Written with two plain sub-selects (no join, no DISTINCT) so that it stays cheap
-    when used inside other queries.
-    """
-    if not user.is_authenticated:
-        return Venue.objects.none()
-    admin_of = Membership.objects.filter(
-        user=user, status=Status.VALIDATED, role=Role.ADMIN
-    ).values("collectivite_id")
-    member_venues = Membership.venues.through.objects.filter(
-        membership__user=user,
-        membership__status=Status.VALIDATED,
-        membership__role=Role.MEMBER,
-    ).values("venue_id")
-    return Venue.objects.filter(
-        Q(collectivite_id__in=admin_of) | Q(pk__in=member_venues)
-    ).select_related("collectivite")
 
 
 def space_members(collectivite: Collectivite) -> QuerySet[Membership]:
@@ -87,22 +64,6 @@ def officers_for(departement: str) -> QuerySet[TerritoryOfficer]:
 
 
 # --- review queue ---------------------------------------------------------------------
-
-
-def collectivites_reviewable_by(user: User) -> QuerySet[Collectivite]:
-    return Collectivite.objects.filter(departement__in=officer_departements(user))
-
-
-def venues_reviewable_by(user: User) -> QuerySet[Venue]:
-    return Venue.objects.filter(departement__in=officer_departements(user)).select_related(
-        "collectivite", "created_by"
-    )
-
-
-def join_requests_reviewable_by(user: User) -> QuerySet[Membership]:
-    return Membership.objects.filter(
-        collectivite__departement__in=officer_departements(user), requested_venue__isnull=False
-    ).select_related("collectivite", "user", "requested_venue")
 
 
 KINDS = {
@@ -224,36 +185,3 @@ def history_of(obj) -> QuerySet[ActionLog]:
     if isinstance(obj, Venue):
         return qs.filter(venue=obj)
     return qs.filter(membership=obj)
-
-
-def _managed_venues(user: User) -> list[tuple[int, str, str, str]]:
-    """(id, name, public name, time zone) of the managed venues, by name; read with the
-    roles in one query per request (`load_person`)."""
-    if getattr(user, "_managed_venues", None) is None:
-        load_person(user)
-    return user._managed_venues
-
-
-def managed_venue_ids(user: User) -> list[int]:
-    """Ids of the venues the person manages; one query per request (cached on the user).
-
-    Same rule as `venues_managed_by`, as one plain SQL statement: it runs on every pro
-    page (guichet, lists). Filtering other tables with `venue_id IN (<ids>)` lets
-    PostgreSQL use their venue and date indexes, where a sub-select would not.
-    """
-    if not user.is_authenticated:
-        return []
-    return sorted(row[0] for row in _managed_venues(user))
-
-
-def venue_choices(user: User) -> list[tuple[int, str]]:
-    """(id, name) of the managed venues, for filter <select>s (no query of its own)."""
-    return [row[:2] for row in _managed_venues(user)] if user.is_authenticated else []
-
-
-def managed_venue_labels(user: User) -> dict[int, tuple[str, str]]:
-    """Venue id → (name shown to the public, time zone) of the managed venues, so that
-    the list pages need not join the venue table (no query of its own)."""
-    if not user.is_authenticated:
-        return {}
-    return {pk: (public_name or name, tz) for pk, name, public_name, tz in _managed_venues(user)}

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts.forms import EmailAuthenticationForm, FrenchPasswordResetForm
-from accounts.views import auth, onboarding, review, space
+from accounts.views import auth, onboarding, review, signup, space
 
 app_name = "accounts"
 urlpatterns = [
@@ -102,4 +102,7 @@ urlpatterns = [
     path("revue/valider/", review.batch_validate, name="review_batch"),
     path("revue/<str:kind>/<uuid:public_id>/", review.detail, name="review_detail"),
     path("revue/<str:kind>/<uuid:public_id>/<str:action>/", review.act, name="review_act"),
+    # Young people and teachers (their pages live in offers/urls.py).
+    path("jeunes/inscription/", signup.beneficiary, name="beneficiary_signup"),
+    path("enseignants/inscription/", signup.teacher, name="teacher_signup"),
 ]

@@ -77,7 +77,6 @@ urlpatterns = [
         name="collective_booking_cancel",
     ),
     # teachers
-    path("enseignants/inscription/", teacher.signup, name="teacher_signup"),
     path("enseignants/offres/", teacher.offers_for_school, name="teacher_offers"),
     path("enseignants/vitrines/<uuid:public_id>/", teacher.showcase_page, name="teacher_showcase"),
     path("enseignants/offres/<uuid:public_id>/", teacher.offer_page, name="teacher_offer"),
@@ -94,7 +93,6 @@ urlpatterns = [
         "enseignants/reservations/<uuid:public_id>/annuler/", teacher.cancel, name="teacher_cancel"
     ),
     # beneficiaries
-    path("jeunes/inscription/", beneficiary.signup, name="beneficiary_signup"),
     path("jeunes/offres/", beneficiary.catalog, name="catalog"),
     path("jeunes/offres/<uuid:public_id>/", beneficiary.offer_page, name="catalog_offer"),
     path("jeunes/offres/<uuid:public_id>/reserver/", beneficiary.book, name="book"),

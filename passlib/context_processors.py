@@ -2,6 +2,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
+from accounts.policy import roles_of
+
 # (role, url name, label); role None = everyone.
 _NAV = [
     (None, "home", "Accueil"),
@@ -21,8 +23,6 @@ _nav_urls: list[tuple[str | None, str, str]] = []
 
 
 def _nav_items(request: HttpRequest) -> list[tuple[str, str]]:
-    from accounts.permissions import roles_of
-
     if not _nav_urls:  # URLs never change while the process runs: reverse them once
         _nav_urls.extend((role, reverse(name), label) for role, name, label in _NAV)
     user = getattr(request, "user", None)

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "accounts",
     "catalog",
     "offers",
+    # The project package: commands above both apps (seed_demo).
+    "passlib",
 ]
 
 MIDDLEWARE = [
@@ -87,7 +89,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "passlib.context_processors.navigation",
             ],
-            "libraries": {"fields": "passlib.templatetags.fields"},
         },
     },
 ]

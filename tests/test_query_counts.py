@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from offers.services import bookings as booking_services
-from offers.services import collective as collective_services
+from offers.services import collective_bookings as collective_services
 from tests.factories import (
     make_beneficiary,
     make_collective_offer,

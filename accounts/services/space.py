@@ -79,7 +79,7 @@ def _lock_space(collectivite: Collectivite) -> None:
     Collectivite.objects.select_for_update().filter(pk=collectivite.pk).first()
 
 
-def _is_last_admin(membership: Membership) -> bool:
+def is_last_admin(membership: Membership) -> bool:
     if not (membership.role == Role.ADMIN and membership.status == Status.VALIDATED):
         return False
     others = (
@@ -102,7 +102,7 @@ def membership_set_role(*, actor: User, membership: Membership, role: str) -> Me
         raise Refusal("Ce membre n'est pas encore validé.", code="space.member_not_validated")
     if membership.role == role:
         return membership
-    if role == Role.MEMBER and _is_last_admin(membership):
+    if role == Role.MEMBER and is_last_admin(membership):
         raise Refusal(
             "Impossible : c'est le dernier administrateur de la collectivité. "
             "Nommez d'abord un autre administrateur.",
@@ -154,7 +154,7 @@ def membership_update(
 def membership_remove(*, actor: User, membership: Membership) -> None:
     _lock_space(membership.collectivite)
     membership.refresh_from_db()
-    if _is_last_admin(membership):
+    if is_last_admin(membership):
         raise Refusal(
             "Impossible de retirer le dernier administrateur de la collectivité.",
             code="space.last_admin",

@@ -6,8 +6,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Beneficiary, Membership, Role, School, Status, Teacher, User
+from accounts.services.beneficiaries import credit_top_up
+from accounts.services.space import is_last_admin
 from accounts.tokens import email_confirmation_token
+from accounts.uai import departement_from_uai
 from passlib.emails import send_on_commit
 from passlib.refusal import Refusal
 
@@ -59,9 +62,6 @@ def beneficiary_signup(
     *, email: str, password: str, first_name: str, last_name: str, birth_date
 ) -> User:
     """A young person's account with the credit of their age; email to confirm."""
-    from accounts.models import Beneficiary
-    from offers.services.bookings import credit_top_up
-
     user = user_signup(email=email, password=password, first_name=first_name, last_name=last_name)
     today = timezone.localdate()
     age = Beneficiary(birth_date=birth_date).age_on(today)
@@ -83,9 +83,6 @@ def teacher_signup(
     school_city: str = "",
 ) -> User:
     """A teacher's account tied to a school; an unknown UAI creates the school."""
-    from accounts.models import School, Teacher
-    from accounts.uai import departement_from_uai
-
     school, _ = School.objects.get_or_create(
         uai=uai,
         defaults={
@@ -107,13 +104,11 @@ def account_delete(*, user: User) -> None:
     the account is deactivated, memberships and invitations end; a beneficiary's date of
     birth keeps only its year. Refused for the last administrator of a collectivité.
     """
-    from accounts.models import Beneficiary, Membership, Role, Status
-    from accounts.services.space import _is_last_admin
 
     for membership in Membership.objects.filter(
         user=user, role=Role.ADMIN, status=Status.VALIDATED
     ):
-        if _is_last_admin(membership):
+        if is_last_admin(membership):
             raise Refusal(
                 f"Vous êtes le dernier administrateur de {membership.collectivite.name} : "
                 "nommez d'abord un autre administrateur.",

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import selectors
 from accounts.forms import SignupForm
 from accounts.models import User
-from accounts.permissions import is_officer
+from accounts.policy import is_officer
 from accounts.services import users as services
 from accounts.tokens import read_email_confirmation_token
 from passlib.refusal import Refusal, refusal_message

@@ -11,11 +11,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import selectors
+from accounts import policy, selectors
 from accounts.decorators import confirmed_email_required
 from accounts.forms import ReviewActionForm, ReviewFilterForm
 from accounts.models import Status
-from accounts.permissions import officer_departements, require_officer
+from accounts.policy import officer_departements, require_officer
 from accounts.services import review as review_services
 from passlib.refusal import Refusal
 
@@ -26,9 +26,9 @@ ACTION_SLUGS = {"valider": "validate", "rejeter": "reject", "suspendre": "hold"}
 def _reviewable(request: HttpRequest, kind: str, public_id: UUID) -> Model:
     """The object if it lies in one of the officer's départements, else 404."""
     querysets = {
-        "collectivite": selectors.collectivites_reviewable_by,
-        "demande": selectors.join_requests_reviewable_by,
-        "lieu": selectors.venues_reviewable_by,
+        "collectivite": policy.collectivites_reviewable_by,
+        "demande": policy.join_requests_reviewable_by,
+        "lieu": policy.venues_reviewable_by,
     }
     if kind not in querysets:
         raise Http404

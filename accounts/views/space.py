@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import selectors
+from accounts import policy, selectors
 from accounts.decorators import confirmed_email_required
 from accounts.forms import InvitationForm, MemberForm, ReviewActionForm, VenueForm
 from accounts.models import Collectivite, Invitation, Membership, Role, Status
-from accounts.permissions import active_membership, can_decide_join_request, require_admin
+from accounts.policy import active_membership, can_decide_join_request, require_admin
 from accounts.services import review as review_services
 from accounts.services import space as space_services
 from passlib.refusal import Refusal, refusal_message
@@ -24,7 +24,7 @@ from passlib.refusal import Refusal, refusal_message
 
 def _space_for(request: HttpRequest, public_id: UUID) -> Collectivite:
     """The collectivité if the person is a validated member of it, else 404."""
-    return get_object_or_404(selectors.collectivites_of(request.user), public_id=public_id)
+    return get_object_or_404(policy.collectivites_of(request.user), public_id=public_id)
 
 
 def _admin_space_for(request: HttpRequest, public_id: UUID) -> Collectivite:

@@ -9,6 +9,7 @@ from offers.models.collective import (  # noqa: F401
     CollectiveStatus,
     LocationType,
 )
+from offers.models.history import Action, Transition  # noqa: F401
 from offers.models.individual import (  # noqa: F401
     CODE_ALPHABET,
     CODE_LENGTH,

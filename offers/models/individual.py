@@ -11,7 +11,8 @@ from django.db import models
 from django.db.models.functions import Length
 from django.utils import timezone
 
-from catalog.categories import SUBCATEGORIES
+from catalog.categories import SUBCATEGORIES, get_subcategory
+from offers.models.places import session_within_capacity, stock_within_capacity
 
 # `title__length` in the CHECK constraints below.
 models.CharField.register_lookup(Length)
@@ -115,8 +116,6 @@ class Offer(models.Model):
 
     @property
     def subcategory(self):
-        from catalog.categories import get_subcategory
-
         return get_subcategory(self.subcategory_id)
 
     @property
@@ -150,10 +149,9 @@ class Stock(models.Model):
     class Meta:
         verbose_name = "stock"
         constraints = [
+            # offers/models/places.py: the one form of the rule.
             models.CheckConstraint(
-                condition=models.Q(quantity__isnull=True)
-                | models.Q(booked_count__lte=models.F("quantity")),
-                name="stock_never_oversold",
+                condition=stock_within_capacity("lte"), name="stock_never_oversold"
             ),
         ]
 
@@ -162,6 +160,7 @@ class Stock(models.Model):
 
     @property
     def remaining(self) -> int | None:
+        """Python twin of offers/models/places.py for one stock (None: unlimited)."""
         return None if self.quantity is None else self.quantity - self.booked_count
 
 
@@ -186,15 +185,9 @@ class Session(models.Model):
                 | models.Q(quota__lte=models.F("total_places")),
                 name="session_quota_within_places",
             ),
+            # offers/models/places.py: the one form of the rule.
             models.CheckConstraint(
-                condition=models.Q(quota__isnull=False, booked_count__lte=models.F("quota"))
-                | models.Q(
-                    quota__isnull=True,
-                    total_places__isnull=False,
-                    booked_count__lte=models.F("total_places"),
-                )
-                | models.Q(quota__isnull=True, total_places__isnull=True),
-                name="session_never_oversold",
+                condition=session_within_capacity("lte"), name="session_never_oversold"
             ),
             models.CheckConstraint(
                 condition=models.Q(booking_limit_at__lte=models.F("starts_at")),
@@ -212,6 +205,7 @@ class Session(models.Model):
 
     @property
     def remaining(self) -> int | None:
+        """Python twin of offers/models/places.py for one session (None: unlimited)."""
         cap = self.capacity
         return None if cap is None else cap - self.booked_count
 

@@ -21,39 +21,33 @@ Rules (SPEC §5):
 from __future__ import annotations
 
 import secrets
-from datetime import date, timedelta
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max, Min
 from django.utils import timezone
 
-from accounts.models import Beneficiary, Status, User
+from accounts.models import Beneficiary, User
+from accounts.services.beneficiaries import credit_top_up
 from catalog.categories import SUBSCRIPTION_IDS
+from offers import history, policy, rules
 from offers.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
+    Action,
     Booking,
     BookingStatus,
     CancellationReason,
     Offer,
-    OfferStatus,
     Session,
     Stock,
 )
+from offers.models.places import SESSION_HAS_PLACE, STOCK_HAS_PLACE
+from passlib.counts import counts_changed
 from passlib.emails import send_on_commit
 from passlib.refusal import Refusal
 
-
-def _counts_changed() -> None:
-    """Invalidate the cached per-status counts now and again once the write is visible."""
-    from offers.selectors import counts_changed
-
-    counts_changed()
-    transaction.on_commit(counts_changed)
-
-
-CANCELLATION_WINDOW = timedelta(hours=48)
 AUTO_VALIDATION_DELAY = timedelta(days=30)
 
 
@@ -72,60 +66,6 @@ def normalize_code(raw: str) -> str:
 
 def is_valid_code(code: str) -> bool:
     return len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)
-
-
-def credit_top_up(*, beneficiary: Beneficiary, today: date) -> Beneficiary:
-    """Add the credit of each age reached since the last grant (idempotent)."""
-    age = min(beneficiary.age_on(today), settings.BENEFICIARY_MAX_AGE)
-    amounts = settings.BENEFICIARY_CREDIT_BY_AGE
-    due = sum(amounts.get(a, 0) for a in range(beneficiary.credit_age + 1, age + 1))
-    if age > beneficiary.credit_age:
-        Beneficiary.objects.filter(pk=beneficiary.pk, credit_age=beneficiary.credit_age).update(
-            credit_cents=F("credit_cents") + due, credit_age=age
-        )
-        beneficiary.refresh_from_db()
-    return beneficiary
-
-
-def _check_eligible(user: User, today: date) -> Beneficiary:
-    beneficiary = Beneficiary.objects.filter(user=user).first()
-    if beneficiary is None:
-        raise Refusal(
-            "Seuls les jeunes inscrits au pass Culture peuvent réserver.",
-            code="booking.not_beneficiary",
-        )
-    if not user.email_confirmed:
-        raise Refusal(
-            "Confirmez votre adresse électronique avant de réserver.",
-            code="account.email_unconfirmed",
-        )
-    age = beneficiary.age_on(today)
-    if not settings.BENEFICIARY_MIN_AGE <= age <= settings.BENEFICIARY_MAX_AGE:
-        raise Refusal(
-            "Le pass Culture individuel est réservé aux jeunes de 15 à 18 ans : "
-            f"vous avez {age} ans aujourd'hui.",
-            code="booking.age",
-        )
-    return beneficiary
-
-
-def _check_offer_open(offer: Offer) -> None:
-    if (
-        offer.status != OfferStatus.PUBLISHED
-        or offer.venue.status != Status.VALIDATED
-        or offer.venue.collectivite.status != Status.VALIDATED
-    ):
-        raise Refusal(
-            "Cette offre n'est pas disponible à la réservation.", code="booking.offer_closed"
-        )
-
-
-_SESSION_HAS_PLACE = (
-    Q(quota__isnull=False, booked_count__lt=F("quota"))
-    | Q(quota__isnull=True, total_places__isnull=False, booked_count__lt=F("total_places"))
-    | Q(quota__isnull=True, total_places__isnull=True)
-)
-_STOCK_HAS_PLACE = Q(quantity__isnull=True) | Q(booked_count__lt=F("quantity"))
 
 
 def active_booking_exists(*, user: User, offer: Offer) -> bool:
@@ -148,8 +88,9 @@ def _take_place(*, offer: Offer, session: Session | None, now, today) -> Stock |
                         "Choisissez une date de cette offre.", code="booking.session_required"
                     )
                 taken = (
-                    Session.objects.filter(pk=session.pk, booking_limit_at__gt=now)
-                    .filter(_SESSION_HAS_PLACE)
+                    rules.open_sessions(now)
+                    .filter(pk=session.pk)
+                    .filter(SESSION_HAS_PLACE)
                     .update(booked_count=F("booked_count") + 1)
                 )
                 stock = None
@@ -161,9 +102,9 @@ def _take_place(*, offer: Offer, session: Session | None, now, today) -> Stock |
                         code="booking.offer_closed",
                     )
                 taken = (
-                    Stock.objects.filter(pk=stock.pk)
-                    .filter(Q(booking_limit_date__isnull=True) | Q(booking_limit_date__gte=today))
-                    .filter(_STOCK_HAS_PLACE)
+                    rules.open_stocks(today)
+                    .filter(pk=stock.pk)
+                    .filter(STOCK_HAS_PLACE)
                     .update(booked_count=F("booked_count") + 1)
                 )
     except IntegrityError:  # the CHECK constraint caught a race: same answer as full
@@ -182,9 +123,12 @@ def booking_create(*, user: User, offer: Offer, session: Session | None = None) 
     """Book a place for a beneficiary; see the module docstring for the rules."""
     now = timezone.now()
     today = timezone.localdate(now)
-    beneficiary = _check_eligible(user, today)
+    beneficiary = policy.check_may_book(user, today)
     offer = Offer.objects.select_related("venue__collectivite").get(pk=offer.pk)
-    _check_offer_open(offer)
+    if not policy.is_open_for_booking(offer):
+        raise Refusal(
+            "Cette offre n'est pas disponible à la réservation.", code="booking.offer_closed"
+        )
     if active_booking_exists(user=user, offer=offer):
         raise Refusal(
             "Vous avez déjà une réservation en cours pour cette offre.", code="booking.duplicate"
@@ -230,7 +174,14 @@ def booking_create(*, user: User, offer: Offer, session: Session | None = None) 
             continue  # code collision: draw another one
     else:  # pragma: no cover - 31^6 codes; five collisions in a row would be a bug
         raise Refusal("Réservation impossible pour le moment, réessayez.", code="booking.retry")
-    _counts_changed()
+    history.record_booking(
+        booking,
+        action=Action.BOOKED,
+        actor=user,
+        from_status="",
+        to_status=BookingStatus.CONFIRMED,
+    )
+    counts_changed()
     send_on_commit(to=[user.email], template="booking_confirmed", context={"booking": booking})
     send_on_commit(
         to=[offer.booking_email or offer.venue.booking_email],
@@ -238,16 +189,6 @@ def booking_create(*, user: User, offer: Offer, session: Session | None = None) 
         context={"booking": booking},
     )
     return booking
-
-
-def cancellation_deadline(booking: Booking):
-    """Until when the beneficiary may cancel; None when any time before validation."""
-    if booking.session_id is None:
-        return None
-    start = booking.session.starts_at
-    return max(
-        booking.booked_at, min(start - CANCELLATION_WINDOW, booking.booked_at + CANCELLATION_WINDOW)
-    )
 
 
 def _release(booking: Booking) -> None:
@@ -281,7 +222,16 @@ def _cancel(booking: Booking, *, actor: User, reason: str, comment: str = "") ->
             code="booking.wrong_status",
         )
     _release(booking)
-    _counts_changed()
+    history.record_booking(
+        booking,
+        action=Action.CANCELLED,
+        actor=actor,
+        from_status=BookingStatus.CONFIRMED,
+        to_status=BookingStatus.CANCELLED,
+        reason=reason,
+        comment=comment,
+    )
+    counts_changed()
     booking.refresh_from_db()
     return booking
 
@@ -290,7 +240,7 @@ def _cancel(booking: Booking, *, actor: User, reason: str, comment: str = "") ->
 def booking_cancel_by_beneficiary(*, user: User, booking: Booking) -> Booking:
     if booking.beneficiary_id != user.pk:
         raise Refusal("Réservation introuvable.", code="booking.not_found")
-    deadline = cancellation_deadline(booking)
+    deadline = rules.cancellation_deadline(booking)
     if deadline is not None and timezone.now() > deadline:
         raise Refusal(
             "Le délai d'annulation est dépassé : une réservation d'événement s'annule dans "
@@ -346,14 +296,30 @@ def booking_validate(*, actor: User, booking: Booking) -> Booking:
             f"{booking.get_status_display().lower()}).",
             code="booking.wrong_status",
         )
-    _counts_changed()
+    history.record_booking(
+        booking,
+        action=Action.VALIDATED,
+        actor=actor,
+        from_status=BookingStatus.CONFIRMED,
+        to_status=BookingStatus.VALIDATED,
+    )
+    counts_changed()
     booking.refresh_from_db()
     return booking
 
 
 @transaction.atomic
 def booking_unvalidate(*, actor: User, booking: Booking) -> Booking:
-    """Undo a validation while the booking is not reimbursed."""
+    """Undo a validation while the booking is not reimbursed. The history keeps who had
+    validated it, and when (the booking's own fields are cleared)."""
+    before = (
+        Booking.objects.select_for_update(of=("self",))
+        .filter(pk=booking.pk)
+        .values(
+            "validated_at", "validated_auto", "validated_by__first_name", "validated_by__last_name"
+        )
+        .first()
+    )
     updated = Booking.objects.filter(pk=booking.pk, status=BookingStatus.VALIDATED).update(
         status=BookingStatus.CONFIRMED,
         validated_at=None,
@@ -368,9 +334,26 @@ def booking_unvalidate(*, actor: User, booking: Booking) -> Booking:
                 code="booking.reimbursed",
             )
         raise Refusal("Cette contremarque n'est pas validée.", code="booking.not_validated")
-    _counts_changed()
+    history.record_booking(
+        booking,
+        action=Action.UNVALIDATED,
+        actor=actor,
+        from_status=BookingStatus.VALIDATED,
+        to_status=BookingStatus.CONFIRMED,
+        comment=_validation_note(before),
+    )
+    counts_changed()
     booking.refresh_from_db()
     return booking
+
+
+def _validation_note(before: dict) -> str:
+    """What the undone validation was: by whom (or automatic), and when."""
+    when = timezone.localtime(before["validated_at"]).strftime("%d/%m/%Y %H:%M")
+    if before["validated_auto"]:
+        return f"Validation automatique du {when} annulée."
+    name = f"{before['validated_by__first_name'] or ''} {before['validated_by__last_name'] or ''}"
+    return f"Validée le {when} par {name.strip() or 'un compte supprimé'}."
 
 
 def validate_due_subscription_bookings(*, now=None, workers: int = 1) -> int:
@@ -385,9 +368,11 @@ def validate_due_subscription_bookings(*, now=None, workers: int = 1) -> int:
     transaction. The UPDATE is bound by one core per connection (maintaining the
     indexes), so two workers take about two thirds of the time of one. Each range
     commits on its own: a run stopped half way is finished by the next.
-    """
-    from django.db import connection
 
+    Each booking validated is written in the history (by the system), by one
+    INSERT … SELECT that also locks the due rows, so the UPDATE that follows changes
+    exactly the rows logged.
+    """
     now = now or timezone.now()
     due = Booking.objects.filter(
         status=BookingStatus.CONFIRMED,
@@ -406,16 +391,13 @@ def validate_due_subscription_bookings(*, now=None, workers: int = 1) -> int:
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUTO_VALIDATION_LOCK])
-            return due.update(**changes)
-
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.db.models import Max, Min
+            return _validate_set(due, changes, now)
 
     def run(bounds: tuple[int, int]) -> int:
         try:  # in a worker thread: its own connection, its own transaction
             with transaction.atomic():
-                return due.filter(id__gte=bounds[0], id__lte=bounds[1]).update(**changes)
+                rows = due.filter(id__gte=bounds[0], id__lte=bounds[1])
+                return _validate_set(rows, changes, now)
         finally:
             connection.close()
 
@@ -432,6 +414,21 @@ def validate_due_subscription_bookings(*, now=None, workers: int = 1) -> int:
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [AUTO_VALIDATION_LOCK])
+
+
+def _validate_set(due, changes: dict, now) -> int:
+    """Log then validate the due rows (inside the caller's transaction)."""
+    history.record_bookings(
+        due.select_for_update(),
+        action=Action.AUTO_VALIDATED,
+        from_status=BookingStatus.CONFIRMED,
+        to_status=BookingStatus.VALIDATED,
+        at=now,
+    )
+    validated = due.update(**changes)
+    if validated:
+        counts_changed()
+    return validated
 
 
 AUTO_VALIDATION_LOCK = 0x70A55_0001  # any constant shared by every node

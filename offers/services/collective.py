@@ -8,12 +8,8 @@ Rules (SPEC §6):
   price ≥ 0, at least one student, optionally a target school (by UAI);
 - lifecycle: publiée → préréservée (a teacher pre-books) → réservée (the school
   confirms) → terminée (automatically 48 h after the end) → remboursée;
-- a bookable offer takes one booking: the offer row is locked while pre-booking and a
-  partial unique index backs it;
-- teachers see published offers whose intervention area covers their school's
-  département (and, when targeted, only their school), of validated venues;
-- the school cancels until 30 days before the start; the venue until terminée, with a
-  reason; every step emails the other party.
+- requests, pre-bookings and their lifecycle: offers/services/collective_bookings.py;
+- publishing and archiving are written in the history.
 """
 
 from __future__ import annotations
@@ -22,16 +18,16 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts import departements
-from accounts.models import School, Status, Teacher, User, Venue
+from accounts.models import School, User, Venue
 from catalog.categories import get_subcategory, validate_pair
+from offers import history, rules
 from offers.collective_reference import DOMAIN_LABELS, LEVEL_LABELS, pack
 from offers.models import (
-    CollectiveBooking,
-    CollectiveBookingStatus,
+    Action,
     CollectiveOffer,
     CollectiveRequest,
     CollectiveShowcase,
@@ -41,9 +37,7 @@ from offers.models import (
 from offers.models.collective import (
     COLLECTIVE_DESCRIPTION_MAX,
     COLLECTIVE_TITLE_MAX,
-    CollectiveCancellationReason,
 )
-from passlib.emails import send_on_commit
 from passlib.refusal import Refusal
 
 SCHOOL_CANCELLATION_NOTICE = timedelta(days=30)
@@ -166,10 +160,6 @@ def showcase_update(
     return showcase
 
 
-def active_booking(offer: CollectiveOffer) -> CollectiveBooking | None:
-    return offer.bookings.exclude(status=CollectiveBookingStatus.CANCELLED).first()
-
-
 @transaction.atomic
 def collective_offer_create(
     *,
@@ -193,7 +183,7 @@ def collective_offer_update(
     *, actor: User, offer: CollectiveOffer, data: CollectiveData, bookable: BookableData
 ) -> CollectiveOffer:
     """Edit a bookable offer that has no booking in progress."""
-    if active_booking(offer) is not None:
+    if rules.active_collective_bookings().filter(offer=offer).exists():
         raise Refusal(
             "Une réservation est en cours sur cette offre : elle ne peut plus être modifiée.",
             code="collective.booking_in_progress",
@@ -204,6 +194,19 @@ def collective_offer_update(
     offer.full_clean()
     offer.save()
     return offer
+
+
+def _log(obj: CollectiveShowcase | CollectiveOffer, action: Action, actor: User, to_status: str):
+    target = "collective_offer" if isinstance(obj, CollectiveOffer) else "collective_showcase"
+    history.record(
+        action=action,
+        actor=actor,
+        venue_id=obj.venue_id,
+        label=obj.title,
+        from_status=obj.status,
+        to_status=to_status,
+        **{target: obj},
+    )
 
 
 @transaction.atomic
@@ -220,6 +223,7 @@ def collective_publish(*, actor: User, obj: CollectiveShowcase | CollectiveOffer
     )
     if not updated:
         raise Refusal("Cette offre est déjà publiée.", code="collective.already_published")
+    _log(obj, Action.COLLECTIVE_PUBLISHED, actor, CollectiveStatus.PUBLISHED)
     obj.status = CollectiveStatus.PUBLISHED
     return obj
 
@@ -234,6 +238,7 @@ def collective_archive(*, actor: User, obj: CollectiveShowcase | CollectiveOffer
     )
     if not updated:
         raise Refusal("Cette offre est déjà archivée.", code="collective.already_archived")
+    _log(obj, Action.COLLECTIVE_ARCHIVED, actor, CollectiveStatus.ARCHIVED)
     obj.status = CollectiveStatus.ARCHIVED
     return obj
 
@@ -255,223 +260,3 @@ def collective_duplicate(*, actor: User, obj: CollectiveShowcase | CollectiveOff
         copy.request = None
     copy.save()
     return copy
-
-
-# --- teachers --------------------------------------------------------------------------
-
-
-def teacher_of(user: User) -> Teacher:
-    teacher = Teacher.objects.select_related("school").filter(user=user).first()
-    if teacher is None:
-        raise Refusal("Cette action est réservée aux enseignants.", code="collective.teachers_only")
-    return teacher
-
-
-def _covers(obj, school: School) -> bool:
-    return f",{school.departement}," in (obj.intervention_area or "")
-
-
-def _visible_to_teacher(obj, teacher: Teacher) -> bool:
-    return (
-        obj.status == CollectiveStatus.PUBLISHED
-        and obj.venue.status == Status.VALIDATED
-        and obj.venue.collectivite.status == Status.VALIDATED
-        and _covers(obj, teacher.school)
-    )
-
-
-def _venue_contacts(obj) -> list[str]:
-    return [obj.contact_email, obj.venue.booking_email]
-
-
-@transaction.atomic
-def request_create(
-    *,
-    user: User,
-    showcase: CollectiveShowcase,
-    message: str,
-    students: int,
-    preferred_dates: str = "",
-) -> CollectiveRequest:
-    """A teacher asks the venue, through a showcase, for an offer for their class."""
-    teacher = teacher_of(user)
-    if not _visible_to_teacher(showcase, teacher):
-        raise Refusal(
-            "Cette offre n'est pas disponible pour votre établissement.",
-            code="collective.not_visible",
-        )
-    errors = {}
-    if not message.strip():
-        errors["message"] = "Décrivez votre projet en quelques mots."
-    if students < 1:
-        errors["students"] = "Indiquez au moins un élève."
-    if errors:
-        raise ValidationError(errors)
-    req = CollectiveRequest.objects.create(
-        showcase=showcase,
-        teacher=user,
-        school=teacher.school,
-        message=message.strip(),
-        students=students,
-        preferred_dates=preferred_dates.strip(),
-    )
-    send_on_commit(
-        to=_venue_contacts(showcase),
-        template="collective_request",
-        context={"request": req, "showcase": showcase},
-    )
-    return req
-
-
-@transaction.atomic
-def prebook(*, user: User, offer: CollectiveOffer) -> CollectiveBooking:
-    """Pre-book for the teacher's school; the offer row is locked: one booking only."""
-    teacher = teacher_of(user)
-    offer = (
-        CollectiveOffer.objects.select_for_update(of=("self",))
-        .select_related("venue__collectivite")
-        .get(pk=offer.pk)
-    )
-    if not _visible_to_teacher(offer, teacher):
-        raise Refusal(
-            "Cette offre n'est pas disponible pour votre établissement.",
-            code="collective.not_visible",
-        )
-    if offer.school_id and offer.school_id != teacher.school_id:
-        raise Refusal(
-            "Cette offre est réservée à un autre établissement.", code="collective.other_school"
-        )
-    if offer.booking_limit_at <= timezone.now():
-        raise Refusal("La date limite de réservation est passée.", code="collective.limit_passed")
-    if active_booking(offer) is not None:
-        raise Refusal(
-            "Cette offre vient d'être réservée par un autre établissement.",
-            code="collective.already_booked",
-        )
-    try:
-        with transaction.atomic():
-            booking = CollectiveBooking.objects.create(
-                offer=offer,
-                venue=offer.venue,
-                school=teacher.school,
-                teacher=user,
-            )
-    except IntegrityError:
-        raise Refusal(
-            "Cette offre vient d'être réservée par un autre établissement.",
-            code="collective.already_booked",
-        ) from None
-    send_on_commit(
-        to=_venue_contacts(offer),
-        template="collective_booking_step",
-        context={"booking": booking, "step": "prebooked"},
-    )
-    return booking
-
-
-def _same_school(user: User, booking: CollectiveBooking) -> Teacher:
-    teacher = teacher_of(user)
-    if teacher.school_id != booking.school_id:
-        raise Refusal("Réservation introuvable.", code="collective.not_found")
-    return teacher
-
-
-@transaction.atomic
-def confirm(*, user: User, booking: CollectiveBooking) -> CollectiveBooking:
-    """The school confirms a pre-booking: préréservée → réservée."""
-    _same_school(user, booking)
-    updated = CollectiveBooking.objects.filter(
-        pk=booking.pk, status=CollectiveBookingStatus.PREBOOKED
-    ).update(status=CollectiveBookingStatus.BOOKED, confirmed_at=timezone.now(), confirmed_by=user)
-    if not updated:
-        raise Refusal(
-            "Seule une préréservation peut être confirmée.", code="collective.not_prebooked"
-        )
-    booking.refresh_from_db()
-    send_on_commit(
-        to=_venue_contacts(booking.offer),
-        template="collective_booking_step",
-        context={"booking": booking, "step": "booked"},
-    )
-    return booking
-
-
-def _cancel(booking: CollectiveBooking, *, actor: User, reason: str, comment: str):
-    updated = CollectiveBooking.objects.filter(
-        pk=booking.pk,
-        status__in=[CollectiveBookingStatus.PREBOOKED, CollectiveBookingStatus.BOOKED],
-    ).update(
-        status=CollectiveBookingStatus.CANCELLED,
-        cancelled_at=timezone.now(),
-        cancelled_by=actor,
-        cancellation_reason=reason,
-        cancellation_comment=comment,
-    )
-    if not updated:
-        booking.refresh_from_db()
-        raise Refusal(
-            f"Cette réservation ne peut plus être annulée (statut : "
-            f"{booking.get_status_display().lower()}).",
-            code="collective.wrong_status",
-        )
-    booking.refresh_from_db()
-    return booking
-
-
-@transaction.atomic
-def cancel_by_school(
-    *, user: User, booking: CollectiveBooking, comment: str = ""
-) -> CollectiveBooking:
-    """The school cancels until 30 days before the start."""
-    _same_school(user, booking)
-    if timezone.now() > booking.offer.starts_at - SCHOOL_CANCELLATION_NOTICE:
-        raise Refusal(
-            "L'établissement peut annuler jusqu'à 30 jours avant le début : contactez le lieu.",
-            code="collective.school_notice_passed",
-        )
-    booking = _cancel(
-        booking, actor=user, reason=CollectiveCancellationReason.SCHOOL, comment=comment.strip()
-    )
-    send_on_commit(
-        to=_venue_contacts(booking.offer),
-        template="collective_booking_step",
-        context={"booking": booking, "step": "cancelled_by_school"},
-    )
-    return booking
-
-
-@transaction.atomic
-def cancel_by_venue(*, actor: User, booking: CollectiveBooking, comment: str) -> CollectiveBooking:
-    """The venue cancels until the booking is terminée, with a reason for the school."""
-    if not comment.strip():
-        raise Refusal(
-            "Indiquez le motif de l'annulation : il sera transmis à l'établissement.",
-            code="collective.reason_required",
-        )
-    booking = _cancel(
-        booking, actor=actor, reason=CollectiveCancellationReason.VENUE, comment=comment.strip()
-    )
-    send_on_commit(
-        to=[booking.teacher.email],
-        template="collective_booking_step",
-        context={"booking": booking, "step": "cancelled_by_venue"},
-    )
-    return booking
-
-
-def end_due_collective_bookings(*, now: datetime | None = None) -> int:
-    """Réservée bookings whose offer ended 48 h ago become terminée (idempotent).
-
-    The UPDATE keeps `status = 'booked'` in its own WHERE clause (re-checked by
-    PostgreSQL after a concurrent writer) and runs under an advisory lock, so two
-    concurrent runs end each booking once.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [END_LOCK])
-        due = CollectiveOffer.objects.filter(ends_at__lte=now - END_DELAY).values("pk")
-        return CollectiveBooking.objects.filter(
-            status=CollectiveBookingStatus.BOOKED, offer__in=due
-        ).update(status=CollectiveBookingStatus.ENDED, ended_at=now)

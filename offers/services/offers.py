@@ -26,24 +26,19 @@ from django.utils import timezone
 
 from accounts.models import User, Venue
 from catalog.categories import ExtraField, get_subcategory, validate_pair
-from offers.models import MAX_PRICE_CENTS, TITLE_MAX, Offer, OfferStatus, Session, Stock
+from offers import history
+from offers.models import (
+    MAX_PRICE_CENTS,
+    TITLE_MAX,
+    Action,
+    Booking,
+    Offer,
+    OfferStatus,
+    Session,
+    Stock,
+)
+from passlib.counts import changes_counts
 from passlib.refusal import Refusal
-
-
-def changes_counts(service):
-    """After the service ran, cached list counts are recomputed (now and after commit)."""
-    from functools import wraps
-
-    @wraps(service)
-    def wrapper(*args, **kwargs):
-        from offers.selectors import counts_changed
-
-        result = service(*args, **kwargs)
-        counts_changed()
-        transaction.on_commit(counts_changed)
-        return result
-
-    return wrapper
 
 
 @dataclass(frozen=True)
@@ -81,6 +76,27 @@ class SessionData:
 _EXTRA = {ExtraField.SPEAKER: "speaker", ExtraField.DIRECTOR: "director", ExtraField.VISA: "visa"}
 
 
+def _log(offer: Offer, action: Action, actor: User, *, from_status="", to_status="", **kw):
+    history.record(
+        action=action,
+        actor=actor,
+        venue_id=offer.venue_id,
+        label=kw.pop("label", offer.title),
+        from_status=from_status,
+        to_status=to_status,
+        offer=offer,
+        **kw,
+    )
+
+
+def _places(value: int | None) -> str:
+    return "illimitée" if value is None else str(value)
+
+
+def _session_label(starts_at) -> str:
+    return f"Séance du {timezone.localtime(starts_at):%d/%m/%Y %H:%M}"
+
+
 def _clean_offer_data(data: OfferData) -> OfferData:
     try:
         sub = get_subcategory(data.subcategory_id)
@@ -115,8 +131,6 @@ def _apply(offer: Offer, data: OfferData) -> None:
 
 
 def offer_has_bookings(offer: Offer) -> bool:
-    from offers.models import Booking
-
     return Booking.objects.filter(offer=offer).exists()
 
 
@@ -135,6 +149,7 @@ def offer_create(*, actor: User, data: OfferData, stock: StockData | None = None
         Stock.objects.create(
             offer=offer, quantity=stock.quantity, booking_limit_date=stock.booking_limit_date
         )
+    _log(offer, Action.OFFER_CREATED, actor, to_status=OfferStatus.DRAFT)
     return offer
 
 
@@ -159,6 +174,7 @@ def offer_update(
     offer.updated_at = timezone.now()
     offer.full_clean()
     offer.save()
+    _log(offer, Action.OFFER_EDITED, actor)
     if now_event:
         Stock.objects.filter(offer=offer).delete()
         return offer
@@ -178,6 +194,16 @@ def offer_update(
                 "faites ; la quantité ne peut pas être inférieure."
             }
         )
+    if (
+        existing.quantity != stock.quantity
+        or existing.booking_limit_date != stock.booking_limit_date
+    ):
+        _log(
+            offer,
+            Action.STOCK_CHANGED,
+            actor,
+            comment=f"Quantité : {_places(existing.quantity)} → {_places(stock.quantity)}",
+        )
     return offer
 
 
@@ -193,11 +219,16 @@ def offer_publish(*, actor: User, offer: Offer) -> Offer:
         )
     if not offer.is_event and not Stock.objects.filter(offer=offer).exists():
         raise Refusal("Renseignez le stock avant de publier l'offre.", code="offer.no_stock")
+    before = Offer.objects.select_for_update().values_list("status", flat=True).get(pk=offer.pk)
     updated = Offer.objects.filter(
         pk=offer.pk, status__in=[OfferStatus.DRAFT, OfferStatus.DEACTIVATED]
     ).update(status=OfferStatus.PUBLISHED, updated_by=actor, updated_at=now)
     if not updated:
         raise Refusal("Cette offre est déjà publiée.", code="offer.already_published")
+    action = (
+        Action.OFFER_REACTIVATED if before == OfferStatus.DEACTIVATED else Action.OFFER_PUBLISHED
+    )
+    _log(offer, action, actor, from_status=before, to_status=OfferStatus.PUBLISHED)
     offer.status = OfferStatus.PUBLISHED
     return offer
 
@@ -211,6 +242,13 @@ def offer_deactivate(*, actor: User, offer: Offer) -> Offer:
     )
     if not updated:
         raise Refusal("Seule une offre publiée peut être désactivée.", code="offer.not_published")
+    _log(
+        offer,
+        Action.OFFER_DEACTIVATED,
+        actor,
+        from_status=OfferStatus.PUBLISHED,
+        to_status=OfferStatus.DEACTIVATED,
+    )
     offer.status = OfferStatus.DEACTIVATED
     return offer
 
@@ -246,6 +284,7 @@ def offer_duplicate(*, actor: User, offer: Offer) -> Offer:
         )
         for s in offer.sessions.filter(starts_at__gt=now)
     )
+    _log(copy, Action.OFFER_DUPLICATED, actor, to_status=OfferStatus.DRAFT, comment=offer.title)
     return copy
 
 
@@ -299,6 +338,13 @@ def session_add(*, actor: User, offer: Offer, data: SessionData) -> Session:
         booking_limit_at=data.booking_limit_at,
     )
     Offer.objects.filter(pk=offer.pk).update(updated_by=actor, updated_at=timezone.now())
+    _log(
+        offer,
+        Action.SESSION_ADDED,
+        actor,
+        label=_session_label(session.starts_at),
+        comment=f"Places : {_places(session.capacity)}",
+    )
     return session
 
 
@@ -328,18 +374,25 @@ def session_update(*, actor: User, session: Session, data: SessionData) -> Sessi
                 "cette séance ; le nombre de places ne peut pas être inférieur."
             }
         )
+    before = session.capacity
     session.refresh_from_db()
+    _log(
+        session.offer,
+        Action.SESSION_CHANGED,
+        actor,
+        label=_session_label(session.starts_at),
+        comment=f"Places : {_places(before)} → {_places(session.capacity)}",
+    )
     return session
 
 
 @changes_counts
 @transaction.atomic
 def session_remove(*, actor: User, session: Session) -> None:
-    from offers.models import Booking
-
     if Booking.objects.filter(session=session).exists():
         raise Refusal(
             "Cette séance a des réservations : elle ne peut pas être supprimée.",
             code="session.has_bookings",
         )
+    _log(session.offer, Action.SESSION_REMOVED, actor, label=_session_label(session.starts_at))
     session.delete()

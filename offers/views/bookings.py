@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,8 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import member_required
-from accounts.selectors import managed_venue_labels, venue_choices
-from offers import exports, selectors
+from accounts.policy import managed_venue_labels, venue_choices
+from offers import exports, policy, selectors
+from offers.forms import BookingFilterForm
 from offers.models import BookingStatus, ExportLog
 from offers.services import bookings as services
 from passlib.pagination import counted_page
@@ -22,39 +22,10 @@ from passlib.refusal import Refusal, refusal_message
 PAGE_SIZE = 25
 
 
-class BookingFilterForm(forms.Form):
-    q = forms.CharField(label="Code ou nom du bénéficiaire", required=False, max_length=100)
-    venue = forms.TypedChoiceField(label="Lieu", required=False, coerce=int, empty_value=None)
-    offer = forms.CharField(label="Offre (mots du titre)", required=False, max_length=100)
-    status = forms.ChoiceField(
-        label="Statut", required=False, choices=[("", "Tous"), *BookingStatus.choices]
-    )
-    booked_from = forms.DateField(
-        label="Réservée depuis le", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    booked_to = forms.DateField(
-        label="Réservée jusqu'au", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    event_from = forms.DateField(
-        label="Évènement depuis le", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    event_to = forms.DateField(
-        label="Évènement jusqu'au", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, *args, user, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["venue"].choices = [("", "Tous"), *venue_choices(user)]
-
-    def to_filters(self) -> selectors.BookingFilters:
-        if not self.is_valid():
-            return selectors.BookingFilters()
-        d = self.cleaned_data
-        return selectors.BookingFilters(**{**d, "offer": d["offer"].strip(), "q": d["q"].strip()})
-
-
 def _filters(request: HttpRequest) -> tuple[BookingFilterForm, selectors.BookingFilters]:
-    form = BookingFilterForm(request.GET or None, user=request.user)
+    """The filter form and its filters (the empty ones when the input is invalid: the
+    form shows why)."""
+    form = BookingFilterForm(request.GET or None, venue_choices=venue_choices(request.user))
     return form, form.to_filters()
 
 
@@ -99,7 +70,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_POST
 def cancel_by_venue(request: HttpRequest, public_id: UUID) -> HttpResponse:
     booking = get_object_or_404(
-        selectors.bookings_managed_by(request.user).select_related("beneficiary", "offer"),
+        policy.bookings_managed_by(request.user).select_related("beneficiary", "offer"),
         public_id=public_id,
     )
     try:

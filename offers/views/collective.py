@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -14,30 +13,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import member_required
-from accounts.selectors import venues_managed_by
-from offers import exports, selectors
+from accounts.policy import venues_managed_by
+from offers import exports, policy, rules, selectors
 from offers.collective_reference import unpack
-from offers.forms import BookableForm, CollectiveForm
+from offers.forms import BookableForm, CollectiveFilterForm, CollectiveForm
 from offers.models import CollectiveOffer, CollectiveRequest, CollectiveShowcase, ExportLog
 from offers.services import collective as services
+from offers.services import collective_bookings as booking_services
 from passlib.refusal import Refusal, refusal_message
 
 PAGE_SIZE = 20
 KINDS = {"vitrines": CollectiveShowcase, "offres": CollectiveOffer}
-
-
-class CollectiveFilterForm(forms.Form):
-    q = forms.CharField(label="Rechercher un titre", required=False, max_length=100)
-    venue = forms.ModelChoiceField(label="Lieu", queryset=None, required=False, empty_label="Tous")
-    status = forms.ChoiceField(
-        label="Statut",
-        required=False,
-        choices=[("", "Tous"), *selectors.COLLECTIVE_DISPLAY_LABELS.items()],
-    )
-
-    def __init__(self, *args, venues, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["venue"].queryset = venues
 
 
 def _venues(request: HttpRequest):
@@ -46,9 +32,9 @@ def _venues(request: HttpRequest):
 
 def _managed(request: HttpRequest, kind: str, public_id: UUID):
     if kind == "vitrines":
-        qs = selectors.showcases_managed_by(request.user)
+        qs = policy.showcases_managed_by(request.user)
     elif kind == "offres":
-        qs = selectors.collective_offers_managed_by(request.user)
+        qs = policy.collective_offers_managed_by(request.user)
     else:
         raise Http404
     return get_object_or_404(qs.select_related("venue__collectivite"), public_id=public_id)
@@ -59,13 +45,7 @@ def _managed(request: HttpRequest, kind: str, public_id: UUID):
 def collective_list(request: HttpRequest) -> HttpResponse:
     venues = _venues(request)
     form = CollectiveFilterForm(request.GET or None, venues=venues)
-    f = selectors.CollectiveFilters()
-    if form.is_valid():
-        f = selectors.CollectiveFilters(
-            venue=form.cleaned_data["venue"],
-            status=form.cleaned_data["status"],
-            q=form.cleaned_data["q"].strip(),
-        )
+    f = form.to_filters()
     ctx = {
         "form": form,
         "showcases": Paginator(selectors.pro_showcases(request.user, f), PAGE_SIZE).get_page(
@@ -165,7 +145,7 @@ def collective_create(request: HttpRequest, kind: str) -> HttpResponse:
     showcase = request_obj = None
     initial = _venue_defaults(venues)
     if kind == "offres":
-        showcases = selectors.showcases_managed_by(request.user)
+        showcases = policy.showcases_managed_by(request.user)
         if request.GET.get("demande"):
             request_obj = get_object_or_404(
                 CollectiveRequest.objects.select_related("showcase", "school"),
@@ -227,7 +207,8 @@ def collective_detail(request: HttpRequest, kind: str, public_id: UUID) -> HttpR
         ctx["requests"] = obj.requests.select_related("school", "teacher").order_by("-created_at")
         ctx["bookable_offers"] = obj.bookable_offers.order_by("-created_at")
     else:
-        ctx["booking"] = services.active_booking(obj)
+        ctx["booking"] = rules.active_collective_bookings().filter(offer=obj).first()
+        ctx["history"] = obj.history.select_related("actor").order_by("-created_at", "-id")
         ctx["past_bookings"] = obj.bookings.filter(status="cancelled").select_related("school")
     return render(request, "offers/collective/detail.html", ctx)
 
@@ -326,7 +307,7 @@ def collective_booking_cancel(request: HttpRequest, public_id: UUID) -> HttpResp
         selectors.collective_bookings_managed_by(request.user), public_id=public_id
     )
     try:
-        services.cancel_by_venue(
+        booking_services.cancel_by_venue(
             actor=request.user, booking=booking, comment=request.POST.get("comment", "")
         )
     except Refusal as exc:

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import member_required, pro_required
-from accounts.selectors import managed_venue_ids, venue_choices, venues_managed_by
+from accounts.policy import managed_venue_ids, venue_choices, venues_managed_by
 from catalog.categories import GENERAL_GUIDANCE, TYPICAL_FREE_OFFERS
-from offers import selectors
+from offers import history, selectors
 from offers.forms import FREE_OFFER_MODELS, OfferFilterForm, OfferForm, SessionForm
 from offers.models import DisplayStatus, Offer, Session
-from offers.permissions import can_edit_offer, require_offer_editor
+from offers.policy import can_edit_offer, require_offer_editor
 from offers.services import offers as services
 from passlib.pagination import counted_page
 from passlib.refusal import Refusal, refusal_message
@@ -53,16 +53,7 @@ def _editable_offer(request: HttpRequest, public_id: UUID) -> Offer:
 @require_GET
 def offer_list(request: HttpRequest) -> HttpResponse:
     form = OfferFilterForm(request.GET or None, venue_choices=venue_choices(request.user))
-    filters = selectors.OfferFilters()
-    if form.is_valid():
-        d = form.cleaned_data
-        filters = selectors.OfferFilters(
-            venue=d["venue"],
-            category=d["category"],
-            status=d["status"],
-            pricing=d["pricing"],
-            q=d["q"].strip(),
-        )
+    filters = form.to_filters()
     counts = selectors.offer_counts(request.user, filters)
     page = counted_page(
         request, selectors.offer_list(request.user, filters), counts, filters.status, PAGE_SIZE
@@ -218,6 +209,7 @@ def _detail_context(request: HttpRequest, offer: Offer, session_form: SessionFor
         "session_form": session_form or SessionForm(),
         "can_edit": can_edit_offer(request.user, offer),
         "has_bookings": services.offer_has_bookings(offer),
+        "history": history.offer_history(offer),
         "now": timezone.now(),
     }
 

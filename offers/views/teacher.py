@@ -1,76 +1,33 @@
-"""The teachers' side: sign-up with the UAI, offers of their zone, requests, bookings."""
+"""The teachers' side: offers of their zone, requests, bookings (their sign-up lives with
+the accounts: accounts/views/signup.py)."""
 
 from __future__ import annotations
 
-from functools import wraps
 from uuid import UUID
 
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.forms import TeacherSignupForm
+from accounts.decorators import teacher_required
 from accounts.models import Teacher
-from accounts.services.users import teacher_signup
 from offers import selectors
 from offers.forms import CollectiveRequestForm, TeacherFilterForm
 from offers.models import CollectiveBooking
-from offers.services import collective as services
+from offers.services import collective_bookings as services
 from passlib.refusal import Refusal, refusal_message
 
 PAGE_SIZE = 20
-
-
-def teacher_required(view):
-    """Logged in as a teacher with a confirmed email; the Teacher is passed to the view."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        teacher = Teacher.objects.select_related("school").filter(user=request.user).first()
-        if teacher is None:
-            raise PermissionDenied("Cet espace est réservé aux enseignants.")
-        if not request.user.email_confirmed:
-            messages.warning(request, "Confirmez d'abord votre adresse électronique.")
-            return redirect("accounts:signup_sent")
-        return view(request, teacher, *args, **kwargs)
-
-    return wrapper
-
-
-@require_http_methods(["GET", "POST"])
-def signup(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("offers:teacher_offers")
-    form = TeacherSignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        user = teacher_signup(
-            email=d["email"],
-            password=d["password"],
-            first_name=d["first_name"],
-            last_name=d["last_name"],
-            uai=d["uai"],
-            school_name=d["school_name"],
-            school_city=d["school_city"],
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("accounts:signup_sent")
-    return render(request, "offers/teacher/signup.html", {"form": form})
 
 
 @teacher_required
 @require_GET
 def offers_for_school(request: HttpRequest, teacher: Teacher) -> HttpResponse:
     form = TeacherFilterForm(request.GET or None)
-    f = selectors.TeacherFilters()
-    if form.is_valid():
-        f = selectors.TeacherFilters(**form.cleaned_data)
+    f = form.to_filters()
     school = teacher.school
     ctx = {
         "form": form,

@@ -413,7 +413,7 @@ def test_role_and_venues_change_together_or_not_at_all(login, space, owner):
 def test_managed_venue_ids_follow_the_same_rule_as_venues_managed_by(
     space, owner, member, outsider
 ):
-    from accounts.selectors import managed_venue_ids, venues_managed_by
+    from accounts.policy import managed_venue_ids, venues_managed_by
     from tests.factories import MembershipFactory
 
     pending = MembershipFactory(

@@ -19,6 +19,7 @@ from offers.models import (
     CollectiveStatus,
 )
 from offers.services import collective as services
+from offers.services import collective_bookings as booking_services
 from offers.services.collective import BookableData, CollectiveData
 from passlib.refusal import Refusal
 from tests.factories import (
@@ -135,7 +136,7 @@ def test_publish_archive_duplicate(space, owner):
 def test_request_prebook_confirm_end(space, teacher, owner, django_capture_on_commit_callbacks):
     showcase = make_showcase(space["venue"])
     with django_capture_on_commit_callbacks(execute=True):
-        req = services.request_create(
+        req = booking_services.request_create(
             user=teacher,
             showcase=showcase,
             message="Pour ma 6e B",
@@ -156,24 +157,26 @@ def test_request_prebook_confirm_end(space, teacher, owner, django_capture_on_co
     )
     services.collective_publish(actor=owner, obj=offer)
     with django_capture_on_commit_callbacks(execute=True):
-        booking = services.prebook(user=teacher, offer=offer)
+        booking = booking_services.prebook(user=teacher, offer=offer)
     assert booking.status == CollectiveBookingStatus.PREBOOKED
     assert "a préréservé" in mail.outbox[-1].body
     with django_capture_on_commit_callbacks(execute=True):
-        services.confirm(user=teacher, booking=booking)
+        booking_services.confirm(user=teacher, booking=booking)
     booking.refresh_from_db()
     assert booking.status == CollectiveBookingStatus.BOOKED and booking.confirmed_by == teacher
     assert "a confirmé" in mail.outbox[-1].body
 
     # 48 h after the end, and not before
     end = offer.ends_at
-    assert services.end_due_collective_bookings(now=end + timedelta(hours=47)) == 0
-    assert services.end_due_collective_bookings(now=end + timedelta(hours=48)) == 1
-    assert services.end_due_collective_bookings(now=end + timedelta(hours=49)) == 0  # idempotent
+    assert booking_services.end_due_collective_bookings(now=end + timedelta(hours=47)) == 0
+    assert booking_services.end_due_collective_bookings(now=end + timedelta(hours=48)) == 1
+    assert (
+        booking_services.end_due_collective_bookings(now=end + timedelta(hours=49)) == 0
+    )  # idempotent
     booking.refresh_from_db()
     assert booking.status == CollectiveBookingStatus.ENDED
     with pytest.raises(Refusal, match="ne peut plus être annulée"):
-        services.cancel_by_venue(actor=owner, booking=booking, comment="trop tard")
+        booking_services.cancel_by_venue(actor=owner, booking=booking, comment="trop tard")
 
 
 def test_end_command_prints_its_count(space, teacher):
@@ -192,31 +195,31 @@ def test_end_command_prints_its_count(space, teacher):
 
 def test_only_prebooked_can_be_confirmed(space, teacher):
     offer = make_collective_offer(space["venue"])
-    booking = services.prebook(user=teacher, offer=offer)
-    services.confirm(user=teacher, booking=booking)
+    booking = booking_services.prebook(user=teacher, offer=offer)
+    booking_services.confirm(user=teacher, booking=booking)
     with pytest.raises(Refusal, match="Seule une préréservation"):
-        services.confirm(user=teacher, booking=booking)
+        booking_services.confirm(user=teacher, booking=booking)
 
 
 def test_one_booking_per_bookable_offer(space, teacher):
     offer = make_collective_offer(space["venue"])
-    services.prebook(user=teacher, offer=offer)
+    booking_services.prebook(user=teacher, offer=offer)
     other = make_teacher(make_school("0690002", name="Collège B"))
     with pytest.raises(Refusal, match="vient d'être réservée"):
-        services.prebook(user=other, offer=offer)
+        booking_services.prebook(user=other, offer=offer)
     assert CollectiveBooking.objects.count() == 1
 
 
 @pytest.mark.parametrize(("days", "allowed"), [(31, True), (30.01, True), (29, False)])
 def test_school_cancels_until_30_days_before_the_start(space, teacher, days, allowed):
     offer = make_collective_offer(space["venue"], days=days)
-    booking = services.prebook(user=teacher, offer=offer)
+    booking = booking_services.prebook(user=teacher, offer=offer)
     if allowed:
-        services.cancel_by_school(user=teacher, booking=booking)
+        booking_services.cancel_by_school(user=teacher, booking=booking)
         assert CollectiveBooking.objects.get(pk=booking.pk).status == "cancelled"
     else:
         with pytest.raises(Refusal, match="30 jours"):
-            services.cancel_by_school(user=teacher, booking=booking)
+            booking_services.cancel_by_school(user=teacher, booking=booking)
         assert CollectiveBooking.objects.get(pk=booking.pk).status == "prebooked"
 
 
@@ -224,45 +227,45 @@ def test_venue_cancels_until_terminee_with_a_reason(
     space, teacher, owner, django_capture_on_commit_callbacks
 ):
     offer = make_collective_offer(space["venue"], days=2)
-    booking = services.prebook(user=teacher, offer=offer)
-    services.confirm(user=teacher, booking=booking)
+    booking = booking_services.prebook(user=teacher, offer=offer)
+    booking_services.confirm(user=teacher, booking=booking)
     with pytest.raises(Refusal, match="motif"):
-        services.cancel_by_venue(actor=owner, booking=booking, comment="")
+        booking_services.cancel_by_venue(actor=owner, booking=booking, comment="")
     with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_by_venue(actor=owner, booking=booking, comment="Intervenant absent")
+        booking_services.cancel_by_venue(actor=owner, booking=booking, comment="Intervenant absent")
     assert CollectiveBooking.objects.get(pk=booking.pk).cancellation_reason == "venue"
     assert mail.outbox[-1].to == [teacher.email]
     # after a cancellation the offer can be booked again
-    assert services.prebook(user=teacher, offer=offer)
+    assert booking_services.prebook(user=teacher, offer=offer)
 
 
 def test_teacher_outside_the_zone_or_target_school_cannot_prebook(space, teacher):
     far = make_teacher(make_school("0750001", name="Lycée parisien", city="Paris"))
     offer = make_collective_offer(space["venue"])
     with pytest.raises(Refusal, match="pas disponible"):
-        services.prebook(user=far, offer=offer)
+        booking_services.prebook(user=far, offer=offer)
     targeted = make_collective_offer(space["venue"], school=make_school("0690002"))
     with pytest.raises(Refusal, match="autre établissement"):
-        services.prebook(user=teacher, offer=targeted)
+        booking_services.prebook(user=teacher, offer=targeted)
     with pytest.raises(Refusal, match="pas disponible"):
-        services.request_create(
+        booking_services.request_create(
             user=far, showcase=make_showcase(space["venue"]), message="x", students=3
         )
     assert not CollectiveRequest.objects.exists()
 
 
 def test_only_teachers_of_the_school_confirm(space, teacher):
-    booking = services.prebook(user=teacher, offer=make_collective_offer(space["venue"]))
+    booking = booking_services.prebook(user=teacher, offer=make_collective_offer(space["venue"]))
     colleague = make_teacher(booking.school)
     stranger = make_teacher(make_school("0690002"))
     with pytest.raises(Refusal, match="introuvable"):
-        services.confirm(user=stranger, booking=booking)
-    services.confirm(user=colleague, booking=booking)
+        booking_services.confirm(user=stranger, booking=booking)
+    booking_services.confirm(user=colleague, booking=booking)
 
 
 def test_offer_with_a_booking_cannot_be_edited(space, teacher, owner):
     offer = make_collective_offer(space["venue"])
-    services.prebook(user=teacher, offer=offer)
+    booking_services.prebook(user=teacher, offer=offer)
     with pytest.raises(Refusal, match="réservation est en cours"):
         services.collective_offer_update(
             actor=owner, offer=offer, data=data(space["venue"]), bookable=bookable()
@@ -280,7 +283,7 @@ def test_concurrent_prebooking_gives_one_booking(space):
     def attempt(user):
         try:
             barrier.wait()
-            services.prebook(user=user, offer=offer)
+            booking_services.prebook(user=user, offer=offer)
             results.append("ok")
         except Refusal as exc:
             results.append(str(exc))
@@ -314,7 +317,7 @@ def test_two_concurrent_end_runs_end_each_booking_once(space):
     def run():
         try:
             barrier.wait()
-            results.append(services.end_due_collective_bookings())
+            results.append(booking_services.end_due_collective_bookings())
         finally:
             connection.close()
 

@@ -17,7 +17,7 @@ from offers.models import (
     CollectiveShowcase,
     CollectiveStatus,
 )
-from offers.services import collective as services
+from offers.services import collective_bookings as booking_services
 from tests.factories import (
     VenueFactory,
     make_collective_offer,
@@ -111,7 +111,7 @@ def test_unknown_target_school_is_refused(login, space, owner):
 
 def test_bookable_offer_for_a_teachers_request(login, space, owner, teacher, school):
     showcase = make_showcase(space["venue"])
-    req = services.request_create(
+    req = booking_services.request_create(
         user=teacher, showcase=showcase, message="6e B", students=24, preferred_dates="avril"
     )
     client = login(owner)
@@ -190,8 +190,12 @@ def test_teacher_request_prebook_confirm_through_views(login, space, teacher):
 
 def test_teacher_sees_only_their_schools_bookings(login, space, teacher):
     other = make_teacher(make_school("0690002", name="Autre collège"))
-    mine = services.prebook(user=teacher, offer=make_collective_offer(space["venue"], title="A"))
-    theirs = services.prebook(user=other, offer=make_collective_offer(space["venue"], title="B"))
+    mine = booking_services.prebook(
+        user=teacher, offer=make_collective_offer(space["venue"], title="A")
+    )
+    theirs = booking_services.prebook(
+        user=other, offer=make_collective_offer(space["venue"], title="B")
+    )
     client = login(teacher)
     assert [b.pk for b in client.get("/enseignants/reservations/").context["bookings"]] == [mine.pk]
     for action in ("confirmer", "annuler"):
@@ -220,7 +224,7 @@ def test_non_teachers_get_403(login, owner):
 def test_outsider_gets_404_on_every_collective_page_and_action(login, space, outsider, teacher):
     showcase = make_showcase(space["venue"])
     offer = make_collective_offer(space["venue"])
-    booking = services.prebook(user=teacher, offer=offer)
+    booking = booking_services.prebook(user=teacher, offer=offer)
     client = login(outsider)
     for kind, obj in (("vitrines", showcase), ("offres", offer)):
         base = f"/collectif/{kind}/{obj.public_id}/"
@@ -257,7 +261,7 @@ def test_collective_actions_refuse_get(login, space, owner):
 def test_pro_list_shows_the_display_status(login, space, owner, teacher):
     make_collective_offer(space["venue"], title="Ouverte")
     booked = make_collective_offer(space["venue"], title="Préréservée")
-    services.prebook(user=teacher, offer=booked)
+    booking_services.prebook(user=teacher, offer=booked)
     make_collective_offer(space["venue"], title="Brouillon", status="draft")
     rows = {o.title: o.display_status for o in login(owner).get("/collectif/").context["offers"]}
     assert rows == {"Ouverte": "published", "Préréservée": "prebooked", "Brouillon": "draft"}
@@ -266,7 +270,7 @@ def test_pro_list_shows_the_display_status(login, space, owner, teacher):
 
 
 def test_collective_bookings_export_has_school_uai_and_name(login, space, owner, teacher, school):
-    booking = services.prebook(
+    booking = booking_services.prebook(
         user=teacher, offer=make_collective_offer(space["venue"], title="Atelier")
     )
     response = login(owner).get("/reservations/collectives/export.csv")
@@ -294,7 +298,7 @@ def test_list_queries_do_not_grow(login, space, owner, teacher):
         for i in range(n):
             offer = make_collective_offer(space["venue"], title=f"O{start + i}")
             make_showcase(space["venue"], title=f"V{start + i}")
-            services.prebook(
+            booking_services.prebook(
                 user=make_teacher(make_school(f"069{start + i + 10:04d}")), offer=offer
             )
 

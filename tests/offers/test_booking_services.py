@@ -7,6 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.models import Beneficiary, Status
+from offers import rules
 from offers.models import CODE_ALPHABET, Booking, BookingStatus, OfferStatus, Session, Stock
 from offers.services import bookings as services
 from passlib.refusal import Refusal
@@ -208,7 +209,7 @@ def test_deadline_formula(space):
     session = Session.objects.create(offer=offer, starts_at=start, booking_limit_at=start)
     _, booking = booking_at(offer, session, booked_hours_ago=0)
     # min(start − 48 h, booked + 48 h) = start − 48 h = in 12 h; max with booked_at
-    assert services.cancellation_deadline(booking) == start - timedelta(hours=48)
+    assert rules.cancellation_deadline(booking) == start - timedelta(hours=48)
 
 
 def test_physical_booking_cancels_any_time_before_validation(space, owner):

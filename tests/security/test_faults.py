@@ -11,7 +11,7 @@ from accounts.services import review as review_services
 from accounts.services import space as space_services
 from offers.models import Booking, BookingStatus, Session
 from offers.services import bookings as booking_services
-from offers.services import collective as collective_services
+from offers.services import collective_bookings as collective_services
 from tests.factories import (
     MembershipFactory,
     UserFactory,
@@ -54,7 +54,7 @@ def test_validation_crash_leaves_the_booking_confirmed(space, owner):
     offer = make_offer(space["venue"], "ESCAPE_GAME")
     booking = booking_services.booking_create(user=make_beneficiary(), offer=offer)
     with (
-        mock.patch("offers.services.bookings._counts_changed", side_effect=Crash),
+        mock.patch("offers.services.bookings.counts_changed", side_effect=Crash),
         pytest.raises(Crash),
     ):
         booking_services.booking_validate(actor=owner, booking=booking)

@@ -258,7 +258,7 @@ MATRIX = {
         MEMBERS_POST,
     ),
     # teachers
-    "offers:teacher_signup": ("get", None, None, ANON_ONLY),
+    "accounts:teacher_signup": ("get", None, None, ANON_ONLY),
     "offers:teacher_offers": ("get", None, None, TEACHER),
     "offers:teacher_showcase": (
         "get",
@@ -292,7 +292,7 @@ MATRIX = {
         TEACHER_POST,
     ),
     # beneficiaries
-    "offers:beneficiary_signup": ("get", None, None, ANON_ONLY),
+    "accounts:beneficiary_signup": ("get", None, None, ANON_ONLY),
     "offers:catalog": ("get", None, None, PUBLIC),
     "offers:catalog_offer": ("get", lambda w: {"public_id": o(w, "offer").public_id}, None, PUBLIC),
     "offers:book": (

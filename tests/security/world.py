@@ -11,7 +11,7 @@ from accounts.models import Role, Status
 from accounts.services.space import invitation_send, invitation_token
 from accounts.tokens import email_confirmation_token
 from offers.services import bookings as booking_services
-from offers.services import collective as collective_services
+from offers.services import collective_bookings as collective_services
 from tests.factories import (
     CollectiviteFactory,
     MembershipFactory,

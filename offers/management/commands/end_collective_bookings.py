@@ -6,7 +6,7 @@ docs/operations.md for the schedule.
 
 from django.core.management.base import BaseCommand
 
-from offers.services.collective import end_due_collective_bookings
+from offers.services.collective_bookings import end_due_collective_bookings
 
 
 class Command(BaseCommand):

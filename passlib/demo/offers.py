@@ -6,9 +6,23 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from accounts.models import User, Venue
+from accounts.models import Beneficiary, School, Teacher, User, Venue
 from catalog.categories import get_subcategory
-from offers.models import Offer, OfferStatus, Session, Stock
+from offers.collective_reference import pack
+from offers.models import (
+    Booking,
+    BookingStatus,
+    CollectiveBooking,
+    CollectiveBookingStatus,
+    CollectiveOffer,
+    CollectiveShowcase,
+    Offer,
+    OfferStatus,
+    Session,
+    Stock,
+)
+from offers.services.bookings import booking_cancel_by_beneficiary, booking_create
+from passlib.demo.accounts import demo_user
 
 # (venue key, subcategory, title, price in cents, stock quantity, sessions: (days, places, quota))
 DEMO_OFFERS = [
@@ -79,10 +93,6 @@ def seed_offers(venues: dict[str, Venue], author: User) -> list[Offer]:
 def seed_bookings(offers: list[Offer], librarian: User) -> None:
     """Beneficiaries of 15, 17 and 18 with bookings in every status; a free subscription
     booked 31 days ago so that validate_subscription_bookings has work."""
-    from accounts.management.commands.seed_demo import demo_user
-    from accounts.models import Beneficiary
-    from offers.models import Booking, BookingStatus
-    from offers.services.bookings import booking_cancel_by_beneficiary, booking_create
 
     today = timezone.localdate()
     young = {}
@@ -134,16 +144,6 @@ def seed_bookings(offers: list[Offer], librarian: User) -> None:
 def seed_collective(venue: Venue, author: User) -> None:
     """A school with a teacher, a showcase (reading club for a class), a bookable offer
     pre-booked and another confirmed."""
-    from accounts.management.commands.seed_demo import demo_user
-    from accounts.models import School, Teacher
-    from offers.collective_reference import pack
-    from offers.models import (
-        CollectiveBooking,
-        CollectiveBookingStatus,
-        CollectiveOffer,
-        CollectiveShowcase,
-    )
-
     school, _ = School.objects.get_or_create(
         uai="0690001B",
         defaults={"name": "Collège Jean Moulin", "city": "Lyon", "departement": "69"},

@@ -1,12 +1,7 @@
-"""Idempotent demo data for `make run`: safe to run again, it creates nothing twice.
-
-Later features add their own demo data through `seed_*` functions called here.
-"""
+"""Demo people, collectivités, venues and officers (idempotent: nothing twice)."""
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import (
@@ -212,22 +207,3 @@ def seed_accounts() -> dict:
         "jean_mace": jean_mace,
         "villeurbanne": villeurbanne,
     }
-
-
-class Command(BaseCommand):
-    help = "Load demo data (idempotent) and print the demo logins."
-
-    @transaction.atomic
-    def handle(self, *args, **options) -> None:
-        from offers.demo import seed_bookings, seed_collective, seed_offers
-
-        accounts = seed_accounts()
-        offers = seed_offers(
-            {"part_dieu": accounts["part_dieu"], "jean_mace": accounts["jean_mace"]},
-            accounts["lyon_admin"],
-        )
-        seed_bookings(offers, accounts["lyon_admin"])
-        seed_collective(accounts["part_dieu"], accounts["lyon_admin"])
-        self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
-        for email, role in LOGINS:
-            self.stdout.write(f"  {email:<34} {role}")

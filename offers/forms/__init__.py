@@ -1,0 +1,12 @@
+"""Forms of the offers app, split by concept: offers and sessions, collective offers, the
+list filters."""
+
+from offers.forms.collective import BookableForm, CollectiveForm, CollectiveRequestForm  # noqa: F401
+from offers.forms.filters import (  # noqa: F401
+    BookingFilterForm,
+    CatalogFilterForm,
+    CollectiveFilterForm,
+    OfferFilterForm,
+    TeacherFilterForm,
+)
+from offers.forms.offers import FREE_OFFER_MODELS, OfferForm, SessionForm  # noqa: F401

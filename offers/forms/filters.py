@@ -1,0 +1,126 @@
+"""The filter forms of the list pages. Each `to_filters()` gives the selector's filter
+dataclass, or the empty filters when the input is invalid (the form then shows why)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from accounts import departements
+from catalog.categories import CATEGORIES, subcategory_choices
+from offers.collective_reference import DOMAINS, SCHOOL_LEVELS
+from offers.models import BookingStatus, DisplayStatus
+from offers.selectors import (
+    COLLECTIVE_DISPLAY_LABELS,
+    BookingFilters,
+    CatalogFilters,
+    CollectiveFilters,
+    OfferFilters,
+    TeacherFilters,
+)
+
+_DATE = {"required": False, "widget": forms.DateInput(attrs={"type": "date"})}
+
+
+class OfferFilterForm(forms.Form):
+    q = forms.CharField(label="Rechercher un titre", required=False, max_length=100)
+    venue = forms.TypedChoiceField(label="Lieu", required=False, coerce=int, empty_value=None)
+    category = forms.ChoiceField(label="Catégorie", required=False)
+    status = forms.ChoiceField(
+        label="Statut", required=False, choices=[("", "Tous"), *DisplayStatus.choices]
+    )
+    pricing = forms.ChoiceField(
+        label="Prix",
+        required=False,
+        choices=[("", "Tous"), ("free", "Gratuites"), ("paid", "Payantes")],
+    )
+
+    def __init__(self, *args, venue_choices, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].choices = [("", "Tous"), *venue_choices]
+        self.fields["category"].choices = [("", "Toutes"), *((c.id, c.label) for c in CATEGORIES)]
+
+    def to_filters(self) -> OfferFilters:
+        if not self.is_valid():
+            return OfferFilters()
+        d = self.cleaned_data
+        return OfferFilters(
+            venue=d["venue"],
+            category=d["category"],
+            status=d["status"],
+            pricing=d["pricing"],
+            q=d["q"].strip(),
+        )
+
+
+class BookingFilterForm(forms.Form):
+    q = forms.CharField(label="Code ou nom du bénéficiaire", required=False, max_length=100)
+    venue = forms.TypedChoiceField(label="Lieu", required=False, coerce=int, empty_value=None)
+    offer = forms.CharField(label="Offre (mots du titre)", required=False, max_length=100)
+    status = forms.ChoiceField(
+        label="Statut", required=False, choices=[("", "Tous"), *BookingStatus.choices]
+    )
+    booked_from = forms.DateField(label="Réservée depuis le", **_DATE)
+    booked_to = forms.DateField(label="Réservée jusqu'au", **_DATE)
+    event_from = forms.DateField(label="Évènement depuis le", **_DATE)
+    event_to = forms.DateField(label="Évènement jusqu'au", **_DATE)
+
+    def __init__(self, *args, venue_choices, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].choices = [("", "Tous"), *venue_choices]
+
+    def to_filters(self) -> BookingFilters:
+        if not self.is_valid():
+            return BookingFilters()
+        d = self.cleaned_data
+        return BookingFilters(**{**d, "offer": d["offer"].strip(), "q": d["q"].strip()})
+
+
+class CatalogFilterForm(forms.Form):
+    departement = forms.ChoiceField(
+        label="Département", required=False, choices=[("", "Tous"), *departements.CHOICES]
+    )
+    category = forms.ChoiceField(
+        label="Catégorie",
+        required=False,
+        choices=[("", "Toutes"), *((c.id, c.label) for c in CATEGORIES)],
+    )
+    free_only = forms.BooleanField(label="Gratuites uniquement", required=False)
+    day = forms.DateField(label="Date", **_DATE)
+
+    def to_filters(self) -> CatalogFilters:
+        return CatalogFilters(**self.cleaned_data) if self.is_valid() else CatalogFilters()
+
+
+class CollectiveFilterForm(forms.Form):
+    q = forms.CharField(label="Rechercher un titre", required=False, max_length=100)
+    venue = forms.ModelChoiceField(label="Lieu", queryset=None, required=False, empty_label="Tous")
+    status = forms.ChoiceField(
+        label="Statut",
+        required=False,
+        choices=[("", "Tous"), *COLLECTIVE_DISPLAY_LABELS.items()],
+    )
+
+    def __init__(self, *args, venues, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = venues
+
+    def to_filters(self) -> CollectiveFilters:
+        if not self.is_valid():
+            return CollectiveFilters()
+        d = self.cleaned_data
+        return CollectiveFilters(venue=d["venue"], status=d["status"], q=d["q"].strip())
+
+
+class TeacherFilterForm(forms.Form):
+    domain = forms.ChoiceField(label="Domaine", required=False, choices=[("", "Tous"), *DOMAINS])
+    level = forms.ChoiceField(
+        label="Niveau", required=False, choices=[("", "Tous"), *SCHOOL_LEVELS]
+    )
+    subcategory = forms.ChoiceField(label="Type d'activité", required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["subcategory"].choices = [("", "Toutes"), *subcategory_choices(collective=True)]
+
+    def to_filters(self) -> TeacherFilters:
+        return TeacherFilters(**self.cleaned_data) if self.is_valid() else TeacherFilters()

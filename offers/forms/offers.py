@@ -1,0 +1,162 @@
+"""Forms of individual offers and their sessions (pro side)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from catalog.categories import UnknownSubcategory, get_subcategory, subcategory_choices
+from offers.models import DESCRIPTION_MAX, TITLE_MAX
+from offers.services.offers import OfferData, SessionData, StockData
+
+# Typical free offers of the help article, with what they pre-fill.
+FREE_OFFER_MODELS = {
+    "abonnement": (
+        "Cartes d'abonnement",
+        "ABO_BIBLIOTHEQUE",
+        "Carte d'abonnement à la bibliothèque",
+    ),
+    "atelier": ("Ateliers de pratique artistique", "ATELIER_PRATIQUE_ART", "Atelier"),
+    "rencontre": ("Rencontres avec un artiste", "RENCONTRE", "Rencontre avec"),
+    "visite": ("Visites d'expositions", "VISITE", "Visite de l'exposition"),
+    "spectacle": ("Spectacles", "RENCONTRE", "Spectacle"),
+    "club-lecture": ("Clubs de lecture", "RENCONTRE", "Club de lecture"),
+}
+
+
+class OfferForm(forms.Form):
+    venue = forms.ModelChoiceField(label="Lieu", queryset=None, empty_label="Choisissez…")
+    subcategory = forms.ChoiceField(
+        label="Catégorie et sous-catégorie",
+        help_text="Le type d'offre (physique ou événement) en découle.",
+        error_messages={
+            "invalid_choice": "Cette sous-catégorie ne peut pas être proposée en offre "
+            "individuelle."
+        },
+    )
+    title = forms.CharField(label="Titre", max_length=TITLE_MAX)
+    description = forms.CharField(
+        label="Description",
+        max_length=DESCRIPTION_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Texte simple ; les retours à la ligne sont conservés.",
+    )
+    speaker = forms.CharField(label="Intervenant", max_length=200, required=False)
+    director = forms.CharField(label="Réalisateur", max_length=200, required=False)
+    visa = forms.CharField(label="Visa d'exploitation", max_length=20, required=False)
+    price = forms.DecimalField(
+        label="Prix (€)",
+        min_value=Decimal(0),
+        max_digits=6,
+        decimal_places=2,
+        initial=Decimal(0),
+        help_text="0 € pour une offre gratuite (de 0 à 300 €).",
+        error_messages={"min_value": "Le prix ne peut pas être négatif."},
+    )
+    quantity = forms.IntegerField(
+        label="Quantité disponible",
+        required=False,
+        min_value=0,
+        help_text="Laissez vide pour un nombre illimité.",
+    )
+    booking_limit_date = forms.DateField(
+        label="Date limite de réservation",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    accessibility_audio = forms.BooleanField(label="Handicap auditif", required=False)
+    accessibility_mental = forms.BooleanField(
+        label="Handicap psychique ou cognitif", required=False
+    )
+    accessibility_motor = forms.BooleanField(label="Handicap moteur", required=False)
+    accessibility_visual = forms.BooleanField(label="Handicap visuel", required=False)
+    withdrawal_details = forms.CharField(
+        label="Modalités de retrait",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    booking_email = forms.EmailField(label="Email de contact pour les réservations", required=False)
+
+    def __init__(self, *args, venues, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = venues
+        self.fields["subcategory"].choices = [
+            ("", "Choisissez…"),
+            *subcategory_choices(collective=False),
+        ]
+
+    def clean_price(self) -> Decimal:
+        price = self.cleaned_data["price"]
+        if price is not None and price > 300:
+            raise forms.ValidationError("Le prix ne peut pas dépasser 300 €.")
+        return price
+
+    @property
+    def chosen_subcategory(self):
+        """The subcategory the form currently shows (bound value, else initial)."""
+        value = self["subcategory"].value()
+        try:
+            return get_subcategory(value) if value else None
+        except UnknownSubcategory:
+            return None
+
+    def to_data(self) -> tuple[OfferData, StockData]:
+        d = self.cleaned_data
+        offer = OfferData(
+            venue=d["venue"],
+            subcategory_id=d["subcategory"],
+            title=d["title"],
+            description=d["description"],
+            speaker=d["speaker"],
+            director=d["director"],
+            visa=d["visa"],
+            accessibility_audio=d["accessibility_audio"],
+            accessibility_mental=d["accessibility_mental"],
+            accessibility_motor=d["accessibility_motor"],
+            accessibility_visual=d["accessibility_visual"],
+            withdrawal_details=d["withdrawal_details"],
+            booking_email=d["booking_email"],
+            price_cents=int((d["price"] * 100).to_integral_value()),
+        )
+        stock = StockData(quantity=d["quantity"], booking_limit_date=d["booking_limit_date"])
+        return offer, stock
+
+
+class SessionForm(forms.Form):
+    """Dates are typed in the venue's time zone (the view activates it)."""
+
+    starts_at = forms.DateTimeField(
+        label="Début",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    total_places = forms.IntegerField(
+        label="Nombre total de places",
+        required=False,
+        min_value=0,
+        help_text="Laissez vide pour un nombre illimité.",
+    )
+    quota = forms.IntegerField(
+        label="Quota pass Culture",
+        required=False,
+        min_value=0,
+        help_text="Facultatif : places réservées aux jeunes du pass Culture, au plus le "
+        "nombre total de places.",
+    )
+    booking_limit_at = forms.DateTimeField(
+        label="Date limite de réservation",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Par défaut : le début de la séance.",
+    )
+
+    def to_data(self) -> SessionData:
+        d = self.cleaned_data
+        return SessionData(
+            starts_at=d["starts_at"],
+            total_places=d["total_places"],
+            quota=d["quota"],
+            booking_limit_at=d["booking_limit_at"],
+        )

@@ -1,0 +1,169 @@
+"""The action history of offers, sessions, bookings and collective offers.
+
+Every transition is one row: who (None: the system, e.g. automatic validation), when,
+what, from which status to which, and why. Rows are only ever added
+(offers/history.py writes them); the offer page and the guichet show them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from offers.models.collective import CollectiveBookingStatus, CollectiveStatus
+from offers.models.individual import BookingStatus, OfferStatus
+
+# Every status a transition can name, with its French label (statuses that share a code
+# share a label: "publiée", "annulée"…).
+STATUS_LABELS = {
+    **dict(CollectiveStatus.choices),
+    **dict(CollectiveBookingStatus.choices),
+    **dict(OfferStatus.choices),
+    **dict(BookingStatus.choices),
+}
+
+
+class Action(models.TextChoices):
+    OFFER_CREATED = "offer_created", "Offre créée"
+    OFFER_EDITED = "offer_edited", "Offre modifiée"
+    OFFER_PUBLISHED = "offer_published", "Offre publiée"
+    OFFER_DEACTIVATED = "offer_deactivated", "Offre désactivée"
+    OFFER_REACTIVATED = "offer_reactivated", "Offre réactivée"
+    OFFER_DUPLICATED = "offer_duplicated", "Offre dupliquée"
+    STOCK_CHANGED = "stock_changed", "Stock modifié"
+    SESSION_ADDED = "session_added", "Séance ajoutée"
+    SESSION_CHANGED = "session_changed", "Séance modifiée"
+    SESSION_REMOVED = "session_removed", "Séance supprimée"
+    BOOKED = "booked", "Réservation"
+    CANCELLED = "cancelled", "Annulation"
+    VALIDATED = "validated", "Validation"
+    UNVALIDATED = "unvalidated", "Validation annulée"
+    AUTO_VALIDATED = "auto_validated", "Validation automatique"
+    COLLECTIVE_PUBLISHED = "collective_published", "Offre collective publiée"
+    COLLECTIVE_ARCHIVED = "collective_archived", "Offre collective archivée"
+    COLLECTIVE_PREBOOKED = "collective_prebooked", "Préréservation"
+    COLLECTIVE_CONFIRMED = "collective_confirmed", "Réservation confirmée"
+    COLLECTIVE_CANCELLED = "collective_cancelled", "Réservation collective annulée"
+    COLLECTIVE_ENDED = "collective_ended", "Réservation collective terminée"
+
+
+class Transition(models.Model):
+    """One transition of an offer, a session, a booking or a collective offer/booking."""
+
+    action = models.CharField("action", max_length=30, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="par",
+    )
+    created_at = models.DateTimeField("le", default=timezone.now)
+    from_status = models.CharField("de", max_length=20, blank=True)
+    to_status = models.CharField("vers", max_length=20, blank=True)
+    # What the row is about, for the people reading it ("Séance du 12/12/2026 15:00").
+    label = models.CharField("objet", max_length=255, blank=True)
+    reason = models.CharField("motif", max_length=30, blank=True)
+    comment = models.CharField("commentaire", max_length=500, blank=True)
+    venue = models.ForeignKey(
+        "accounts.Venue", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    offer = models.ForeignKey(
+        "offers.Offer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="history",
+        db_index=False,
+    )
+    booking = models.ForeignKey(
+        "offers.Booking",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="history",
+        db_index=False,
+    )
+    collective_offer = models.ForeignKey(
+        "offers.CollectiveOffer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="history",
+        db_index=False,
+    )
+    collective_showcase = models.ForeignKey(
+        "offers.CollectiveShowcase",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="history",
+        db_index=False,
+    )
+    collective_booking = models.ForeignKey(
+        "offers.CollectiveBooking",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="history",
+        db_index=False,
+    )
+
+    class Meta:
+        verbose_name = "historique"
+        verbose_name_plural = "historique des offres et réservations"
+        ordering = ["-created_at", "-id"]
+        # Partial indexes only: the automatic validation inserts one row per booking
+        # (300,000 at once), and each index is work for that INSERT.
+        indexes = [
+            models.Index(
+                fields=["booking", "created_at"],
+                condition=models.Q(booking__isnull=False),
+                name="transition_booking",
+            ),
+            models.Index(
+                fields=["offer", "created_at"],
+                condition=models.Q(booking__isnull=True, offer__isnull=False),
+                name="transition_offer",
+            ),
+            models.Index(
+                fields=["collective_offer"],
+                condition=models.Q(collective_offer__isnull=False),
+                name="transition_coffer",
+            ),
+            models.Index(
+                fields=["collective_showcase"],
+                condition=models.Q(collective_showcase__isnull=False),
+                name="transition_cshowcase",
+            ),
+            models.Index(
+                fields=["collective_booking"],
+                condition=models.Q(collective_booking__isnull=False),
+                name="transition_cbooking",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} — {self.label}"
+
+    @property
+    def actor_label(self) -> str:
+        """Who acted, as the history shows it: the young person's own actions say "le
+        jeune" (their name is already on the booking), the system's say so."""
+        if self.action == Action.BOOKED or (
+            self.action == Action.CANCELLED and self.reason == "beneficiary"
+        ):
+            return "le jeune"
+        if self.actor_id is None:
+            return "le système (automatique)"
+        return self.actor.display_name if self.actor else "un compte supprimé"
+
+    @property
+    def from_label(self) -> str:
+        return STATUS_LABELS.get(self.from_status, self.from_status).lower()
+
+    @property
+    def to_label(self) -> str:
+        return STATUS_LABELS.get(self.to_status, self.to_status).lower()

@@ -1,0 +1,166 @@
+"""Who may see and do what with offers, bookings and collective offers.
+
+The access policy of the offers app (Wagtail's permission policies are the model): it
+answers "which objects may this person see" (the `*_readable_by`, `*_managed_by`,
+`*_for_school`, `bookable_offers` querysets, through which views fetch: an object
+outside them answers 404) and "may this person do X to this object" (`can_edit_offer`,
+`check_may_book`, `check_visible_to_school`: 403 or a refusal inside the scope). The
+roles and managed venues come from accounts/policy.py; the rules they combine (places
+left, visible to a school) from offers/rules.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from accounts.models import Beneficiary, School, Status, User
+from accounts.policy import beneficiary_of, managed_venue_ids, officer_departements, roles_of
+from offers import rules
+from offers.models import (
+    Booking,
+    CollectiveBooking,
+    CollectiveOffer,
+    CollectiveShowcase,
+    Offer,
+    OfferStatus,
+)
+from passlib.refusal import Refusal
+
+# --- the pro side ----------------------------------------------------------------------------
+
+
+def offers_readable_by(user: User) -> QuerySet[Offer]:
+    """Offers of the venues the person manages, plus (read-only) the offers of an
+    officer's départements."""
+    managed = Q(venue_id__in=managed_venue_ids(user))
+    departements = officer_departements(user) if roles_of(user)["officer"] else ()
+    if departements:
+        return Offer.objects.filter(managed | Q(venue__departement__in=departements))
+    return Offer.objects.filter(managed)
+
+
+def can_edit_offer(user: User, offer: Offer) -> bool:
+    """People who manage the offer's venue edit it; officers only read."""
+    return offer.venue_id in managed_venue_ids(user)
+
+
+def require_offer_editor(user: User, offer: Offer) -> None:
+    """Readable but not manageable (an officer, say): 403."""
+    if not can_edit_offer(user, offer):
+        raise PermissionDenied("Vous ne gérez pas le lieu de cette offre.")
+
+
+def bookings_managed_by(user: User) -> QuerySet[Booking]:
+    """Bookings of the venues the person manages (lists, exports, the guichet)."""
+    return Booking.objects.filter(venue_id__in=managed_venue_ids(user))
+
+
+def booking_at_counter(user: User, code: str) -> Booking | None:
+    """The booking of that code if it belongs to one of the person's venues: any other
+    code is "introuvable", whether it exists elsewhere or not."""
+    return bookings_managed_by(user).filter(code=code).first()
+
+
+def showcases_managed_by(user: User) -> QuerySet[CollectiveShowcase]:
+    return CollectiveShowcase.objects.filter(venue_id__in=managed_venue_ids(user))
+
+
+def collective_offers_managed_by(user: User) -> QuerySet[CollectiveOffer]:
+    return CollectiveOffer.objects.filter(venue_id__in=managed_venue_ids(user))
+
+
+def collective_bookings_managed_by(user: User) -> QuerySet[CollectiveBooking]:
+    return CollectiveBooking.objects.filter(venue_id__in=managed_venue_ids(user))
+
+
+# --- young people ---------------------------------------------------------------------------
+
+# An offer open for booking: published, its venue and collectivité validated. The Python
+# twin for one offer is `is_open_for_booking` (tests/offers/test_rules_agree.py).
+OPEN_FOR_BOOKING = Q(
+    status=OfferStatus.PUBLISHED,
+    venue__status=Status.VALIDATED,
+    venue__collectivite__status=Status.VALIDATED,
+)
+
+
+def is_open_for_booking(offer: Offer) -> bool:
+    """OPEN_FOR_BOOKING for one offer (with its venue and collectivité loaded)."""
+    return (
+        offer.status == OfferStatus.PUBLISHED
+        and offer.venue.status == Status.VALIDATED
+        and offer.venue.collectivite.status == Status.VALIDATED
+    )
+
+
+def bookable_offers(*, per_row: bool = True) -> QuerySet[Offer]:
+    """What a young person may see and book now: offers open for booking with a place
+    left on an open session or stock. Counting them: `per_row=False` (offers/rules.py)."""
+    return Offer.objects.filter(OPEN_FOR_BOOKING).filter(rules.bookable_place(per_row=per_row))
+
+
+def check_may_book(user: User, today: date) -> Beneficiary:
+    """Only a young person aged 15 to 18 inclusive on the booking day, with a confirmed
+    email, books; the refusal says why."""
+    beneficiary = beneficiary_of(user)
+    if beneficiary is None:
+        raise Refusal(
+            "Seuls les jeunes inscrits au pass Culture peuvent réserver.",
+            code="booking.not_beneficiary",
+        )
+    if not user.email_confirmed:
+        raise Refusal(
+            "Confirmez votre adresse électronique avant de réserver.",
+            code="account.email_unconfirmed",
+        )
+    age = beneficiary.age_on(today)
+    if not settings.BENEFICIARY_MIN_AGE <= age <= settings.BENEFICIARY_MAX_AGE:
+        raise Refusal(
+            "Le pass Culture individuel est réservé aux jeunes de 15 à 18 ans : "
+            f"vous avez {age} ans aujourd'hui.",
+            code="booking.age",
+        )
+    return beneficiary
+
+
+def bookings_of_beneficiary(user: User) -> QuerySet[Booking]:
+    """A young person sees their own bookings only."""
+    return Booking.objects.filter(beneficiary=user)
+
+
+# --- teachers -------------------------------------------------------------------------------
+
+
+def showcases_for_school(school: School) -> QuerySet[CollectiveShowcase]:
+    """Showcases a teacher of the school may see (offers/rules.py: visible_to_school)."""
+    return CollectiveShowcase.objects.filter(rules.visible_to_school(school))
+
+
+def collective_offers_for_school(school: School, now) -> QuerySet[CollectiveOffer]:
+    """Bookable offers a teacher of the school may see and pre-book: visible to the
+    school, still open, for this school or any school, and free (no active booking)."""
+    return CollectiveOffer.objects.filter(
+        rules.visible_to_school(school),
+        rules.collective_offer_free(),
+        Q(school__isnull=True) | Q(school=school),
+        booking_limit_at__gt=now,
+    )
+
+
+def check_visible_to_school(obj: CollectiveShowcase | CollectiveOffer, school: School) -> None:
+    """Refuse an action on a collective offer the school may not see (the same rule as
+    the lists: one query on the object)."""
+    if not type(obj).objects.filter(rules.visible_to_school(school), pk=obj.pk).exists():
+        raise Refusal(
+            "Cette offre n'est pas disponible pour votre établissement.",
+            code="collective.not_visible",
+        )
+
+
+def school_bookings(school: School) -> QuerySet[CollectiveBooking]:
+    """Collective bookings of the teacher's school (any of its teachers)."""
+    return CollectiveBooking.objects.filter(school=school)

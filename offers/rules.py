@@ -1,0 +1,211 @@
+"""The business rules of offers and bookings, each written once.
+
+Each rule is a named query expression (for selectors, services and guarded UPDATEs) or
+a function; where a second form must exist (a CHECK constraint, a Python property), it
+names this module and tests/offers/test_rules_agree.py proves both agree.
+
+- places left: offers/models/places.py (conditions over a session's or stock's columns),
+  used here to say whether an offer has a bookable place;
+- an offer's display status (`display_status`);
+- what a young person may book (`bookable_place`, with the offer's own state in
+  offers/policy.py);
+- the cancellation deadline of a booking (`cancellation_deadline`, `may_cancel`);
+- visible to a teacher's school (`visible_to_school`) and a collective offer still free
+  (`collective_offer_free`).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from accounts.models import Status, Venue
+from offers.models import (
+    Booking,
+    BookingStatus,
+    CollectiveBooking,
+    CollectiveBookingStatus,
+    CollectiveStatus,
+    DisplayStatus,
+    Offer,
+    OfferStatus,
+    Session,
+    Stock,
+)
+from offers.models.places import SESSION_HAS_PLACE, STOCK_HAS_PLACE
+from passlib.sql import CompiledExpression
+
+CANCELLATION_WINDOW = timedelta(hours=48)
+
+# --- places left ---------------------------------------------------------------------------
+
+
+def open_sessions(now) -> QuerySet[Session]:
+    """Sessions still open for booking at `now` (their booking limit not reached)."""
+    return Session.objects.filter(booking_limit_at__gt=now)
+
+
+def open_stocks(today) -> QuerySet[Stock]:
+    """Stocks still open for booking on `today` (no limit date, or not passed)."""
+    return Stock.objects.filter(
+        Q(booking_limit_date__isnull=True) | Q(booking_limit_date__gte=today)
+    )
+
+
+def _of_outer_offer(qs: QuerySet, per_row: bool) -> QuerySet:
+    # Inside an OR (or a CASE), PostgreSQL turns `EXISTS (… WHERE offer_id = outer.id)`
+    # into a hashed sub-plan when it expects many outer rows: it then reads every open
+    # session or stock of the database to build the hash, even for a page of 20 offers
+    # (5 ms on 10,000 offers, growing with the table). A redundant inequality on the
+    # correlation (`offer_id >= outer.id`, implied by the equality) is not hashable, so
+    # the planner probes the offer_id index for each row it actually reads, and a page
+    # stops after 20. Counts, which read every row, keep the hashed form.
+    qs = qs.filter(offer_id=OuterRef("pk"))
+    return qs.filter(offer_id__gte=OuterRef("pk")) if per_row else qs
+
+
+def _has_bookable_place(now, today, per_row: bool) -> Q:
+    """The outer offer has an open session or stock with a place left."""
+    return Exists(_of_outer_offer(open_sessions(now).filter(SESSION_HAS_PLACE), per_row)) | Exists(
+        _of_outer_offer(open_stocks(today).filter(STOCK_HAS_PLACE), per_row)
+    )
+
+
+def _is_open(now, today, per_row: bool) -> Q:
+    """The outer offer has a session or stock still open, full or not."""
+    return Exists(_of_outer_offer(open_sessions(now), per_row)) | Exists(
+        _of_outer_offer(open_stocks(today), per_row)
+    )
+
+
+def _venue_validated() -> Exists:
+    """The outer offer's venue and its collectivité are validated."""
+    return Exists(
+        Venue.objects.filter(
+            pk=OuterRef("venue_id"),
+            status=Status.VALIDATED,
+            collectivite__status=Status.VALIDATED,
+        )
+    )
+
+
+def _display_status(now, today, per_row: bool) -> Case:
+    return Case(
+        When(status=OfferStatus.DRAFT, then=Value(DisplayStatus.DRAFT)),
+        When(status=OfferStatus.DEACTIVATED, then=Value(DisplayStatus.DEACTIVATED)),
+        When(~_venue_validated(), then=Value(DisplayStatus.AWAITING)),
+        When(~_is_open(now, today, per_row), then=Value(DisplayStatus.EXPIRED)),
+        When(~_has_bookable_place(now, today, per_row), then=Value(DisplayStatus.SOLD_OUT)),
+        default=Value(DisplayStatus.PUBLISHED),
+        output_field=CharField(),
+    )
+
+
+_SLOTS = {"now": "datetime", "today": "date"}
+_DISPLAY_STATUS = {
+    per_row: CompiledExpression(
+        Offer,
+        lambda now, today, per_row=per_row: _display_status(now, today, per_row),
+        CharField(),
+        _SLOTS,
+    )
+    for per_row in (False, True)
+}
+_BOOKABLE_PLACE = {
+    per_row: CompiledExpression(
+        Offer,
+        lambda now, today, per_row=per_row: Case(
+            When(_has_bookable_place(now, today, per_row), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        BooleanField(),
+        _SLOTS,
+    )
+    for per_row in (False, True)
+}
+
+
+def _now_and_today(now=None) -> dict:
+    now = now or timezone.now()
+    return {"now": now, "today": timezone.localdate(now)}
+
+
+def display_status(*, per_row: bool = False, now=None):
+    """An offer's status as shown in lists, for the outer offer row. Precedence:
+    brouillon, désactivée, en attente (collectivité or venue not validated), expirée
+    (nothing open for booking), complète (no place left), publiée.
+
+    `per_row` for a page of rows read in order (see _of_outer_offer). Compiled once
+    (passlib/sql.py): use it on a top-level query of offers."""
+    return _DISPLAY_STATUS[per_row](**_now_and_today(now))
+
+
+def bookable_place(*, per_row: bool = True, now=None):
+    """True when the outer offer has an open session or stock with a place left."""
+    return _BOOKABLE_PLACE[per_row](**_now_and_today(now))
+
+
+def sessions_with_places(now) -> QuerySet[Session]:
+    """Open sessions with a place left (the catalog's day filter, bookable dates)."""
+    return open_sessions(now).filter(SESSION_HAS_PLACE)
+
+
+# --- cancellation --------------------------------------------------------------------------
+
+
+def cancellation_deadline(booking: Booking):
+    """Until when the young person may cancel; None when any time before validation.
+
+    An event booking: max(booked_at, min(start − 48 h, booked_at + 48 h)). A physical
+    booking: any time before validation."""
+    if booking.session_id is None:
+        return None
+    start = booking.session.starts_at
+    return max(
+        booking.booked_at, min(start - CANCELLATION_WINDOW, booking.booked_at + CANCELLATION_WINDOW)
+    )
+
+
+def may_cancel(booking: Booking, now) -> bool:
+    """The young person may still cancel: confirmed, and the deadline not passed."""
+    deadline = cancellation_deadline(booking)
+    return booking.status == BookingStatus.CONFIRMED and (deadline is None or now <= deadline)
+
+
+# --- collective -----------------------------------------------------------------------------
+
+
+def visible_to_school(school) -> Q:
+    """Published collective offers (showcases or bookable) of validated venues whose
+    intervention area covers the school's département. Bookable offers add their own
+    conditions (offers/policy.py)."""
+    return Q(
+        status=CollectiveStatus.PUBLISHED,
+        venue__status=Status.VALIDATED,
+        venue__collectivite__status=Status.VALIDATED,
+        intervention_area__contains=f",{school.departement},",
+    )
+
+
+def active_collective_bookings() -> QuerySet[CollectiveBooking]:
+    """Collective bookings in progress or done: a bookable offer takes one (the partial
+    unique constraint `collective_booking_one_active` is the same rule)."""
+    return CollectiveBooking.objects.exclude(status=CollectiveBookingStatus.CANCELLED)
+
+
+def collective_offer_free() -> Q:
+    """The outer collective offer has no active booking."""
+    return ~Exists(active_collective_bookings().filter(offer=OuterRef("pk")))

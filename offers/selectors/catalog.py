@@ -1,0 +1,78 @@
+"""Reads for young people: the catalog of bookable offers, an offer's dates, their
+bookings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from catalog.categories import get_subcategory
+from offers import rules
+from offers.models import Booking, Offer, Session
+from offers.policy import bookable_offers, bookings_of_beneficiary
+from offers.templatetags.money import euros
+
+
+@dataclass(frozen=True)
+class CatalogFilters:
+    departement: str = ""
+    category: str = ""
+    free_only: bool = False
+    day: date | None = None  # offers with a session that day
+
+
+def catalog(f: CatalogFilters, *, per_row: bool = True) -> QuerySet[Offer]:
+    """Bookable offers (offers/policy.py) matching the filters, newest first. Counting
+    them: `per_row=False` (offers/rules.py)."""
+    qs = bookable_offers(per_row=per_row)
+    if f.departement:
+        qs = qs.filter(venue__departement=f.departement)
+    if f.category:
+        qs = qs.filter(category_id=f.category)
+    if f.free_only:
+        qs = qs.filter(price_cents=0)
+    if f.day:
+        sessions = rules.sessions_with_places(timezone.now()).filter(offer=OuterRef("pk"))
+        qs = qs.filter(Exists(sessions.filter(starts_at__date=f.day)))
+    return qs.select_related("venue").order_by("-created_at", "-id")
+
+
+def bookable_sessions(offer: Offer) -> QuerySet[Session]:
+    return rules.open_sessions(timezone.now()).filter(offer=offer).order_by("starts_at")
+
+
+def my_bookings(user: User) -> QuerySet[Booking]:
+    return (
+        bookings_of_beneficiary(user)
+        .select_related("offer", "venue", "session")
+        .order_by("-booked_at")
+    )
+
+
+def catalog_rows(queryset: QuerySet[Offer]) -> list[dict]:
+    """Display-ready cards of a page of the catalog (one `.values()` query)."""
+    return [
+        {
+            "public_id": r["public_id"],
+            "title": r["title"],
+            "subcategory": get_subcategory(r["subcategory_id"]).label,
+            "venue": r["venue__public_name"] or r["venue__name"],
+            "city": r["venue__city"],
+            "departement": r["venue__departement"],
+            "price": euros(r["price_cents"]) if r["price_cents"] else "Gratuit",
+        }
+        for r in queryset.values(
+            "public_id",
+            "title",
+            "subcategory_id",
+            "venue__name",
+            "venue__public_name",
+            "venue__city",
+            "venue__departement",
+            "price_cents",
+        )
+    ]

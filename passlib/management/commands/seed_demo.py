@@ -1,0 +1,27 @@
+"""`manage.py seed_demo`: idempotent demo data for `make run` (safe to run again, it
+creates nothing twice). It sits above the apps: accounts first, then offers."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from passlib.demo.accounts import DEMO_PASSWORD, LOGINS, seed_accounts
+from passlib.demo.offers import seed_bookings, seed_collective, seed_offers
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent) and print the demo logins."
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        accounts = seed_accounts()
+        offers = seed_offers(
+            {"part_dieu": accounts["part_dieu"], "jean_mace": accounts["jean_mace"]},
+            accounts["lyon_admin"],
+        )
+        seed_bookings(offers, accounts["lyon_admin"])
+        seed_collective(accounts["part_dieu"], accounts["lyon_admin"])
+        self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
+        for email, role in LOGINS:
+            self.stdout.write(f"  {email:<34} {role}")
