@@ -7,13 +7,18 @@ INSERT … SELECT (300,000 rows must not cost 300,000 round trips).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
+from datetime import datetime
+
 from django.db import connection
 from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
 from accounts.models import User
-from offers.models import Action, Booking, Offer, Transition
+from offers.models import Action, Booking, CancellationReason, Offer, Transition
+from offers.models.history import STATUS_LABELS
+from passlib.sql import CompiledQuery, aware, fetch_dicts
 
 
 def record(
@@ -114,18 +119,89 @@ def record_bookings(
         cursor.execute(f"INSERT INTO {table} ({columns}) {select}", params)
 
 
-def offer_history(offer: Offer) -> QuerySet[Transition]:
-    """The offer's own transitions and its sessions' (not each booking's), newest first."""
-    return (
-        Transition.objects.filter(offer=offer, booking__isnull=True)
-        .select_related("actor")
-        .order_by("-created_at", "-id")[:50]
-    )
+@dataclass(frozen=True)
+class TransitionRow:
+    """A transition as the history shows it (read without model instances)."""
+
+    action: str
+    created_at: datetime
+    from_status: str
+    to_status: str
+    label: str
+    reason: str
+    comment: str
+    actor_id: int | None
+    actor_first_name: str | None
+    actor_last_name: str | None
+
+    @property
+    def action_label(self) -> str:
+        return Action(self.action).label
+
+    @property
+    def from_label(self) -> str:
+        return STATUS_LABELS.get(self.from_status, self.from_status).lower()
+
+    @property
+    def to_label(self) -> str:
+        return STATUS_LABELS.get(self.to_status, self.to_status).lower()
+
+    @property
+    def actor_label(self) -> str:
+        """The young person's own actions say "le jeune" (their name is on the booking
+        already), the system's say so."""
+        if self.action == Action.BOOKED or (
+            self.action == Action.CANCELLED and self.reason == CancellationReason.BENEFICIARY
+        ):
+            return "le jeune"
+        if self.actor_id is None:
+            return "le système (automatique)"
+        return f"{self.actor_first_name or ''} {self.actor_last_name or ''}".strip()
 
 
-def booking_history(booking_id: int) -> QuerySet[Transition]:
+_ROW_FIELDS = [f.name for f in fields(TransitionRow)]
+
+
+def _rows_of(qs: QuerySet[Transition]) -> QuerySet:
     return (
-        Transition.objects.filter(booking_id=booking_id)
-        .select_related("actor")
+        qs.annotate(actor_first_name=F("actor__first_name"), actor_last_name=F("actor__last_name"))
         .order_by("-created_at", "-id")
+        .values(*_ROW_FIELDS)
     )
+
+
+# Compiled once (passlib/sql.py): the guichet shows a booking's history on every lookup.
+_BOOKING_HISTORY = CompiledQuery(
+    lambda booking_id: _rows_of(Transition.objects.filter(booking_id=booking_id)),
+    {"booking_id": "int"},
+)
+_OFFER_HISTORY = CompiledQuery(
+    lambda offer_id: _rows_of(Transition.objects.filter(offer_id=offer_id, booking__isnull=True))[
+        :50
+    ],
+    {"offer_id": "int"},
+)
+_COLLECTIVE_HISTORY = CompiledQuery(
+    lambda offer_id: _rows_of(Transition.objects.filter(collective_offer_id=offer_id)),
+    {"offer_id": "int"},
+)
+
+
+def _rows(compiled: CompiledQuery, **values) -> list[TransitionRow]:
+    return [
+        TransitionRow(**{**row, "created_at": aware(row["created_at"])})
+        for row in fetch_dicts(compiled, **values)
+    ]
+
+
+def booking_history(booking_id: int) -> list[TransitionRow]:
+    return _rows(_BOOKING_HISTORY, booking_id=booking_id)
+
+
+def offer_history(offer: Offer) -> list[TransitionRow]:
+    """The offer's own transitions and its sessions' (not each booking's), newest first."""
+    return _rows(_OFFER_HISTORY, offer_id=offer.pk)
+
+
+def collective_offer_history(offer_id: int) -> list[TransitionRow]:
+    return _rows(_COLLECTIVE_HISTORY, offer_id=offer_id)

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Form widgets render through TEMPLATES (FORM_RENDERER below), so templates/ can
+    # override one of Django's widget templates; Django's own stay found here.
+    "django.forms",
     "django_htmx",
     "axes",
     "accounts",
@@ -92,6 +95,8 @@ TEMPLATES = [
         },
     },
 ]
+
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # SQLite by default (nothing to install); PostgreSQL when DATABASE_URL is set.
 DATABASES = {

@@ -20,6 +20,8 @@ from typing import Any
 from django.db import connections
 from django.db.models import Expression, Field, Model, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 # Values no real data holds: each slot gets its own, so its places in the params are found.
 _SENTINEL = {
@@ -105,3 +107,22 @@ class CompiledQuery(_Compiled):
             sql, params = self.build(**self.sentinels).query.sql_with_params()
             self._sql[using] = (sql, self._positions(connections[using], params))
         return self.params(using, values)
+
+
+def aware(value):
+    """A date-time read by a raw cursor: PostgreSQL gives datetimes, SQLite ISO strings
+    (in UTC)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+def fetch_dicts(compiled: CompiledQuery, **values) -> list[dict]:
+    """Run a compiled query; its rows as dicts (column name → value)."""
+    sql, params = compiled.sql(**values)
+    with connections["default"].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

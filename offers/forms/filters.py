@@ -17,18 +17,25 @@ from offers.selectors import (
     OfferFilters,
     TeacherFilters,
 )
+from passlib.widgets import MemoSelect
 
 _DATE = {"required": False, "widget": forms.DateInput(attrs={"type": "date"})}
 
 
 class OfferFilterForm(forms.Form):
     q = forms.CharField(label="Rechercher un titre", required=False, max_length=100)
-    venue = forms.TypedChoiceField(label="Lieu", required=False, coerce=int, empty_value=None)
-    category = forms.ChoiceField(label="Catégorie", required=False)
+    venue = forms.TypedChoiceField(
+        widget=MemoSelect, label="Lieu", required=False, coerce=int, empty_value=None
+    )
+    category = forms.ChoiceField(widget=MemoSelect, label="Catégorie", required=False)
     status = forms.ChoiceField(
-        label="Statut", required=False, choices=[("", "Tous"), *DisplayStatus.choices]
+        widget=MemoSelect,
+        label="Statut",
+        required=False,
+        choices=[("", "Tous"), *DisplayStatus.choices],
     )
     pricing = forms.ChoiceField(
+        widget=MemoSelect,
         label="Prix",
         required=False,
         choices=[("", "Tous"), ("free", "Gratuites"), ("paid", "Payantes")],
@@ -54,10 +61,15 @@ class OfferFilterForm(forms.Form):
 
 class BookingFilterForm(forms.Form):
     q = forms.CharField(label="Code ou nom du bénéficiaire", required=False, max_length=100)
-    venue = forms.TypedChoiceField(label="Lieu", required=False, coerce=int, empty_value=None)
+    venue = forms.TypedChoiceField(
+        widget=MemoSelect, label="Lieu", required=False, coerce=int, empty_value=None
+    )
     offer = forms.CharField(label="Offre (mots du titre)", required=False, max_length=100)
     status = forms.ChoiceField(
-        label="Statut", required=False, choices=[("", "Tous"), *BookingStatus.choices]
+        widget=MemoSelect,
+        label="Statut",
+        required=False,
+        choices=[("", "Tous"), *BookingStatus.choices],
     )
     booked_from = forms.DateField(label="Réservée depuis le", **_DATE)
     booked_to = forms.DateField(label="Réservée jusqu'au", **_DATE)
@@ -77,9 +89,13 @@ class BookingFilterForm(forms.Form):
 
 class CatalogFilterForm(forms.Form):
     departement = forms.ChoiceField(
-        label="Département", required=False, choices=[("", "Tous"), *departements.CHOICES]
+        widget=MemoSelect,
+        label="Département",
+        required=False,
+        choices=[("", "Tous"), *departements.CHOICES],
     )
     category = forms.ChoiceField(
+        widget=MemoSelect,
         label="Catégorie",
         required=False,
         choices=[("", "Toutes"), *((c.id, c.label) for c in CATEGORIES)],
@@ -95,6 +111,7 @@ class CollectiveFilterForm(forms.Form):
     q = forms.CharField(label="Rechercher un titre", required=False, max_length=100)
     venue = forms.ModelChoiceField(label="Lieu", queryset=None, required=False, empty_label="Tous")
     status = forms.ChoiceField(
+        widget=MemoSelect,
         label="Statut",
         required=False,
         choices=[("", "Tous"), *COLLECTIVE_DISPLAY_LABELS.items()],
@@ -112,11 +129,13 @@ class CollectiveFilterForm(forms.Form):
 
 
 class TeacherFilterForm(forms.Form):
-    domain = forms.ChoiceField(label="Domaine", required=False, choices=[("", "Tous"), *DOMAINS])
-    level = forms.ChoiceField(
-        label="Niveau", required=False, choices=[("", "Tous"), *SCHOOL_LEVELS]
+    domain = forms.ChoiceField(
+        widget=MemoSelect, label="Domaine", required=False, choices=[("", "Tous"), *DOMAINS]
     )
-    subcategory = forms.ChoiceField(label="Type d'activité", required=False)
+    level = forms.ChoiceField(
+        widget=MemoSelect, label="Niveau", required=False, choices=[("", "Tous"), *SCHOOL_LEVELS]
+    )
+    subcategory = forms.ChoiceField(widget=MemoSelect, label="Type d'activité", required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -147,23 +147,3 @@ class Transition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} — {self.label}"
-
-    @property
-    def actor_label(self) -> str:
-        """Who acted, as the history shows it: the young person's own actions say "le
-        jeune" (their name is already on the booking), the system's say so."""
-        if self.action == Action.BOOKED or (
-            self.action == Action.CANCELLED and self.reason == "beneficiary"
-        ):
-            return "le jeune"
-        if self.actor_id is None:
-            return "le système (automatique)"
-        return self.actor.display_name if self.actor else "un compte supprimé"
-
-    @property
-    def from_label(self) -> str:
-        return STATUS_LABELS.get(self.from_status, self.from_status).lower()
-
-    @property
-    def to_label(self) -> str:
-        return STATUS_LABELS.get(self.to_status, self.to_status).lower()

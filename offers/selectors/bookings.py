@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import CharField, Count, DateTimeField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
 from accounts.policy import managed_venue_ids
@@ -18,6 +17,8 @@ from offers.models import Booking, BookingStatus, CancellationReason
 from offers.policy import bookings_managed_by
 from offers.templatetags.money import euros
 from passlib.counts import cached_counts
+from passlib.links import uuid_url
+from passlib.sql import aware
 
 AUTO_LABEL = "Validée automatiquement"
 
@@ -157,6 +158,7 @@ def booking_rows(queryset: QuerySet[Booking], venues: dict[int, tuple[str, str]]
         rows.append(
             {
                 "public_id": r["public_id"],
+                "cancel_url": uuid_url("offers:booking_cancel_by_venue", r["public_id"]),
                 "code": r["code"],
                 "beneficiary": r["beneficiary_name"],
                 "offer": r["offer_title"],
@@ -225,15 +227,6 @@ _COUNTER_SQL = """
 """
 
 
-def _aware(value):
-    """Raw cursors give datetimes (PostgreSQL) or ISO strings (SQLite)."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value, UTC)
-    return value
-
-
 def counter_booking(user: User, code: str) -> CounterBooking | None:
     """The booking of that code if one of the person's venues has it (the scope of
     `offers.policy.booking_at_counter`), else None."""
@@ -252,14 +245,14 @@ def counter_booking(user: User, code: str) -> CounterBooking | None:
         status=status,
         validated_auto=bool(auto),
         price_cents=price,
-        validated_at=_aware(validated_at),
-        cancelled_at=_aware(cancelled_at),
+        validated_at=aware(validated_at),
+        cancelled_at=aware(cancelled_at),
         cancellation_reason=reason,
         venue_id=venue_id,
         venue_name=venue_name,
         time_zone=tz,
         offer_title=title,
-        starts_at=_aware(starts_at),
+        starts_at=aware(starts_at),
         beneficiary_name=f"{first} {last}",
         validated_by_name=f"{v_first or ''} {v_last or ''}".strip(),
     )

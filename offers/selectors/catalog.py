@@ -15,6 +15,7 @@ from offers import rules
 from offers.models import Booking, Offer, Session
 from offers.policy import bookable_offers, bookings_of_beneficiary
 from offers.templatetags.money import euros
+from passlib.links import uuid_url
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def catalog_rows(queryset: QuerySet[Offer]) -> list[dict]:
     """Display-ready cards of a page of the catalog (one `.values()` query)."""
     return [
         {
-            "public_id": r["public_id"],
+            "url": uuid_url("offers:catalog_offer", r["public_id"]),
             "title": r["title"],
             "subcategory": get_subcategory(r["subcategory_id"]).label,
             "venue": r["venue__public_name"] or r["venue__name"],

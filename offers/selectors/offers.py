@@ -14,6 +14,7 @@ from offers.models import DisplayStatus, Offer
 from offers.policy import offers_readable_by
 from offers.templatetags.money import euros
 from passlib.counts import cached_counts
+from passlib.links import uuid_url
 
 
 def with_display_status(qs: QuerySet[Offer], *, per_row: bool = False) -> QuerySet[Offer]:
@@ -91,7 +92,7 @@ def offer_rows(queryset: QuerySet[Offer]) -> list[dict]:
     labels = dict(DisplayStatus.choices)
     return [
         {
-            "public_id": r["public_id"],
+            "url": uuid_url("offers:detail", r["public_id"]),
             "title": r["title"],
             "venue": r["venue__public_name"] or r["venue__name"],
             "subcategory": get_subcategory(r["subcategory_id"]).label,

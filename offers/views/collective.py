@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import member_required
 from accounts.policy import venues_managed_by
-from offers import exports, policy, rules, selectors
+from offers import exports, history, policy, rules, selectors
 from offers.collective_reference import unpack
 from offers.forms import BookableForm, CollectiveFilterForm, CollectiveForm
 from offers.models import CollectiveOffer, CollectiveRequest, CollectiveShowcase, ExportLog
@@ -208,7 +208,7 @@ def collective_detail(request: HttpRequest, kind: str, public_id: UUID) -> HttpR
         ctx["bookable_offers"] = obj.bookable_offers.order_by("-created_at")
     else:
         ctx["booking"] = rules.active_collective_bookings().filter(offer=obj).first()
-        ctx["history"] = obj.history.select_related("actor").order_by("-created_at", "-id")
+        ctx["history"] = history.collective_offer_history(obj.pk)
         ctx["past_bookings"] = obj.bookings.filter(status="cancelled").select_related("school")
     return render(request, "offers/collective/detail.html", ctx)
 
