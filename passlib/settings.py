@@ -267,6 +267,8 @@ BENEFICIARY_MAX_AGE = 18
 # Cache (guichet rate limit). Local memory by default; set CACHE_URL (for example
 # dbcache://passlib_cache or redis://…) so that several web processes share it.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# A prefix for every key, when several applications (or test runs) share one Redis.
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="passlib")
 GUICHET_LOOKUPS_PER_MINUTE = env.int("GUICHET_LOOKUPS_PER_MINUTE", default=60)
 
 # Benchmark only (bench/run.py): route the framework-floor view /bench/floor.

@@ -32,6 +32,7 @@ from accounts.models import (
 )
 from accounts.services.history import action_log
 from accounts.services.onboarding import administrator_emails
+from passlib.counts import counts_changed
 from passlib.emails import send_on_commit
 from passlib.refusal import Refusal
 
@@ -69,6 +70,10 @@ def _guarded_update(obj: Model, action: str) -> str:
             code="review.wrong_status",
         )
     obj.status = to
+    # The status of a collectivité or venue is part of its offers' display status (and
+    # of the catalog): every review moves the list counts (and its cascades commit
+    # with it).
+    counts_changed()
     return to
 
 

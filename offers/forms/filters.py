@@ -3,6 +3,8 @@ dataclass, or the empty filters when the input is invalid (the form then shows w
 
 from __future__ import annotations
 
+import hashlib
+
 from django import forms
 
 from accounts import departements
@@ -22,7 +24,31 @@ from passlib.widgets import MemoSelect
 _DATE = {"required": False, "widget": forms.DateInput(attrs={"type": "date"})}
 
 
-class OfferFilterForm(forms.Form):
+class FilterForm(forms.Form):
+    """A list's filter form. Its markup is a pure function of the submitted values and
+    the choices offered (a person's venues), so the page caches it by `render_key`
+    (Django's `{% cache %}` fragment cache, shared by the web processes): the eight
+    fields of the bookings filters cost, through the template engine, a third of the
+    page (docs/performance.md)."""
+
+    @property
+    def render_key(self) -> str:
+        values = [
+            (
+                name,
+                self.data.getlist(name) if hasattr(self.data, "getlist") else self.data.get(name),
+            )
+            for name in self.fields
+            if name in self.data
+        ]
+        choices = [
+            repr(field.choices) for field in self.fields.values() if hasattr(field, "choices")
+        ]
+        raw = repr((type(self).__name__, self.is_bound, values, choices))
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class OfferFilterForm(FilterForm):
     q = forms.CharField(label="Rechercher un titre", required=False, max_length=100)
     venue = forms.TypedChoiceField(
         widget=MemoSelect, label="Lieu", required=False, coerce=int, empty_value=None
@@ -59,7 +85,7 @@ class OfferFilterForm(forms.Form):
         )
 
 
-class BookingFilterForm(forms.Form):
+class BookingFilterForm(FilterForm):
     q = forms.CharField(label="Code ou nom du bénéficiaire", required=False, max_length=100)
     venue = forms.TypedChoiceField(
         widget=MemoSelect, label="Lieu", required=False, coerce=int, empty_value=None
@@ -87,7 +113,7 @@ class BookingFilterForm(forms.Form):
         return BookingFilters(**{**d, "offer": d["offer"].strip(), "q": d["q"].strip()})
 
 
-class CatalogFilterForm(forms.Form):
+class CatalogFilterForm(FilterForm):
     departement = forms.ChoiceField(
         widget=MemoSelect,
         label="Département",
@@ -128,7 +154,7 @@ class CollectiveFilterForm(forms.Form):
         return CollectiveFilters(venue=d["venue"], status=d["status"], q=d["q"].strip())
 
 
-class TeacherFilterForm(forms.Form):
+class TeacherFilterForm(FilterForm):
     domain = forms.ChoiceField(
         widget=MemoSelect, label="Domaine", required=False, choices=[("", "Tous"), *DOMAINS]
     )

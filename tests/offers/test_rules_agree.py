@@ -1,0 +1,170 @@
+"""Each business rule is written once (offers/rules.py, offers/models/places.py,
+offers/policy.py, accounts/policy.py); where a second form exists (a CHECK constraint, a
+Python property, a compiled copy), these tests prove both forms agree."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Status
+from offers import policy, rules
+from offers.models import Offer, OfferStatus, Session, Stock
+from offers.models.places import SESSION_HAS_PLACE, STOCK_HAS_PLACE
+from offers.rules import _DISPLAY_STATUS, _display_status
+from offers.services import bookings as booking_services
+from passlib.refusal import Refusal
+from tests.factories import (
+    VenueFactory,
+    make_beneficiary,
+    make_booking,
+    make_collective_offer,
+    make_offer,
+    make_school,
+    make_session,
+    make_teacher,
+)
+
+pytestmark = pytest.mark.django_db
+
+CAPACITIES = [None, 0, 1, 3]
+
+
+def test_a_session_has_a_place_in_sql_exactly_when_its_property_says_so(space):
+    offer = make_offer(space["venue"], title="Rencontre")
+    sessions = []
+    for total, quota in itertools.product(CAPACITIES, CAPACITIES):
+        if quota is not None and total is not None and quota > total:
+            continue
+        cap = quota if quota is not None else total
+        for booked in sorted({0, 1, cap if cap is not None else 2}):
+            if cap is not None and booked > cap:
+                continue
+            sessions.append(
+                make_session(offer, total_places=total, quota=quota, booked=booked, days=10)
+            )
+    with_place = set(Session.objects.filter(SESSION_HAS_PLACE).values_list("pk", flat=True))
+    for session in sessions:
+        session.refresh_from_db()
+        remaining = session.remaining
+        assert (session.pk in with_place) == (remaining is None or remaining > 0), (
+            session.total_places,
+            session.quota,
+            session.booked_count,
+        )
+
+
+def test_the_check_constraint_refuses_exactly_what_the_property_calls_oversold(space):
+    offer = make_offer(space["venue"], title="Rencontre")
+    for total, quota in [(None, None), (3, None), (3, 2), (None, 2)]:
+        session = make_session(offer, total_places=total, quota=quota, days=10)
+        cap = session.capacity
+        for booked in range(0, 5):
+            oversold = cap is not None and booked > cap
+            try:
+                with transaction.atomic():
+                    Session.objects.filter(pk=session.pk).update(booked_count=booked)
+            except IntegrityError:
+                assert oversold, (total, quota, booked)
+            else:
+                assert not oversold, (total, quota, booked)
+
+
+def test_a_stock_has_a_place_in_sql_exactly_when_its_property_says_so(space):
+    stocks = []
+    for quantity in CAPACITIES:
+        for booked in sorted({0, 1, quantity or 0}):
+            if quantity is not None and booked > quantity:
+                continue
+            offer = make_offer(space["venue"], "ESCAPE_GAME", quantity=quantity)
+            Stock.objects.filter(offer=offer).update(booked_count=booked)
+            stocks.append(Stock.objects.get(offer=offer))
+    with_place = set(Stock.objects.filter(STOCK_HAS_PLACE).values_list("pk", flat=True))
+    for stock in stocks:
+        assert (stock.pk in with_place) == (stock.remaining is None or stock.remaining > 0)
+        if stock.quantity is not None:  # the CHECK constraint: never oversold
+            with pytest.raises(IntegrityError), transaction.atomic():
+                Stock.objects.filter(pk=stock.pk).update(booked_count=stock.quantity + 1)
+
+
+def _offers_in_every_status(space) -> None:
+    venue = space["venue"]
+    make_offer(venue, status=OfferStatus.DRAFT, title="Brouillon")
+    make_session(make_offer(venue, title="Publiée"), total_places=10)
+    full = make_offer(venue, title="Complète")
+    make_booking(full, session=make_session(full, total_places=1))
+    make_session(make_offer(venue, title="Expirée"), days=-1, limit_days=-2)
+    make_offer(venue, "ABO_BIBLIOTHEQUE", title="Abonnement")
+    empty = make_offer(venue, "ABO_BIBLIOTHEQUE", title="Stock épuisé", quantity=1)
+    make_booking(empty)
+    pending = VenueFactory(collectivite=space["collectivite"], status=Status.NEW)
+    make_session(make_offer(pending, title="En attente"))
+    make_offer(venue, status=OfferStatus.DEACTIVATED, title="Désactivée")
+
+
+@pytest.mark.parametrize("per_row", [False, True])
+def test_the_compiled_display_status_is_the_orm_expression(space, per_row):
+    _offers_in_every_status(space)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    compiled = dict(
+        Offer.objects.annotate(s=rules.display_status(per_row=per_row, now=now)).values_list(
+            "title", "s"
+        )
+    )
+    plain = dict(
+        Offer.objects.annotate(s=_display_status(now, today, per_row)).values_list("title", "s")
+    )
+    assert compiled == plain
+    assert len(set(compiled.values())) == 6  # every display status is represented
+    assert _DISPLAY_STATUS[per_row].expression(now=now, today=today) is not None
+
+
+def test_bookable_offers_are_those_open_for_booking_with_a_place(space):
+    _offers_in_every_status(space)
+    bookable = set(policy.bookable_offers().values_list("title", flat=True))
+    assert bookable == {"Publiée", "Abonnement"}
+    for offer in Offer.objects.select_related("venue__collectivite"):
+        in_queryset = Offer.objects.filter(policy.OPEN_FOR_BOOKING, pk=offer.pk).exists()
+        assert in_queryset == policy.is_open_for_booking(offer), offer.title
+
+
+def test_the_cancellation_deadline_is_what_the_page_and_the_service_apply(space):
+    offer = make_offer(space["venue"], title="Rencontre")
+    session = make_session(offer, days=10, total_places=5)
+    young = make_beneficiary()
+    booking = booking_services.booking_create(user=young, offer=offer, session=session)
+    deadline = rules.cancellation_deadline(booking)
+    assert rules.may_cancel(booking, deadline)
+    assert not rules.may_cancel(booking, deadline + timedelta(seconds=1))
+    late = deadline + timedelta(seconds=1)
+    with (
+        mock.patch("django.utils.timezone.now", return_value=late),
+        pytest.raises(Refusal) as refused,
+    ):
+        booking_services.booking_cancel_by_beneficiary(user=young, booking=booking)
+    assert refused.value.code == "booking.deadline_passed"
+
+
+def test_visible_to_a_school_is_one_rule_for_lists_and_actions(space, other_space):
+    school = make_school()  # département 69, like `space`
+    teacher = make_teacher(school)
+    here = make_collective_offer(space["venue"], title="Ici")
+    elsewhere = make_collective_offer(other_space["venue"], title="Ailleurs")
+    listed = set(policy.collective_offers_for_school(school, timezone.now()))
+    assert here in listed and elsewhere not in listed
+    policy.check_visible_to_school(here, school)
+    with pytest.raises(Refusal) as refused:
+        policy.check_visible_to_school(elsewhere, school)
+    assert refused.value.code == "collective.not_visible"
+    # A booked offer is no longer free: it leaves the list, by the same rule.
+    from offers.services import collective_bookings
+
+    collective_bookings.prebook(user=teacher, offer=here)
+    assert here not in set(policy.collective_offers_for_school(school, timezone.now()))
+    assert rules.active_collective_bookings().filter(offer=here).count() == 1
