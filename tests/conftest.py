@@ -1,7 +1,8 @@
 """Shared fixtures: people of every role, the browser, the axe audit.
 
-REQUIRE_POSTGRES=1 turns the skip of PostgreSQL-only tests into a failure, and
-REQUIRE_BROWSER=1 does the same for browser tests, so CI cannot pass by skipping.
+REQUIRE_POSTGRES=1 turns the skip of PostgreSQL-only tests into a failure,
+REQUIRE_BROWSER=1 does the same for browser tests and REQUIRE_REDIS=1 for the tests of
+the shared cache (Redis at REDIS_TEST_URL), so CI cannot pass by skipping.
 """
 
 from __future__ import annotations
@@ -37,11 +38,27 @@ def is_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_reachable() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping())
+    except redis.exceptions.RedisError:
+        return False
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("postgres") and not is_postgres():
         if _required("REQUIRE_POSTGRES"):
             pytest.fail("REQUIRE_POSTGRES=1 but DATABASE_URL does not point to PostgreSQL")
         pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+    if item.get_closest_marker("redis") and not redis_reachable():
+        if _required("REQUIRE_REDIS"):
+            pytest.fail(f"REQUIRE_REDIS=1 but no Redis at {REDIS_TEST_URL}")
+        pytest.skip(f"needs Redis at {REDIS_TEST_URL}")
 
 
 @pytest.fixture(autouse=True)

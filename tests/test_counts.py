@@ -22,10 +22,10 @@ from django.utils import timezone
 from accounts.models import Status
 from accounts.services import review as review_services
 from offers.models import Booking
+from tests.conftest import REDIS_TEST_URL as REDIS_URL
 from tests.factories import VenueFactory, make_booking, make_offer, make_session
 
 ROOT = Path(__file__).resolve().parent.parent
-REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 
 
 def _total(html: str) -> int:
@@ -88,14 +88,8 @@ def _redis_caches(prefix: str) -> dict:
 
 @pytest.fixture
 def shared_cache(settings):
-    """This process uses Redis, under a key prefix of its own (as CACHE_URL does)."""
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("REQUIRE_REDIS", "") not in ("", "0", "false"):
-            pytest.fail(f"REQUIRE_REDIS=1 but no Redis at {REDIS_URL}")
-        pytest.skip(f"no Redis at {REDIS_URL}")
+    """This process uses Redis (tests marked `redis`: conftest skips or fails them
+    without it), under a key prefix of its own, as CACHE_URL and CACHE_KEY_PREFIX do."""
     prefix = f"test-{uuid.uuid4().hex}"
     settings.CACHES = _redis_caches(prefix)
     return prefix
