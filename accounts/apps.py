@@ -1,13 +1,15 @@
 from django.apps import AppConfig
 
+from passlib.counts import watch_models
+
 
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Comptes et collectivités"
 
     def ready(self) -> None:
+        # Models load once the app registry is ready (Django's rule), hence here.
         from accounts.models import Collectivite, Membership, Venue
-        from passlib.counts import watch_models
 
         # A venue's or collectivité's status changes its offers' display status, and a
         # membership the venues a person manages: list counts are counted again.

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
+from django.utils import timezone
 
 from accounts import departements
 from accounts.legal_categories import LEGAL_CATEGORY_CHOICES
-from accounts.models import RejectionReason, Role, Status, User, Venue
+from accounts.models import Beneficiary, RejectionReason, Role, School, Status, User, Venue
 from accounts.services.onboarding import CollectiviteData, VenueData
 from accounts.siret import clean_siret
+from accounts.uai import clean_uai, departement_from_uai
 
 
 class SignupForm(forms.Form):
@@ -325,11 +328,6 @@ class BeneficiarySignupForm(SignupForm):
         self.fields["email"].label = "Adresse électronique"
 
     def clean_birth_date(self):
-        from django.conf import settings
-        from django.utils import timezone
-
-        from accounts.models import Beneficiary
-
         birth_date = self.cleaned_data["birth_date"]
         age = Beneficiary(birth_date=birth_date).age_on(timezone.localdate())
         if not settings.BENEFICIARY_MIN_AGE <= age <= settings.BENEFICIARY_MAX_AGE:
@@ -375,16 +373,12 @@ class TeacherSignupForm(SignupForm):
         del self.fields["phone"]
 
     def clean_uai(self) -> str:
-        from accounts.uai import clean_uai, departement_from_uai
-
         uai = clean_uai(self.cleaned_data["uai"])
         if departement_from_uai(uai) is None:
             raise forms.ValidationError("Ce code UAI ne correspond à aucun département.")
         return uai
 
     def clean(self) -> dict:
-        from accounts.models import School
-
         cleaned = super().clean()
         uai = cleaned.get("uai")
         if uai and not School.objects.filter(uai=uai).exists():

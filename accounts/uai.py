@@ -7,6 +7,8 @@ where number is the seven digits. The first three digits give the département
 
 from django.core.exceptions import ValidationError
 
+from accounts import departements
+
 CHECK_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 
 
@@ -35,8 +37,6 @@ def uai_check_letter(digits: str) -> str:
 
 
 def departement_from_uai(uai: str) -> str | None:
-    from accounts import departements
-
     prefix = uai[:3]
     if prefix == "620":
         return "2A"

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.core.exceptions import ValidationError
+
 
 class OfferType(StrEnum):
     PHYSICAL = "physical"
@@ -213,8 +215,6 @@ def validate_pair(
     With `collective=True` the subcategory must be open to school groups; with
     `collective=False`, to individual beneficiaries.
     """
-    from django.core.exceptions import ValidationError
-
     sub = _BY_ID.get(subcategory_id)
     if sub is None:
         raise ValidationError(

@@ -1,11 +1,14 @@
 from django.apps import AppConfig
 
+from passlib.counts import watch_models
+
 
 class OffersConfig(AppConfig):
     name = "offers"
     verbose_name = "Offres et réservations"
 
     def ready(self) -> None:
+        # Models load once the app registry is ready (Django's rule), hence here.
         from offers.models import (
             Booking,
             CollectiveBooking,
@@ -15,7 +18,6 @@ class OffersConfig(AppConfig):
             Session,
             Stock,
         )
-        from passlib.counts import watch_models
 
         watch_models(
             Offer, Session, Stock, Booking, CollectiveShowcase, CollectiveOffer, CollectiveBooking

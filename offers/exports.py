@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from openpyxl import Workbook
 
 from catalog.categories import get_subcategory
 
@@ -206,8 +207,6 @@ def csv_response_rows(columns, rows, filename: str) -> StreamingHttpResponse:
 
 def xlsx_response_rows(columns, rows, filename: str) -> FileResponse:
     """openpyxl's write-only mode writes rows to a temporary file, then it is streamed."""
-    from openpyxl import Workbook
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Réservations")
     sheet.append(columns)

@@ -104,14 +104,15 @@ def act(request: HttpRequest, kind: str, public_id: UUID, action: str) -> HttpRe
         messages.error(request, "Action inconnue.")
         return redirect("accounts:review_detail", kind=kind, public_id=public_id)
     form = ReviewActionForm(request.POST)
-    form.is_valid()
     try:
+        if not form.is_valid():  # an unknown reason, a comment too long: said by the form
+            raise Refusal("Vérifiez le motif et le commentaire.", code="review.invalid_form")
         review_services.review(
             actor=request.user,
             obj=obj,
             action=ACTION_SLUGS[action],
-            reason=form.cleaned_data.get("reason", ""),
-            comment=form.cleaned_data.get("comment", ""),
+            reason=form.cleaned_data["reason"],
+            comment=form.cleaned_data["comment"],
         )
     except Refusal as exc:
         ctx = {

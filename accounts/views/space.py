@@ -166,7 +166,13 @@ def request_decide(
     if not can_decide_join_request(request.user, membership):
         raise PermissionDenied("Réservé aux administrateurs de la collectivité.")
     form = ReviewActionForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        messages.error(
+            request,
+            "Motif ou commentaire invalide : "
+            + " ".join(form.errors.get("reason", []) + form.errors.get("comment", [])),
+        )
+        return redirect("accounts:space", public_id=collectivite.public_id)
     data = form.cleaned_data
     verb = "approuvée" if action == "approuver" else "refusée"
     return _run(

@@ -8,6 +8,7 @@ from django import forms
 
 from accounts import departements
 from accounts.models import School
+from accounts.uai import clean_uai
 from catalog.categories import subcategory_choices
 from offers.collective_reference import DOMAINS, SCHOOL_LEVELS
 from offers.models import LocationType
@@ -138,8 +139,6 @@ class BookableForm(CollectiveForm):
     )
 
     def clean_school_uai(self):
-        from accounts.uai import clean_uai
-
         value = self.cleaned_data["school_uai"].strip()
         if not value:
             return None

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from catalog.categories import get_subcategory
 from offers.collective_reference import DOMAIN_LABELS, LEVEL_LABELS, unpack
 from offers.models.individual import _catalog_pair_condition
 
@@ -71,8 +72,6 @@ class CollectiveBase(models.Model):
 
     @property
     def subcategory(self):
-        from catalog.categories import get_subcategory
-
         return get_subcategory(self.subcategory_id)
 
     @property

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from catalog.categories import SUBCATEGORIES, get_subcategory
 from offers.models.places import session_within_capacity, stock_within_capacity
+from offers.templatetags.money import euros
 
 # `title__length` in the CHECK constraints below.
 models.CharField.register_lookup(Length)
@@ -133,8 +134,6 @@ class Offer(models.Model):
 
     @property
     def price_euros(self) -> str:
-        from offers.templatetags.money import euros
-
         return euros(self.price_cents)
 
 

@@ -17,7 +17,13 @@ from accounts.policy import venues_managed_by
 from offers import exports, history, policy, rules, selectors
 from offers.collective_reference import unpack
 from offers.forms import BookableForm, CollectiveFilterForm, CollectiveForm
-from offers.models import CollectiveOffer, CollectiveRequest, CollectiveShowcase, ExportLog
+from offers.models import (
+    CollectiveBookingStatus,
+    CollectiveOffer,
+    CollectiveRequest,
+    CollectiveShowcase,
+    ExportLog,
+)
 from offers.services import collective as services
 from offers.services import collective_bookings as booking_services
 from passlib.refusal import Refusal, refusal_message
@@ -267,8 +273,6 @@ def collective_bookings(request: HttpRequest) -> HttpResponse:
     if status:
         qs = qs.filter(status=status)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    from offers.models import CollectiveBookingStatus
-
     ctx = {
         "page": page,
         "status": status,

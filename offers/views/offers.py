@@ -18,7 +18,7 @@ from accounts.policy import managed_venue_ids, venue_choices, venues_managed_by
 from catalog.categories import GENERAL_GUIDANCE, TYPICAL_FREE_OFFERS
 from offers import history, selectors
 from offers.forms import FREE_OFFER_MODELS, OfferFilterForm, OfferForm, SessionForm
-from offers.models import DisplayStatus, Offer, Session
+from offers.models import DisplayStatus, Offer, OfferStatus, Session
 from offers.policy import can_edit_offer, require_offer_editor
 from offers.services import offers as services
 from passlib.pagination import counted_page
@@ -252,7 +252,10 @@ def _action(request: HttpRequest, public_id: UUID, service, success: str) -> Htt
 @member_required
 @require_POST
 def offer_publish(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    return _action(request, public_id, services.offer_publish, "Offre « {title} » publiée.")
+    """Publish a draft, or reactivate a deactivated offer (the message says which)."""
+    was_deactivated = _editable_offer(request, public_id).status == OfferStatus.DEACTIVATED
+    done = "réactivée" if was_deactivated else "publiée"
+    return _action(request, public_id, services.offer_publish, f"Offre « {{title}} » {done}.")
 
 
 @member_required

@@ -112,8 +112,10 @@ def test_cancel_form_of_a_row_passes_the_csrf_check(space, owner):
     action = reverse("offers:booking_cancel_by_venue", args=[booking.public_id])
     form = re.search(rf'<form method="post" action="{re.escape(action)}">(.*?)</form>', html)
     assert form, "the row carries its cancel form"
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.group(1)).group(1)
-    response = client.post(action, {"csrfmiddlewaretoken": token, "comment": "Fermeture"})
+    # Post what the form holds, as a browser would: its hidden field (the token) too.
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]+)"', form.group(1)))
+    assert len(hidden) == 1, "the form carries the CSRF token"
+    response = client.post(action, {**hidden, "comment": "Fermeture"})
     assert response.status_code == 302
     assert Booking.objects.get(pk=booking.pk).status == "cancelled"
 

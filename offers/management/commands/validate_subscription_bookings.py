@@ -5,6 +5,8 @@ on several nodes at once: a conditional UPDATE, serialised by an advisory lock o
 PostgreSQL, split over `--workers` connections (2 by default) that run at the same time.
 """
 
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 
 from offers.services.bookings import validate_due_subscription_bookings
@@ -22,8 +24,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        import time
-
         if options["workers"] < 1:
             raise CommandError("--workers doit valoir au moins 1.")
         started = time.monotonic()
