@@ -268,3 +268,32 @@ def make_collective_offer(venue, *, days=60, hours=2, **fields):
     fields.setdefault("students", 25)
     fields.setdefault("price_cents", 15000)
     return CollectiveOffer.objects.create(**_collective_fields(venue, **fields))
+
+
+def offers_in_every_status(space) -> dict[str, str]:
+    """One offer in each display status (title → expected status) in `space`."""
+    from accounts.models import Status
+    from offers.models import DisplayStatus, OfferStatus
+
+    venue = space["venue"]
+    make_offer(venue, status=OfferStatus.DRAFT, title="Brouillon")
+    make_session(make_offer(venue, title="Publiée"), total_places=10)
+    full = make_offer(venue, title="Complète")
+    make_booking(full, session=make_session(full, total_places=1))
+    make_session(make_offer(venue, title="Expirée"), days=-1, limit_days=-2)
+    make_offer(venue, "ABO_BIBLIOTHEQUE", title="Abonnement")
+    empty_stock = make_offer(venue, "ABO_BIBLIOTHEQUE", title="Stock épuisé", quantity=1)
+    make_booking(empty_stock)
+    pending = VenueFactory(collectivite=space["collectivite"], status=Status.NEW)
+    make_session(make_offer(pending, title="En attente"))
+    make_offer(venue, status=OfferStatus.DEACTIVATED, title="Désactivée")
+    return {
+        "Brouillon": DisplayStatus.DRAFT,
+        "Publiée": DisplayStatus.PUBLISHED,
+        "Complète": DisplayStatus.SOLD_OUT,
+        "Expirée": DisplayStatus.EXPIRED,
+        "Abonnement": DisplayStatus.PUBLISHED,
+        "Stock épuisé": DisplayStatus.SOLD_OUT,
+        "En attente": DisplayStatus.AWAITING,
+        "Désactivée": DisplayStatus.DEACTIVATED,
+    }

@@ -16,6 +16,7 @@ from offers.models import Booking, Offer, Session
 from offers.policy import bookable_offers, bookings_of_beneficiary
 from offers.templatetags.money import euros
 from passlib.links import uuid_url
+from passlib.rows import escaped
 
 
 @dataclass(frozen=True)
@@ -55,17 +56,20 @@ def my_bookings(user: User) -> QuerySet[Booking]:
 
 
 def catalog_rows(queryset: QuerySet[Offer]) -> list[dict]:
-    """Display-ready cards of a page of the catalog (one `.values()` query)."""
+    """Display-ready cards of a page of the catalog (one `.values()` query); texts escaped once
+    (passlib/rows.py)."""
     return [
-        {
-            "url": uuid_url("offers:catalog_offer", r["public_id"]),
-            "title": r["title"],
-            "subcategory": get_subcategory(r["subcategory_id"]).label,
-            "venue": r["venue__public_name"] or r["venue__name"],
-            "city": r["venue__city"],
-            "departement": r["venue__departement"],
-            "price": euros(r["price_cents"]) if r["price_cents"] else "Gratuit",
-        }
+        escaped(
+            {
+                "url": uuid_url("offers:catalog_offer", r["public_id"]),
+                "title": r["title"],
+                "subcategory": get_subcategory(r["subcategory_id"]).label,
+                "venue": r["venue__public_name"] or r["venue__name"],
+                "city": r["venue__city"],
+                "departement": r["venue__departement"],
+                "price": euros(r["price_cents"]) if r["price_cents"] else "Gratuit",
+            }
+        )
         for r in queryset.values(
             "public_id",
             "title",

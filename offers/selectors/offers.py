@@ -15,6 +15,7 @@ from offers.policy import offers_readable_by
 from offers.templatetags.money import euros
 from passlib.counts import cached_counts
 from passlib.links import uuid_url
+from passlib.rows import escaped
 
 
 def with_display_status(qs: QuerySet[Offer], *, per_row: bool = False) -> QuerySet[Offer]:
@@ -88,18 +89,21 @@ def offer_detail(user: User) -> QuerySet[Offer]:
 
 def offer_rows(queryset: QuerySet[Offer]) -> list[dict]:
     """Display-ready rows of a page of offers (with the `display_status` annotation), read
-    with `.values()`: no model instances, one query."""
+    with `.values()`: no model instances, one query. Texts escaped once
+    (passlib/rows.py)."""
     labels = dict(DisplayStatus.choices)
     return [
-        {
-            "url": uuid_url("offers:detail", r["public_id"]),
-            "title": r["title"],
-            "venue": r["venue__public_name"] or r["venue__name"],
-            "subcategory": get_subcategory(r["subcategory_id"]).label,
-            "price": euros(r["price_cents"]) if r["price_cents"] else "Gratuit",
-            "status": r["display_status"],
-            "status_label": labels[r["display_status"]],
-        }
+        escaped(
+            {
+                "url": uuid_url("offers:detail", r["public_id"]),
+                "title": r["title"],
+                "venue": r["venue__public_name"] or r["venue__name"],
+                "subcategory": get_subcategory(r["subcategory_id"]).label,
+                "price": euros(r["price_cents"]) if r["price_cents"] else "Gratuit",
+                "status": r["display_status"],
+                "status_label": labels[r["display_status"]],
+            }
+        )
         for r in queryset.values(
             "public_id",
             "title",

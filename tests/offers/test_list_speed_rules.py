@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Status, User
+from accounts.models import User
 from accounts.policy import (
     managed_venue_ids,
     managed_venue_labels,
@@ -30,40 +30,21 @@ from accounts.policy import (
     venues_managed_by,
 )
 from offers import selectors
-from offers.models import Booking, DisplayStatus, Offer, OfferStatus
+from offers.models import Booking, Offer, OfferStatus
 from offers.services import bookings as booking_services
-from tests.factories import VenueFactory, make_beneficiary, make_booking, make_offer, make_session
+from tests.factories import (
+    make_beneficiary,
+    make_booking,
+    make_offer,
+    make_session,
+    offers_in_every_status,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def _offers_in_every_status(space) -> dict[str, str]:
-    venue = space["venue"]
-    make_offer(venue, status=OfferStatus.DRAFT, title="Brouillon")
-    make_session(make_offer(venue, title="Publiée"), total_places=10)
-    full = make_offer(venue, title="Complète")
-    make_booking(full, session=make_session(full, total_places=1))
-    make_session(make_offer(venue, title="Expirée"), days=-1, limit_days=-2)
-    make_offer(venue, "ABO_BIBLIOTHEQUE", title="Abonnement")
-    empty_stock = make_offer(venue, "ABO_BIBLIOTHEQUE", title="Stock épuisé", quantity=1)
-    make_booking(empty_stock)
-    pending = VenueFactory(collectivite=space["collectivite"], status=Status.NEW)
-    make_session(make_offer(pending, title="En attente"))
-    make_offer(venue, status=OfferStatus.DEACTIVATED, title="Désactivée")
-    return {
-        "Brouillon": DisplayStatus.DRAFT,
-        "Publiée": DisplayStatus.PUBLISHED,
-        "Complète": DisplayStatus.SOLD_OUT,
-        "Expirée": DisplayStatus.EXPIRED,
-        "Abonnement": DisplayStatus.PUBLISHED,
-        "Stock épuisé": DisplayStatus.SOLD_OUT,
-        "En attente": DisplayStatus.AWAITING,
-        "Désactivée": DisplayStatus.DEACTIVATED,
-    }
-
-
 def test_display_status_is_the_same_read_per_row_or_hashed(space):
-    expected = _offers_in_every_status(space)
+    expected = offers_in_every_status(space)
 
     def statuses(per_row: bool) -> dict[str, str]:
         qs = selectors.with_display_status(Offer.objects.all(), per_row=per_row)
@@ -73,7 +54,7 @@ def test_display_status_is_the_same_read_per_row_or_hashed(space):
 
 
 def test_bookable_offers_are_the_same_read_per_row_or_hashed(space):
-    _offers_in_every_status(space)
+    offers_in_every_status(space)
 
     def titles(per_row: bool) -> set[str]:
         qs = selectors.catalog(selectors.CatalogFilters(), per_row=per_row)

@@ -12,22 +12,20 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Status
 from offers import policy, rules
-from offers.models import Offer, OfferStatus, Session, Stock
+from offers.models import Offer, Session, Stock
 from offers.models.places import SESSION_HAS_PLACE, STOCK_HAS_PLACE
 from offers.rules import _DISPLAY_STATUS, _display_status
 from offers.services import bookings as booking_services
 from passlib.refusal import Refusal
 from tests.factories import (
-    VenueFactory,
     make_beneficiary,
-    make_booking,
     make_collective_offer,
     make_offer,
     make_school,
     make_session,
     make_teacher,
+    offers_in_every_status,
 )
 
 pytestmark = pytest.mark.django_db
@@ -92,24 +90,9 @@ def test_a_stock_has_a_place_in_sql_exactly_when_its_property_says_so(space):
                 Stock.objects.filter(pk=stock.pk).update(booked_count=stock.quantity + 1)
 
 
-def _offers_in_every_status(space) -> None:
-    venue = space["venue"]
-    make_offer(venue, status=OfferStatus.DRAFT, title="Brouillon")
-    make_session(make_offer(venue, title="Publiée"), total_places=10)
-    full = make_offer(venue, title="Complète")
-    make_booking(full, session=make_session(full, total_places=1))
-    make_session(make_offer(venue, title="Expirée"), days=-1, limit_days=-2)
-    make_offer(venue, "ABO_BIBLIOTHEQUE", title="Abonnement")
-    empty = make_offer(venue, "ABO_BIBLIOTHEQUE", title="Stock épuisé", quantity=1)
-    make_booking(empty)
-    pending = VenueFactory(collectivite=space["collectivite"], status=Status.NEW)
-    make_session(make_offer(pending, title="En attente"))
-    make_offer(venue, status=OfferStatus.DEACTIVATED, title="Désactivée")
-
-
 @pytest.mark.parametrize("per_row", [False, True])
 def test_the_compiled_display_status_is_the_orm_expression(space, per_row):
-    _offers_in_every_status(space)
+    offers_in_every_status(space)
     now = timezone.now()
     today = timezone.localdate(now)
     compiled = dict(
@@ -126,7 +109,7 @@ def test_the_compiled_display_status_is_the_orm_expression(space, per_row):
 
 
 def test_bookable_offers_are_those_open_for_booking_with_a_place(space):
-    _offers_in_every_status(space)
+    offers_in_every_status(space)
     bookable = set(policy.bookable_offers().values_list("title", flat=True))
     assert bookable == {"Publiée", "Abonnement"}
     for offer in Offer.objects.select_related("venue__collectivite"):
