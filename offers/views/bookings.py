@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.backends.utils import csrf_input
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import member_required
@@ -47,8 +48,8 @@ def booking_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "counts": [(BookingStatus(k).label, n) for k, n in counts.items()],
         # Django's CSRF input (as its Jinja2 backend gives it), rendered once for the
-        # page's 25 cancel forms instead of once per row.
-        "csrf_input": csrf_input(request),
+        # page's cancel forms instead of once per row, and only if a row has one.
+        "csrf_input": SimpleLazyObject(lambda: csrf_input(request)),
     }
     template = "offers/bookings.html#table" if request.htmx else "offers/bookings.html"
     return render(request, template, ctx)
