@@ -238,14 +238,17 @@ def offer_preview(request: HttpRequest, public_id: UUID) -> HttpResponse:
         return render(request, "offers/preview.html", ctx)
 
 
-def _action(request: HttpRequest, public_id: UUID, service, success: str) -> HttpResponse:
+def _action(request: HttpRequest, public_id: UUID, service, success) -> HttpResponse:
+    """Run a service on an offer the person edits; `success` is the message, or a
+    function of the offer as it was before the service ran."""
     offer = _editable_offer(request, public_id)
+    message = success(offer) if callable(success) else success.format(title=offer.title)
     try:
         service(actor=request.user, offer=offer)
     except Refusal as exc:
         refusal_message(request, exc)
     else:
-        messages.success(request, success.format(title=offer.title))
+        messages.success(request, message)
     return redirect("offers:detail", public_id=offer.public_id)
 
 
@@ -253,9 +256,12 @@ def _action(request: HttpRequest, public_id: UUID, service, success: str) -> Htt
 @require_POST
 def offer_publish(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Publish a draft, or reactivate a deactivated offer (the message says which)."""
-    was_deactivated = _editable_offer(request, public_id).status == OfferStatus.DEACTIVATED
-    done = "réactivée" if was_deactivated else "publiée"
-    return _action(request, public_id, services.offer_publish, f"Offre « {{title}} » {done}.")
+
+    def success(offer: Offer) -> str:
+        done = "réactivée" if offer.status == OfferStatus.DEACTIVATED else "publiée"
+        return f"Offre « {offer.title} » {done}."
+
+    return _action(request, public_id, services.offer_publish, success)
 
 
 @member_required

@@ -11,7 +11,14 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from offers import history
-from offers.models import Action, Booking, BookingStatus, OfferStatus, Transition
+from offers.models import (
+    Action,
+    Booking,
+    BookingStatus,
+    CollectiveOffer,
+    OfferStatus,
+    Transition,
+)
 from offers.services import bookings as booking_services
 from offers.services import collective_bookings
 from offers.services import offers as offer_services
@@ -162,3 +169,48 @@ def test_collective_booking_steps_are_logged_and_shown(login, space, owner):
     ]
     page = login(owner).get(f"/collectif/offres/{offer.public_id}/").content.decode()
     assert "Préréservation" in page and "Intervenant malade" in page
+
+
+def test_creation_edits_stock_and_duplicates_are_logged(space, owner):
+    from offers.services.offers import OfferData, StockData
+
+    data = OfferData(venue=space["venue"], subcategory_id="ESCAPE_GAME", title="Escape game")
+    offer = offer_services.offer_create(actor=owner, data=data, stock=StockData(quantity=10))
+    offer_services.offer_update(actor=owner, offer=offer, data=data, stock=StockData(quantity=12))
+    copy = offer_services.offer_duplicate(actor=owner, offer=offer)
+    steps = [(r.action, r.to_status, r.comment) for r in reversed(history.offer_history(offer))]
+    assert steps == [
+        (Action.OFFER_CREATED, "draft", ""),
+        (Action.OFFER_EDITED, "", ""),
+        (Action.STOCK_CHANGED, "", "Quantité : 10 → 12"),
+    ]
+    duplicated = history.offer_history(copy)
+    assert [(r.action, r.comment) for r in duplicated] == [(Action.OFFER_DUPLICATED, "Escape game")]
+
+
+def test_collective_publication_archive_and_end_are_logged(space, owner):
+    from offers.services import collective as collective_services
+
+    school = make_school()
+    teacher = make_teacher(school)
+    offer = make_collective_offer(space["venue"], title="Atelier slam", status="draft")
+    collective_services.collective_publish(actor=owner, obj=offer)
+    booking = collective_bookings.prebook(user=teacher, offer=offer)
+    collective_bookings.confirm(user=teacher, booking=booking)
+    past = timezone.now() - timedelta(days=3)
+    CollectiveOffer.objects.filter(pk=offer.pk).update(
+        starts_at=past, ends_at=past, booking_limit_at=past
+    )
+    ended = collective_bookings.end_due_collective_bookings()
+    collective_services.collective_archive(actor=owner, obj=offer)
+    actions = [
+        (r.action, r.actor_label) for r in reversed(history.collective_offer_history(offer.pk))
+    ]
+    assert ended == 1
+    assert actions == [
+        (Action.COLLECTIVE_PUBLISHED, owner.display_name),
+        (Action.COLLECTIVE_PREBOOKED, teacher.display_name),
+        (Action.COLLECTIVE_CONFIRMED, teacher.display_name),
+        (Action.COLLECTIVE_ENDED, "le système (automatique)"),
+        (Action.COLLECTIVE_ARCHIVED, owner.display_name),
+    ]
