@@ -79,3 +79,17 @@ def test_a_librarian_reads_the_history_of_an_offer_and_of_a_code(page, space):
     assert history.get_by_text("Validée le").is_visible()  # the undo keeps who had validated
     assert_accessible(page, "history-02-guichet")
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.VALIDATED
+
+    # The bookings list: rows rendered by the template, a cancel form in each.
+    other = make_beneficiary(16, first_name="Noé", last_name="O'Brien & fils")
+    second = booking_create(user=other, offer=offer, session=offer.sessions.first())
+    page.get_by_role("link", name="Réservations").click()
+    row = page.get_by_role("row").filter(has_text=second.code)
+    assert row.get_by_text("Noé O'Brien & fils").is_visible()
+    assert page.get_by_role("row").filter(has_text=booking.code).get_by_text("par Chloé d'Arc")
+    assert_accessible(page, "history-03-bookings")
+    page.get_by_label(f"Motif d'annulation de {second.code}").fill("Atelier reporté")
+    page.get_by_role("button", name=f"Annuler la réservation {second.code}").click()
+    page.wait_for_selector(f"text=Réservation {second.code} annulée")
+    assert Booking.objects.get(pk=second.pk).status == BookingStatus.CANCELLED
+    assert_accessible(page, "history-04-cancelled")
