@@ -9,8 +9,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Models load once the app registry is ready (Django's rule), hence here.
-        from accounts.models import Collectivite, Membership, Venue
+        from accounts.models import Collectivite, Venue
 
-        # A venue's or collectivité's status changes its offers' display status, and a
-        # membership the venues a person manages: list counts are counted again.
-        watch_models(Collectivite, Venue, Membership)
+        # A venue's or collectivité's status changes its offers' display status: list
+        # counts are counted again. (A person's venues are part of every count's key.)
+        watch_models(Collectivite, Venue)

@@ -177,11 +177,6 @@ def person_of(user: User) -> Person | None:
     return found
 
 
-def forget_person(user: User) -> None:
-    """Drop what was read of the person (after changing their roles in the same request)."""
-    _people.pop(id(_the_user_object(user)), None)
-
-
 def roles_of(user: User) -> dict[str, bool]:
     """Which roles the person has: member (validated member of a collectivité), officer,
     teacher, beneficiary."""
@@ -236,11 +231,6 @@ def _validated_memberships(user: User) -> dict[int, Membership]:
 
 
 # --- may this person do X to this object ---------------------------------------------------
-
-
-def is_staff(user: User) -> bool:
-    """Site staff (the Django admin, the national review queue)."""
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
 def teacher_of(user: User) -> Teacher | None:

@@ -18,7 +18,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from accounts.models import Beneficiary, School, Status, User
-from accounts.policy import beneficiary_of, managed_venue_ids, officer_departements, roles_of
+from accounts.policy import (
+    beneficiary_of,
+    can_manage_venue,
+    managed_venue_ids,
+    officer_departements,
+    roles_of,
+)
 from offers import rules
 from offers.models import (
     Booking,
@@ -45,7 +51,7 @@ def offers_readable_by(user: User) -> QuerySet[Offer]:
 
 def can_edit_offer(user: User, offer: Offer) -> bool:
     """People who manage the offer's venue edit it; officers only read."""
-    return offer.venue_id in managed_venue_ids(user)
+    return can_manage_venue(user, offer.venue)
 
 
 def require_offer_editor(user: User, offer: Offer) -> None:

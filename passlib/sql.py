@@ -45,9 +45,6 @@ class _Compiled:
         self.sentinels = {name: _SENTINEL[kind](i) for i, (name, kind) in enumerate(slots.items())}
         self._sql: dict[str, tuple[str, list]] = {}
 
-    def slot_values(self) -> dict[str, Any]:
-        return dict(self.sentinels)
-
     def _positions(self, connection, params) -> list:
         """Each param: ("slot", name) where a sentinel stands, ("value", v) elsewhere."""
         adapted = {
@@ -78,10 +75,6 @@ class CompiledExpression(_Compiled):
     ) -> None:
         super().__init__(slots)
         self.model, self.build, self.output_field = model, build, output_field
-
-    def expression(self, **values) -> Expression:
-        """The plain ORM expression (for tests, and for sub-queries)."""
-        return self.build(**{k: Value(v) for k, v in values.items()})
 
     def __call__(self, *, using: str = "default", **values) -> RawSQL:
         if using not in self._sql:
