@@ -3,18 +3,19 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
+from django.contrib.auth.forms import UsernameField
 from django.utils import timezone
 
-from accounts import departements
+from accounts import departements, identity
 from accounts.legal_categories import LEGAL_CATEGORY_CHOICES
 from accounts.models import Beneficiary, RejectionReason, Role, School, Status, User, Venue
 from accounts.services.onboarding import CollectiviteData, VenueData
 from accounts.siret import clean_siret
 from accounts.uai import clean_uai, departement_from_uai
+from passlib.forms import Form, LoginForm, ModelForm, ResetForm, window
 
 
-class SignupForm(forms.Form):
+class SignupForm(Form):
     first_name = forms.CharField(label="Prénom", max_length=150)
     last_name = forms.CharField(label="Nom", max_length=150)
     email = forms.EmailField(
@@ -53,13 +54,8 @@ class SignupForm(forms.Form):
             self.fields[name].widget.attrs["autocomplete"] = value
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "Un compte existe déjà avec cette adresse. Connectez-vous ou réinitialisez "
-                "votre mot de passe."
-            )
-        return email
+        # Whether the address has an account is not said here (accounts/views/signup.py).
+        return identity.normalize_email(self.cleaned_data["email"])
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -79,26 +75,34 @@ class SignupForm(forms.Form):
         return cleaned
 
 
-class EmailAuthenticationForm(AuthenticationForm):
+class EmailAuthenticationForm(LoginForm):
     username = UsernameField(
         label="Adresse électronique",
+        max_length=identity.MAX_LENGTH,
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
     error_messages = {
         "invalid_login": (
-            "Adresse électronique ou mot de passe incorrect. Les deux champs tiennent compte "
+            "Adresse électronique ou mot de passe incorrect. Le mot de passe tient compte "
             "des majuscules."
         ),
         "inactive": "Ce compte est désactivé.",
     }
 
+    def clean_username(self) -> str:
+        # The identity the backend and django-axes' lockout both receive.
+        return identity.normalize_email(self.cleaned_data["username"])
 
-class FrenchPasswordResetForm(PasswordResetForm):
+
+class FrenchPasswordResetForm(ResetForm):
     email = forms.EmailField(
         label="Adresse électronique",
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+    def clean_email(self) -> str:
+        return identity.normalize_email(self.cleaned_data["email"])
 
 
 # --- onboarding ---------------------------------------------------------------------
@@ -113,7 +117,7 @@ def _postal_code_departement(value: str) -> str:
     return value
 
 
-class SiretForm(forms.Form):
+class SiretForm(Form):
     siret = forms.CharField(
         label="SIRET de la collectivité",
         max_length=40,
@@ -128,7 +132,7 @@ class SiretForm(forms.Form):
         return clean_siret(self.cleaned_data["siret"])
 
 
-class CollectiviteForm(forms.Form):
+class CollectiviteForm(Form):
     name = forms.CharField(label="Nom de la collectivité", max_length=200)
     address = forms.CharField(label="Adresse", max_length=255)
     postal_code = forms.CharField(label="Code postal", max_length=10)
@@ -153,7 +157,7 @@ class CollectiviteForm(forms.Form):
         )
 
 
-class VenueForm(forms.ModelForm):
+class VenueForm(ModelForm):
     siret = forms.CharField(
         label="SIRET du lieu",
         required=False,
@@ -214,7 +218,7 @@ class VenueForm(forms.ModelForm):
         return VenueData(**{f: d[f] for f in self.Meta.fields})
 
 
-class JoinForm(forms.Form):
+class JoinForm(Form):
     message = forms.CharField(
         label="Message aux administrateurs",
         required=False,
@@ -224,7 +228,7 @@ class JoinForm(forms.Form):
     )
 
 
-class MemberForm(forms.Form):
+class MemberForm(Form):
     role = forms.ChoiceField(label="Rôle", choices=Role.choices, initial=Role.MEMBER)
     venues = forms.ModelMultipleChoiceField(
         label="Lieux gérés",
@@ -245,7 +249,7 @@ class InvitationForm(MemberForm):
     field_order = ["email", "role", "venues"]
 
 
-class ReviewActionForm(forms.Form):
+class ReviewActionForm(Form):
     reason = forms.ChoiceField(
         label="Motif du rejet",
         choices=[("", "Choisissez…"), *RejectionReason.choices],
@@ -259,7 +263,7 @@ class ReviewActionForm(forms.Form):
     )
 
 
-class ReviewFilterForm(forms.Form):
+class ReviewFilterForm(Form):
     status = forms.ChoiceField(
         label="Statut",
         required=False,
@@ -297,7 +301,7 @@ class ReviewFilterForm(forms.Form):
         ]
 
 
-class OfficerSearchForm(forms.Form):
+class OfficerSearchForm(Form):
     departement = forms.ChoiceField(
         label="Votre département", choices=[("", "Choisissez…"), *departements.CHOICES]
     )
@@ -306,10 +310,14 @@ class OfficerSearchForm(forms.Form):
 class BeneficiarySignupForm(SignupForm):
     """Sign-up of a young person: no phone, a date of birth (15 to 18 today)."""
 
-    birth_date = forms.DateField(
-        label="Date de naissance",
-        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
-        help_text="Le pass Culture individuel est ouvert de 15 à 18 ans.",
+    birth_date = window(
+        forms.DateField(
+            label="Date de naissance",
+            widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+            help_text="Le pass Culture individuel est ouvert de 15 à 18 ans.",
+        ),
+        past_days=120 * 366,
+        future_days=0,
     )
 
     field_order = [

@@ -21,7 +21,7 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "mot-de-passe/oubli/",
-        auth_views.PasswordResetView.as_view(
+        auth.PasswordResetView.as_view(
             template_name="accounts/password_reset.html",
             email_template_name="emails/password_reset.txt",
             html_email_template_name="emails/password_reset.html",

@@ -1,5 +1,7 @@
 from django.core.paginator import Paginator
 
+from passlib.params import page_number
+
 
 class CountedPaginator(Paginator):
     """A paginator told its total (from per-status counts): no second COUNT(*)."""
@@ -16,4 +18,5 @@ class CountedPaginator(Paginator):
 def counted_page(request, queryset, counts: dict[str, int], status: str, per_page: int):
     """The requested page of a list whose total comes from its per-status counts."""
     total = counts.get(status, 0) if status else sum(counts.values())
-    return CountedPaginator(queryset, per_page, count=total).get_page(request.GET.get("page"))
+    page = page_number(request.GET.get("page"))
+    return CountedPaginator(queryset, per_page, count=total).get_page(page)

@@ -151,6 +151,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_MINUTES", default=15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+# The identity typed, normalised as the login form does (case, spaces, controls).
+AXES_USERNAME_CALLABLE = "accounts.identity.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
@@ -270,6 +272,27 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # A prefix for every key, when several applications (or test runs) share one Redis.
 CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="passlib")
 GUICHET_LOOKUPS_PER_MINUTE = env.int("GUICHET_LOOKUPS_PER_MINUTE", default=60)
+
+
+def _rate(name: str, default: str) -> tuple[int, int]:
+    """RATE_<NAME>="count/seconds", e.g. RATE_SIGNUP="10/3600"."""
+    count, _, seconds = env.str(f"RATE_{name.upper()}", default=default).partition("/")
+    return int(count), int(seconds)
+
+
+# Shared-cache rate limits (passlib/ratelimit.py): attempts per sliding window, counted
+# per client IP (NAME) and per target (NAME_target: the e-mail address, the member at
+# the guichet). A library's staff often share one public IP: the IP limits are wider.
+RATE_LIMITS = {
+    "signup": _rate("signup", "20/3600"),
+    "signup_target": _rate("signup_target", "3/3600"),
+    "password_reset": _rate("password_reset", "20/3600"),
+    "password_reset_target": _rate("password_reset_target", "3/3600"),
+    "resend_confirmation": _rate("resend_confirmation", "20/3600"),
+    "resend_confirmation_target": _rate("resend_confirmation_target", "3/3600"),
+    "guichet": _rate("guichet", f"{5 * GUICHET_LOOKUPS_PER_MINUTE}/60"),
+    "guichet_target": _rate("guichet_target", f"{GUICHET_LOOKUPS_PER_MINUTE}/60"),
+}
 
 # Benchmark only (bench/run.py): route the framework-floor view /bench/floor.
 BENCH_FLOOR_VIEW = env.bool("BENCH_FLOOR_VIEW", default=False)

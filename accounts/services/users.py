@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,6 +39,32 @@ def user_signup(
     user.save()
     email_confirmation_send(user=user)
     return user
+
+
+def signup_once(*, email: str, create: Callable[[], User]) -> User | None:
+    """Run one of the sign-up services below, once per address.
+
+    When the address already has an account — found before, or by the unique index when
+    two sign-ups race — nothing is created, the owner is told by e-mail, and None is
+    returned: the person signing up sees the same answer either way (no enumeration).
+    """
+    if not User.objects.filter(email__iexact=email).exists():
+        try:
+            with transaction.atomic():
+                return create()
+        except (IntegrityError, ValidationError):
+            if not User.objects.filter(email__iexact=email).exists():
+                raise
+    send_on_commit(
+        to=[email],
+        template="signup_existing",
+        context={
+            "email": email,
+            "login_path": reverse("accounts:login"),
+            "reset_path": reverse("accounts:password_reset"),
+        },
+    )
+    return None
 
 
 def email_confirmation_send(*, user: User) -> None:

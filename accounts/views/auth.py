@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,6 +15,8 @@ from accounts.models import User
 from accounts.policy import is_officer
 from accounts.services import users as services
 from accounts.tokens import read_email_confirmation_token
+from accounts.views.signup import finish_signup
+from passlib import ratelimit
 from passlib.refusal import Refusal, refusal_message
 
 
@@ -24,18 +27,23 @@ def signup(request: HttpRequest) -> HttpResponse:
     next_url = safe_next_url(request)
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.user_signup(
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password"],
-            first_name=form.cleaned_data["first_name"],
-            last_name=form.cleaned_data["last_name"],
-            phone=form.cleaned_data["phone"],
+        d = form.cleaned_data
+        done = finish_signup(
+            request,
+            form,
+            lambda: services.user_signup(
+                email=d["email"],
+                password=d["password"],
+                first_name=d["first_name"],
+                last_name=d["last_name"],
+                phone=d["phone"],
+            ),
+            next_url,
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        if next_url:
-            return redirect(next_url)
-        return redirect("accounts:signup_sent")
-    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+        if done:
+            return done
+    status = 429 if form.non_field_errors() else 200
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url}, status=status)
 
 
 def safe_next_url(request: HttpRequest) -> str:
@@ -48,14 +56,21 @@ def safe_next_url(request: HttpRequest) -> str:
     return ""
 
 
-@login_required
 def signup_sent(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/signup_sent.html")
+    """The same page whether the address was new or already had an account."""
+    email = request.session.get("signup_email", "")
+    if request.user.is_authenticated:
+        email = request.user.email
+    return render(request, "accounts/signup_sent.html", {"email": email})
 
 
 @require_http_methods(["GET", "POST"])
 def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
-    """GET shows a button; POST confirms (links must not change data on GET)."""
+    """GET shows a button; POST confirms (links must not change data on GET).
+
+    The first confirmation of a sign-up also logs the person in, in the browser that
+    opens the link: the link proves the mailbox, once (later uses only confirm again).
+    """
     data = read_email_confirmation_token(token)
     user = None
     if data:
@@ -63,23 +78,57 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
     if user is None:
         return render(request, "accounts/confirm_email_invalid.html", status=400)
     if request.method == "POST":
-        services.email_confirm(user=user)
+        first_time = services.email_confirm(user=user)
         messages.success(request, "Votre adresse électronique est confirmée.")
         if request.user.is_authenticated and request.user.pk == user.pk:
             return redirect("accounts:dashboard")
+        if first_time and not request.user.is_authenticated and user.is_active:
+            next_url = request.session.pop("signup_next", "")
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(next_url or "accounts:dashboard")
         return redirect("accounts:login")
     return render(request, "accounts/confirm_email.html", {"confirmed_user": user})
 
 
-@login_required
 @require_POST
 def resend_confirmation(request: HttpRequest) -> HttpResponse:
-    if request.user.email_confirmed:
-        messages.info(request, "Votre adresse électronique est déjà confirmée.")
+    """Send the link again to the address being confirmed; the same answer whether or
+    not it has an account waiting, within the re-send limits."""
+    if request.user.is_authenticated:
+        email, back = request.user.email, "accounts:dashboard"
     else:
-        services.email_confirmation_send(user=request.user)
-        messages.success(request, f"Un nouveau lien a été envoyé à {request.user.email}.")
-    return redirect("accounts:dashboard")
+        email, back = request.session.get("signup_email", ""), "accounts:signup_sent"
+    if not email:
+        return redirect("accounts:signup")
+    if not ratelimit.hit_request(request, "resend_confirmation", email):
+        messages.error(request, "Trop de demandes de lien : réessayez dans une heure.")
+        return redirect(back)
+    user = User.objects.filter(email__iexact=email, email_confirmed_at__isnull=True).first()
+    if user is not None:
+        services.email_confirmation_send(user=user)
+    messages.success(
+        request,
+        f"Si l'adresse {email} attend sa confirmation, un nouveau lien vient d'y être envoyé.",
+    )
+    return redirect(back)
+
+
+TOO_MANY_RESETS = "Trop de demandes depuis votre connexion : réessayez dans une heure."
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset, limited per IP (a message) and per address (silently: the page
+    says the same whether the address has an account, was limited or not)."""
+
+    def form_valid(self, form):
+        if not ratelimit.hit_ip(self.request, "password_reset"):
+            form.add_error(
+                None, "Trop de demandes depuis votre connexion : réessayez dans une heure."
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        if not ratelimit.hit_targets("password_reset", form.cleaned_data["email"]):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @login_required

@@ -17,6 +17,7 @@ from accounts.forms import ReviewActionForm, ReviewFilterForm
 from accounts.models import Status
 from accounts.policy import officer_departements, require_officer
 from accounts.services import review as review_services
+from passlib import params
 from passlib.refusal import Refusal
 
 PAGE_SIZE = 25
@@ -53,10 +54,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             hors_collectivite=d["hors_collectivite"],
             non_verifie=d["non_verifie"],
         )
-    try:
-        page_number = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page_number = 1
+    page_number = params.page_number(request.GET.get("page"))
     offset = (page_number - 1) * PAGE_SIZE
     rows, total = selectors.review_queue(request.user, filters, offset=offset, limit=PAGE_SIZE)
     paginator = Paginator(range(total), PAGE_SIZE)

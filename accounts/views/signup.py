@@ -1,14 +1,44 @@
-"""Sign-up of young people and teachers, beside their services (accounts/services/users.py)."""
+"""The three sign-ups (professionals, young people, teachers) end here, in one way.
+
+The answer never says whether the address already had an account: a new one is
+created and gets its confirmation link, an existing one's owner is told by e-mail
+(`services.signup_once`), and both see the same "check your mailbox" page. Attempts
+are limited per IP and per address in the shared cache (passlib/ratelimit.py).
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth import login
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import BeneficiarySignupForm, TeacherSignupForm
-from accounts.services.users import beneficiary_signup, teacher_signup
+from accounts.models import User
+from accounts.services import users as services
+from passlib import ratelimit
+
+TOO_MANY = (
+    "Trop de demandes d'inscription depuis votre connexion ou pour cette adresse : "
+    "réessayez dans une heure."
+)
+
+
+def finish_signup(
+    request: HttpRequest, form, create: Callable[[], User], next_url: str = ""
+) -> HttpResponse | None:
+    """Create the account (or tell the existing owner) and go to the mailbox page;
+    None when the limit is reached (the form then carries the message)."""
+    email = form.cleaned_data["email"]
+    if not ratelimit.hit_request(request, "signup", email):
+        form.add_error(None, TOO_MANY)
+        return None
+    services.signup_once(email=email, create=create)
+    request.session["signup_email"] = email
+    if next_url:
+        request.session["signup_next"] = next_url
+    return redirect("accounts:signup_sent")
 
 
 @require_http_methods(["GET", "POST"])
@@ -18,16 +48,21 @@ def beneficiary(request: HttpRequest) -> HttpResponse:
     form = BeneficiarySignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        user = beneficiary_signup(
-            email=d["email"],
-            password=d["password"],
-            first_name=d["first_name"],
-            last_name=d["last_name"],
-            birth_date=d["birth_date"],
+        done = finish_signup(
+            request,
+            form,
+            lambda: services.beneficiary_signup(
+                email=d["email"],
+                password=d["password"],
+                first_name=d["first_name"],
+                last_name=d["last_name"],
+                birth_date=d["birth_date"],
+            ),
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("accounts:signup_sent")
-    return render(request, "accounts/beneficiary_signup.html", {"form": form})
+        if done:
+            return done
+    status = 429 if form.non_field_errors() else 200
+    return render(request, "accounts/beneficiary_signup.html", {"form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -37,15 +72,20 @@ def teacher(request: HttpRequest) -> HttpResponse:
     form = TeacherSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        user = teacher_signup(
-            email=d["email"],
-            password=d["password"],
-            first_name=d["first_name"],
-            last_name=d["last_name"],
-            uai=d["uai"],
-            school_name=d["school_name"],
-            school_city=d["school_city"],
+        done = finish_signup(
+            request,
+            form,
+            lambda: services.teacher_signup(
+                email=d["email"],
+                password=d["password"],
+                first_name=d["first_name"],
+                last_name=d["last_name"],
+                uai=d["uai"],
+                school_name=d["school_name"],
+                school_city=d["school_city"],
+            ),
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("accounts:signup_sent")
-    return render(request, "accounts/teacher_signup.html", {"form": form})
+        if done:
+            return done
+    status = 429 if form.non_field_errors() else 200
+    return render(request, "accounts/teacher_signup.html", {"form": form}, status=status)

@@ -9,4 +9,9 @@ from offers.forms.filters import (  # noqa: F401
     OfferFilterForm,
     TeacherFilterForm,
 )
-from offers.forms.offers import FREE_OFFER_MODELS, OfferForm, SessionForm  # noqa: F401
+from offers.forms.offers import (  # noqa: F401
+    FREE_OFFER_MODELS,
+    CancellationForm,
+    OfferForm,
+    SessionForm,
+)

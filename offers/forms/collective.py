@@ -11,13 +11,17 @@ from accounts.models import School
 from accounts.uai import clean_uai
 from catalog.categories import subcategory_choices
 from offers.collective_reference import DOMAINS, SCHOOL_LEVELS
+from offers.forms.offers import FUTURE_DAYS
 from offers.models import LocationType
 from offers.services.collective import BookableData, CollectiveData
+from passlib.forms import Form, window
+
+MAX_STUDENTS = 1000  # a whole school at most
 
 # --- collective offers ----------------------------------------------------------------------
 
 
-class CollectiveForm(forms.Form):
+class CollectiveForm(Form):
     venue = forms.ModelChoiceField(label="Lieu", queryset=None, empty_label="Choisissez…")
     subcategory = forms.ChoiceField(
         label="Catégorie et sous-catégorie",
@@ -107,14 +111,21 @@ _DATETIME = {
 }
 
 
+def _when(field: forms.DateTimeField) -> forms.DateTimeField:
+    """A school year ahead and the next: two years; a past date stays editable a year."""
+    return window(field, past_days=365, future_days=FUTURE_DAYS)
+
+
 class BookableForm(CollectiveForm):
-    starts_at = forms.DateTimeField(label="Début", **_DATETIME)
-    ends_at = forms.DateTimeField(label="Fin", **_DATETIME)
-    booking_limit_at = forms.DateTimeField(
-        label="Date limite de réservation",
-        required=False,
-        help_text="Par défaut : le début.",
-        **_DATETIME,
+    starts_at = _when(forms.DateTimeField(label="Début", **_DATETIME))
+    ends_at = _when(forms.DateTimeField(label="Fin", **_DATETIME))
+    booking_limit_at = _when(
+        forms.DateTimeField(
+            label="Date limite de réservation",
+            required=False,
+            help_text="Par défaut : le début.",
+            **_DATETIME,
+        )
     )
     price = forms.DecimalField(
         label="Prix total (€)",
@@ -130,7 +141,7 @@ class BookableForm(CollectiveForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    students = forms.IntegerField(label="Nombre d'élèves", min_value=1)
+    students = forms.IntegerField(label="Nombre d'élèves", min_value=1, max_value=MAX_STUDENTS)
     school_uai = forms.CharField(
         label="Réservée à l'établissement (code UAI)",
         max_length=20,
@@ -164,11 +175,11 @@ class BookableForm(CollectiveForm):
         )
 
 
-class CollectiveRequestForm(forms.Form):
+class CollectiveRequestForm(Form):
     message = forms.CharField(
         label="Votre projet", max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    students = forms.IntegerField(label="Nombre d'élèves", min_value=1)
+    students = forms.IntegerField(label="Nombre d'élèves", min_value=1, max_value=MAX_STUDENTS)
     preferred_dates = forms.CharField(
         label="Dates souhaitées",
         max_length=255,

@@ -19,12 +19,13 @@ from offers.selectors import (
     OfferFilters,
     TeacherFilters,
 )
+from passlib.forms import Form
 from passlib.widgets import MemoSelect
 
 _DATE = {"required": False, "widget": forms.DateInput(attrs={"type": "date"})}
 
 
-class FilterForm(forms.Form):
+class FilterForm(Form):
     """A list's filter form. Its markup is a pure function of the submitted values and
     the choices offered (a person's venues), so the page caches it by `render_key`
     (Django's `{% cache %}` fragment cache, shared by the web processes): the eight
@@ -133,7 +134,7 @@ class CatalogFilterForm(FilterForm):
         return CatalogFilters(**self.cleaned_data) if self.is_valid() else CatalogFilters()
 
 
-class CollectiveFilterForm(forms.Form):
+class CollectiveFilterForm(Form):
     q = forms.CharField(label="Rechercher un titre", required=False, max_length=100)
     venue = forms.ModelChoiceField(label="Lieu", queryset=None, required=False, empty_label="Tous")
     status = forms.ChoiceField(

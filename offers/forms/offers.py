@@ -9,6 +9,7 @@ from django import forms
 from catalog.categories import UnknownSubcategory, get_subcategory, subcategory_choices
 from offers.models import DESCRIPTION_MAX, TITLE_MAX
 from offers.services.offers import OfferData, SessionData, StockData
+from passlib.forms import Form, window
 
 # Typical free offers of the help article, with what they pre-fill.
 FREE_OFFER_MODELS = {
@@ -25,7 +26,13 @@ FREE_OFFER_MODELS = {
 }
 
 
-class OfferForm(forms.Form):
+# Offers and sessions are published up to two years ahead; past dates stay editable for a
+# year (a session being corrected after the fact).
+FUTURE_DAYS = 2 * 366
+MAX_PLACES = 100_000
+
+
+class OfferForm(Form):
     venue = forms.ModelChoiceField(label="Lieu", queryset=None, empty_label="Choisissez…")
     subcategory = forms.ChoiceField(
         label="Catégorie et sous-catégorie",
@@ -59,12 +66,17 @@ class OfferForm(forms.Form):
         label="Quantité disponible",
         required=False,
         min_value=0,
+        max_value=MAX_PLACES,
         help_text="Laissez vide pour un nombre illimité.",
     )
-    booking_limit_date = forms.DateField(
-        label="Date limite de réservation",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+    booking_limit_date = window(
+        forms.DateField(
+            label="Date limite de réservation",
+            required=False,
+            widget=forms.DateInput(attrs={"type": "date"}),
+        ),
+        past_days=365,
+        future_days=FUTURE_DAYS,
     )
     accessibility_audio = forms.BooleanField(label="Handicap auditif", required=False)
     accessibility_mental = forms.BooleanField(
@@ -125,31 +137,41 @@ class OfferForm(forms.Form):
         return offer, stock
 
 
-class SessionForm(forms.Form):
+class SessionForm(Form):
     """Dates are typed in the venue's time zone (the view activates it)."""
 
-    starts_at = forms.DateTimeField(
-        label="Début",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    starts_at = window(
+        forms.DateTimeField(
+            label="Début",
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        ),
+        past_days=365,
+        future_days=FUTURE_DAYS,
     )
     total_places = forms.IntegerField(
         label="Nombre total de places",
         required=False,
         min_value=0,
+        max_value=MAX_PLACES,
         help_text="Laissez vide pour un nombre illimité.",
     )
     quota = forms.IntegerField(
         label="Quota pass Culture",
         required=False,
         min_value=0,
+        max_value=MAX_PLACES,
         help_text="Facultatif : places réservées aux jeunes du pass Culture, au plus le "
         "nombre total de places.",
     )
-    booking_limit_at = forms.DateTimeField(
-        label="Date limite de réservation",
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="Par défaut : le début de la séance.",
+    booking_limit_at = window(
+        forms.DateTimeField(
+            label="Date limite de réservation",
+            required=False,
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            help_text="Par défaut : le début de la séance.",
+        ),
+        past_days=365,
+        future_days=FUTURE_DAYS,
     )
 
     def to_data(self) -> SessionData:
@@ -160,3 +182,14 @@ class SessionForm(forms.Form):
             quota=d["quota"],
             booking_limit_at=d["booking_limit_at"],
         )
+
+
+class CancellationForm(Form):
+    """The reason given with a cancellation (venue or school); it reaches the other side."""
+
+    comment = forms.CharField(
+        label="Motif", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def error_text(self) -> str:
+        return "Motif de l'annulation : " + " ".join(self.errors.get("comment", []))

@@ -20,6 +20,7 @@ from offers.forms import CatalogFilterForm
 from offers.models import BookingStatus, Session
 from offers.services import bookings as services
 from offers.views.offers import venue_time
+from passlib import params
 from passlib.counts import cached_counts
 from passlib.pagination import CountedPaginator
 from passlib.refusal import Refusal, refusal_message
@@ -37,7 +38,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
         lambda: {"total": selectors.catalog(filters, per_row=False).count()},
     )
     page = CountedPaginator(offers, PAGE_SIZE, count=total["total"]).get_page(
-        request.GET.get("page")
+        params.page_number(request.GET.get("page"))
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -86,9 +87,8 @@ def book(request: HttpRequest, public_id: UUID) -> HttpResponse:
     offer = _bookable_offer(public_id)
     session = None
     if offer.is_event:
-        session = Session.objects.filter(
-            offer=offer, public_id=request.POST.get("session") or None
-        ).first()
+        session_id = params.uuid_or_none(request.POST.get("session"))
+        session = Session.objects.filter(offer=offer, public_id=session_id).first()
         if session is None:
             messages.error(request, "Choisissez une date.")
             return redirect("offers:catalog_offer", public_id=offer.public_id)

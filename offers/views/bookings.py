@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.decorators import member_required
 from accounts.policy import managed_venue_labels, venue_choices
 from offers import exports, policy, selectors
-from offers.forms import BookingFilterForm
+from offers.forms import BookingFilterForm, CancellationForm
 from offers.models import BookingStatus, ExportLog
 from offers.services import bookings as services
 from passlib.pagination import counted_page
@@ -60,7 +60,13 @@ def booking_list(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    _, filters = _filters(request)
+    form, filters = _filters(request)
+    if form.is_bound and not form.is_valid():
+        # Never the whole list in place of a filtered one the person asked for.
+        raise Refusal(
+            "Les filtres de l'export sont invalides : corrigez-les sur la liste des réservations.",
+            code="invalid_filters",
+        )
     queryset = selectors.booking_list(request.user, filters)
     ExportLog.objects.create(
         actor=request.user, kind="reservations", fmt=fmt, filters=request.GET.urlencode()[:1000]
@@ -78,9 +84,13 @@ def cancel_by_venue(request: HttpRequest, public_id: UUID) -> HttpResponse:
         policy.bookings_managed_by(request.user).select_related("beneficiary", "offer"),
         public_id=public_id,
     )
+    reason = CancellationForm(request.POST)
+    if not reason.is_valid():
+        messages.error(request, reason.error_text())
+        return redirect("offers:bookings")
     try:
         services.booking_cancel_by_venue(
-            actor=request.user, booking=booking, comment=request.POST.get("comment", "")
+            actor=request.user, booking=booking, comment=reason.cleaned_data["comment"]
         )
     except Refusal as exc:
         refusal_message(request, exc)

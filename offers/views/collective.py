@@ -16,7 +16,7 @@ from accounts.decorators import member_required
 from accounts.policy import venues_managed_by
 from offers import exports, history, policy, rules, selectors
 from offers.collective_reference import unpack
-from offers.forms import BookableForm, CollectiveFilterForm, CollectiveForm
+from offers.forms import BookableForm, CancellationForm, CollectiveFilterForm, CollectiveForm
 from offers.models import (
     CollectiveBookingStatus,
     CollectiveOffer,
@@ -26,6 +26,7 @@ from offers.models import (
 )
 from offers.services import collective as services
 from offers.services import collective_bookings as booking_services
+from passlib import params
 from passlib.refusal import Refusal, refusal_message
 
 PAGE_SIZE = 20
@@ -55,10 +56,10 @@ def collective_list(request: HttpRequest) -> HttpResponse:
     ctx = {
         "form": form,
         "showcases": Paginator(selectors.pro_showcases(request.user, f), PAGE_SIZE).get_page(
-            request.GET.get("page_v")
+            params.page_number(request.GET.get("page_v"))
         ),
         "offers": Paginator(selectors.pro_collective_offers(request.user, f), PAGE_SIZE).get_page(
-            request.GET.get("page")
+            params.page_number(request.GET.get("page"))
         ),
         "labels": selectors.COLLECTIVE_DISPLAY_LABELS,
         "can_create": venues.exists(),
@@ -152,15 +153,15 @@ def collective_create(request: HttpRequest, kind: str) -> HttpResponse:
     initial = _venue_defaults(venues)
     if kind == "offres":
         showcases = policy.showcases_managed_by(request.user)
-        if request.GET.get("demande"):
+        if demande := params.uuid_or_404(request.GET.get("demande")):
             request_obj = get_object_or_404(
                 CollectiveRequest.objects.select_related("showcase", "school"),
                 showcase__in=showcases,
-                public_id=request.GET["demande"],
+                public_id=demande,
             )
             showcase = request_obj.showcase
-        elif request.GET.get("vitrine"):
-            showcase = get_object_or_404(showcases, public_id=request.GET["vitrine"])
+        elif vitrine := params.uuid_or_404(request.GET.get("vitrine")):
+            showcase = get_object_or_404(showcases, public_id=vitrine)
         if showcase is not None:
             initial = _initial_from(showcase)
         if request_obj is not None:
@@ -269,10 +270,10 @@ def collective_duplicate(request: HttpRequest, kind: str, public_id: UUID) -> Ht
 @require_GET
 def collective_bookings(request: HttpRequest) -> HttpResponse:
     qs = selectors.collective_bookings_managed_by(request.user)
-    status = request.GET.get("status", "")
+    status = params.choice(request.GET.get("status"), CollectiveBookingStatus.choices)
     if status:
         qs = qs.filter(status=status)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, PAGE_SIZE).get_page(params.page_number(request.GET.get("page")))
     ctx = {
         "page": page,
         "status": status,
@@ -288,8 +289,8 @@ def collective_bookings_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     qs = selectors.collective_bookings_managed_by(request.user)
-    if request.GET.get("status"):
-        qs = qs.filter(status=request.GET["status"])
+    if status := params.choice(request.GET.get("status"), CollectiveBookingStatus.choices):
+        qs = qs.filter(status=status)
     ExportLog.objects.create(
         actor=request.user,
         kind="reservations-collectives",
@@ -310,9 +311,15 @@ def collective_booking_cancel(request: HttpRequest, public_id: UUID) -> HttpResp
     booking = get_object_or_404(
         selectors.collective_bookings_managed_by(request.user), public_id=public_id
     )
+    reason = CancellationForm(request.POST)
+    if not reason.is_valid():
+        messages.error(request, reason.error_text())
+        return redirect(
+            "offers:collective_detail", kind="offres", public_id=booking.offer.public_id
+        )
     try:
         booking_services.cancel_by_venue(
-            actor=request.user, booking=booking, comment=request.POST.get("comment", "")
+            actor=request.user, booking=booking, comment=reason.cleaned_data["comment"]
         )
     except Refusal as exc:
         refusal_message(request, exc)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,22 +16,20 @@ from accounts.decorators import member_required
 from offers import history, policy, selectors
 from offers.models import CODE_LENGTH
 from offers.services import bookings as services
+from passlib import ratelimit
 from passlib.refusal import Refusal, refusal_message
 
 NOT_FOUND = "Contremarque introuvable : vérifiez le code, ou il ne concerne pas vos lieux."
 BAD_FORMAT = "Une contremarque comporte 6 caractères (lettres et chiffres, sans 0, O, 1, I ni L)."
 
 
-def _rate_limited(user) -> bool:
-    """At most GUICHET_LOOKUPS_PER_MINUTE lookups per member and minute (shared cache)."""
-    key = f"guichet:{user.pk}:{timezone.now():%Y%m%d%H%M}"
-    cache.add(key, 0, timeout=90)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=90)
-        count = 1
-    return count > settings.GUICHET_LOOKUPS_PER_MINUTE
+TOO_FAST = "Trop de recherches en une minute : patientez quelques secondes."
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    """Lookups and validations share one sliding window per member and per IP, counted
+    in the shared cache (passlib/ratelimit.py, settings.RATE_LIMITS["guichet…"])."""
+    return not ratelimit.hit_request(request, "guichet", f"user:{request.user.pk}")
 
 
 def _render(request: HttpRequest, ctx: dict, status: int = 200) -> HttpResponse:
@@ -57,8 +53,8 @@ def guichet(request: HttpRequest) -> HttpResponse:
     ctx: dict = {"raw": raw}
     if not raw.strip():
         return _render(request, ctx)
-    if _rate_limited(request.user):
-        ctx["error"] = "Trop de recherches en une minute : patientez quelques secondes."
+    if _rate_limited(request):
+        ctx["error"] = TOO_FAST
         return _render(request, ctx, status=429)
     code = services.normalize_code(raw)
     ctx["code"] = code
@@ -76,6 +72,8 @@ def guichet(request: HttpRequest) -> HttpResponse:
 
 def _posted_booking(request: HttpRequest):
     code = services.normalize_code(request.POST.get("code", ""))
+    if _rate_limited(request):
+        return code, TOO_FAST
     booking = (
         policy.booking_at_counter(request.user, code) if services.is_valid_code(code) else None
     )
@@ -86,6 +84,8 @@ def _posted_booking(request: HttpRequest):
 @require_POST
 def validate(request: HttpRequest) -> HttpResponse:
     code, booking = _posted_booking(request)
+    if booking is TOO_FAST:
+        return _render(request, {"raw": code, "error": TOO_FAST}, status=429)
     if booking is None:
         return _render(request, {"raw": code, "error": NOT_FOUND}, status=404)
     try:
@@ -102,6 +102,8 @@ def validate(request: HttpRequest) -> HttpResponse:
 def unvalidate(request: HttpRequest) -> HttpResponse:
     """First POST asks for a confirmation; the second (confirm=1) undoes the validation."""
     code, booking = _posted_booking(request)
+    if booking is TOO_FAST:
+        return _render(request, {"raw": code, "error": TOO_FAST}, status=429)
     if booking is None:
         return _render(request, {"raw": code, "error": NOT_FOUND}, status=404)
     if request.POST.get("confirm") != "1":

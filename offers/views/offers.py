@@ -21,6 +21,7 @@ from offers.forms import FREE_OFFER_MODELS, OfferFilterForm, OfferForm, SessionF
 from offers.models import DisplayStatus, Offer, OfferStatus, Session
 from offers.policy import can_edit_offer, require_offer_editor
 from offers.services import offers as services
+from passlib import params
 from passlib.pagination import counted_page
 from passlib.refusal import Refusal, refusal_message
 
@@ -101,9 +102,10 @@ def _initial_from(request: HttpRequest, venues) -> dict:
     model = FREE_OFFER_MODELS.get(request.GET.get("modele", ""))
     if model:
         initial.update(subcategory=model[1], title=model[2])
+    lieu = params.uuid_or_404(request.GET.get("lieu"))
     venue = (
-        venues.filter(public_id=request.GET.get("lieu")).first()
-        if request.GET.get("lieu")
+        venues.filter(public_id=lieu).first()
+        if lieu
         else (venues.first() if venues.count() == 1 else None)
     )
     if venue is not None:

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import teacher_required
 from accounts.models import Teacher
 from offers import selectors
-from offers.forms import CollectiveRequestForm, TeacherFilterForm
+from offers.forms import CancellationForm, CollectiveRequestForm, TeacherFilterForm
 from offers.models import CollectiveBooking
 from offers.services import collective_bookings as services
+from passlib import params
 from passlib.refusal import Refusal, refusal_message
 
 PAGE_SIZE = 20
@@ -33,10 +34,10 @@ def offers_for_school(request: HttpRequest, teacher: Teacher) -> HttpResponse:
         "form": form,
         "teacher": teacher,
         "showcases": Paginator(selectors.showcases_for_teacher(school, f), PAGE_SIZE).get_page(
-            request.GET.get("page_v")
+            params.page_number(request.GET.get("page_v"))
         ),
         "offers": Paginator(selectors.bookable_for_teacher(school, f), PAGE_SIZE).get_page(
-            request.GET.get("page")
+            params.page_number(request.GET.get("page"))
         ),
     }
     template = (
@@ -131,9 +132,13 @@ def confirm(request: HttpRequest, teacher: Teacher, public_id: UUID) -> HttpResp
 @require_POST
 def cancel(request: HttpRequest, teacher: Teacher, public_id: UUID) -> HttpResponse:
     booking = _school_booking(teacher, public_id)
+    reason = CancellationForm(request.POST)
+    if not reason.is_valid():
+        messages.error(request, reason.error_text())
+        return redirect("offers:teacher_bookings")
     try:
         services.cancel_by_school(
-            user=request.user, booking=booking, comment=request.POST.get("comment", "")
+            user=request.user, booking=booking, comment=reason.cleaned_data["comment"]
         )
     except Refusal as exc:
         refusal_message(request, exc)

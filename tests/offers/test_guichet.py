@@ -86,14 +86,16 @@ def test_htmx_lookup_returns_the_result_fragment(login, owner, booking):
     assert "<html" not in html
 
 
-def test_lookups_are_rate_limited(login, owner, booking, settings):
-    settings.GUICHET_LOOKUPS_PER_MINUTE = 3
-    from django.core.cache import cache
-
-    cache.clear()
+def test_lookups_and_validations_share_a_rate_limit(login, owner, booking, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "guichet_target": (3, 60)}
     client = login(owner)
-    codes = [client.get("/guichet/", {"code": booking.code}).status_code for _ in range(4)]
-    assert codes == [200, 200, 200, 429]
+    codes = [client.get("/guichet/", {"code": booking.code}).status_code for _ in range(2)]
+    codes.append(client.post("/guichet/valider/", {"code": booking.code}).status_code)
+    response = client.post("/guichet/valider/", {"code": booking.code})
+    codes.append(response.status_code)
+    assert codes == [200, 200, 302, 429]
+    assert "Trop de recherches" in response.content.decode()
+    assert client.get("/guichet/", {"code": booking.code}).status_code == 429
 
 
 def test_guichet_actions_refuse_get_and_non_members(login, client, owner, booking):

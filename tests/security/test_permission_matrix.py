@@ -47,7 +47,7 @@ MATRIX = {
     "healthz": ("get", None, None, PUBLIC),
     "catalog:help": ("get", None, None, PUBLIC),
     "accounts:signup": ("get", None, None, ANON_ONLY),
-    "accounts:signup_sent": ("get", None, None, LOGGED),
+    "accounts:signup_sent": ("get", None, None, PUBLIC),
     "accounts:confirm_email": ("get", lambda w: {"token": o(w, "confirm_token")}, None, PUBLIC),
     "accounts:resend_confirmation": ("post", None, None, exp(302)),
     "accounts:login": ("get", None, None, PUBLIC),

@@ -1,0 +1,157 @@
+"""Every form of passlib inherits `Form` or `ModelForm` from here (tests/test_layout.py
+checks it): what is typed is bounded where it enters, whatever the field.
+
+- Text: control characters are cleaned (`passlib/text.py`); one-line fields lose line
+  breaks too (a title cannot carry a header into an e-mail); NUL is refused by Django's
+  validator with its French message. Passwords are left as typed.
+- Integers: within the database's `integer` range unless the field says narrower.
+- Dates and date-times: within a window around today, the field's own (`window()`) or
+  ten years back and three ahead; a date-time whose conversion overflows is refused.
+- Model choices: an id that is not a whole number in range is refused as unknown
+  (Django would send it to the database).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from passlib.text import clean_line, clean_text
+
+INT_MAX = 2_147_483_647  # PostgreSQL's integer
+ID_MAX = 9_223_372_036_854_775_807  # bigint
+
+
+@dataclass(frozen=True)
+class Window:
+    """How far before and after today a date field accepts."""
+
+    past: timedelta
+    future: timedelta
+
+    def bounds(self) -> tuple[date, date]:
+        today = timezone.localdate()
+        return today - self.past, today + self.future
+
+
+DEFAULT_WINDOW = Window(past=timedelta(days=3653), future=timedelta(days=1096))
+
+
+def window(field: forms.Field, *, past_days: int, future_days: int) -> forms.Field:
+    """Give a date or date-time field its own window around today."""
+    field.window = Window(timedelta(days=past_days), timedelta(days=future_days))
+    return field
+
+
+def _clean_chars(field: forms.CharField) -> None:
+    to_python = field.to_python
+    multiline = isinstance(field.widget, forms.Textarea)
+
+    def cleaned(value):
+        value = to_python(value)
+        if not isinstance(value, str):
+            return value
+        value = clean_text(value) if multiline else clean_line(value)
+        return value.strip() if field.strip else value
+
+    field.to_python = cleaned
+
+
+def _bound_integers(field: forms.IntegerField) -> None:
+    if field.max_value is None:
+        field.max_value = INT_MAX
+        field.validators.append(MaxValueValidator(INT_MAX))
+    if field.min_value is None:
+        field.min_value = -INT_MAX
+        field.validators.append(MinValueValidator(-INT_MAX))
+
+
+def _bound_dates(field: forms.Field) -> None:
+    to_python = field.to_python
+    span = getattr(field, "window", DEFAULT_WINDOW)
+
+    def bounded(value):
+        try:
+            result = to_python(value)
+        except OverflowError:
+            raise forms.ValidationError(field.error_messages["invalid"], code="invalid") from None
+        if result is None:
+            return result
+        day = timezone.localtime(result).date() if isinstance(result, datetime) else result
+        first, last = span.bounds()
+        if not first <= day <= last:
+            raise forms.ValidationError(
+                "Saisissez une date entre le %(first)s et le %(last)s.",
+                code="out_of_window",
+                params={"first": date_format(first, "j F Y"), "last": date_format(last, "j F Y")},
+            )
+        return result
+
+    field.to_python = bounded
+
+
+def _guard_ids(field: forms.ModelChoiceField) -> None:
+    """Integer keys only, when the field looks rows up by an integer key."""
+    clean = field.clean
+
+    def guarded(value):
+        key = field.queryset.model._meta.pk if field.to_field_name is None else None
+        if key is not None and key.get_internal_type() in ("AutoField", "BigAutoField"):
+            values = value if isinstance(value, list | tuple) else [value]
+            for v in values:
+                if v in (None, "") or isinstance(v, int):
+                    continue
+                text = str(v)
+                if not (text.isascii() and text.isdigit() and 0 < int(text) <= ID_MAX):
+                    raise forms.ValidationError(
+                        field.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": v},
+                    )
+        return clean(value)
+
+    field.clean = guarded
+
+
+class SafeInput:
+    """The mixin behind `Form` and `ModelForm`; see the module's docstring."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and not isinstance(
+                field.widget, forms.PasswordInput
+            ):
+                _clean_chars(field)
+            elif isinstance(field, forms.IntegerField):
+                _bound_integers(field)
+            elif isinstance(field, forms.DateField | forms.DateTimeField):
+                _bound_dates(field)
+            elif isinstance(field, forms.ModelChoiceField):
+                _guard_ids(field)
+
+
+class Form(SafeInput, forms.Form):
+    pass
+
+
+class ModelForm(SafeInput, forms.ModelForm):
+    pass
+
+
+class LoginForm(SafeInput, AuthenticationForm):
+    pass
+
+
+class ResetForm(SafeInput, PasswordResetForm):
+    pass
+
+
+class NewPasswordForm(SafeInput, SetPasswordForm):
+    pass
