@@ -17,6 +17,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from catalog.categories import get_subcategory
+from passlib.text import clean_line, printable
 
 COLUMNS = [
     "Lieu",
@@ -60,6 +61,10 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: str) -> str:
+    """A stored text as one line of a cell: line breaks and control characters made
+    spaces or removed (a spreadsheet file cannot hold them; what was stored before
+    passlib/forms.py cleaned input has them), and a formula start quoted."""
+    value = printable(clean_line(value))
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
@@ -101,7 +106,7 @@ def export_rows(queryset) -> Iterator[list]:
             safe_cell(email),
             _when(booked_at, tz),
             _when(validated_at, tz),
-            code,
+            safe_cell(code),
             f"{price / 100:.2f}".replace(".", ","),
             status_label,
             types[sub_id],
@@ -172,7 +177,7 @@ def collective_rows(queryset) -> Iterator[list]:
             safe_cell(public_name or venue),
             safe_cell(title),
             _when(starts_at, tz),
-            uai,
+            safe_cell(uai),
             safe_cell(school),
             safe_cell(f"{last} {first}".strip()),
             safe_cell(email),

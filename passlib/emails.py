@@ -14,6 +14,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from passlib.text import clean_line, printable
+
 logger = logging.getLogger(__name__)
 
 
@@ -22,7 +24,11 @@ def send_now(*, to: Iterable[str], template: str, context: dict) -> None:
     if not recipients:
         return
     ctx = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"emails/{template}_subject.txt", ctx).strip()
+    # One line whatever the context holds (a title stored with a line break would make
+    # the mailer refuse the header, and the e-mail would be lost).
+    subject = " ".join(
+        printable(clean_line(render_to_string(f"emails/{template}_subject.txt", ctx))).split()
+    )
     text = render_to_string(f"emails/{template}.txt", ctx)
     html = render_to_string(f"emails/{template}.html", ctx)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, recipients)

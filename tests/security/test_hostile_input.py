@@ -188,3 +188,39 @@ def test_emails_escape_what_librarians_typed(space, title, django_capture_on_com
         for message in mail.outbox:
             html = message.alternatives[0][0]
             assert "<script>" not in html and "<img src=x" not in html
+
+
+def test_a_title_typed_with_a_line_break_is_saved_on_one_line(login, space, owner):
+    response = login(owner).post(
+        "/offres/nouvelle/",
+        {
+            "venue": space["venue"].pk,
+            "subcategory": "ESCAPE_GAME",
+            "title": "Atelier\r\nBcc: victime@example.org\x0b",
+            "description": "Première ligne\r\nDeuxième\x0bligne",
+            "price": "0",
+        },
+    )
+    assert response.status_code == 302
+    offer = Offer.objects.get()
+    assert offer.title == "Atelier Bcc: victime@example.org"
+    assert offer.description == "Première ligne\nDeuxièmeligne"
+
+
+def test_a_stored_title_with_a_line_break_still_sends_every_email(
+    space, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from tests.factories import make_beneficiary
+
+    offer = make_offer(space["venue"], "ESCAPE_GAME", title="x")
+    Offer.objects.filter(pk=offer.pk).update(title="Atelier\r\nBcc: victime@example.org")
+    offer.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_services.booking_create(user=make_beneficiary(), offer=offer)
+    assert len(mail.outbox) == 2  # the young person's and the venue's
+    for message in mail.outbox:
+        assert "\n" not in message.subject and "\r" not in message.subject
+        assert message.subject.endswith("Atelier Bcc: victime@example.org")
+        message.message().as_bytes()  # the headers serialise

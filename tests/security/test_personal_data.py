@@ -74,3 +74,66 @@ def test_exports_are_audited(login, owner, booking):
         (owner.pk, "reservations", "csv", "status=confirmed"),
         (owner.pk, "reservations-collectives", "xlsx", ""),
     ]
+
+
+# --- never kept by a browser or a proxy -----------------------------------------------------
+
+
+def _private(response) -> bool:
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    return {"private", "no-store"} <= directives
+
+
+def test_every_page_and_export_a_logged_in_person_gets_is_private_and_not_stored():
+    """Over the permission matrix's URL list: every GET answered to a logged-in role —
+    bookings lists, exports (CSV and XLSX), the guichet, a young person's and a
+    teacher's bookings included — says `Cache-Control: private, no-store`."""
+    from django.urls import reverse
+
+    from tests.security.test_permission_matrix import MATRIX, client_for
+    from tests.security.world import ROLES, build_world
+
+    world = build_world()
+    checked = set()
+    for role in ROLES[1:]:
+        client = client_for(world.users[role])
+        for name, (method, kwargs, data, expected) in sorted(MATRIX.items()):
+            if method != "get" or expected[role] != 200:
+                continue
+            payloads = [data(world) if data else {}]
+            kw = kwargs(world) if kwargs else None
+            urls = [reverse(name, kwargs=kw)]
+            if name.endswith("_export"):
+                urls.append(reverse(name, kwargs={"fmt": "xlsx"}))
+            for url in urls:
+                response = client.get(url, payloads[0])
+                assert response.status_code == 200, (role, url)
+                assert _private(response), (role, url, response.get("Cache-Control"))
+                checked.add(name)
+    for name in (
+        "offers:bookings",
+        "offers:bookings_export",
+        "offers:guichet",
+        "offers:my_bookings",
+        "offers:teacher_bookings",
+        "offers:collective_bookings_export",
+    ):
+        assert name in checked
+
+
+def test_public_pages_stay_cacheable_and_the_mailbox_page_is_private(client):
+    assert not _private(client.get("/"))
+    assert not _private(client.get("/jeunes/offres/"))
+    client.post(
+        "/inscription/",
+        {
+            "first_name": "Chloé",
+            "last_name": "d'Arc",
+            "email": "chloe@exemple.fr",
+            "password": "lecture-publique-2026",
+            "password_confirm": "lecture-publique-2026",
+            "accept_terms": "on",
+        },
+    )
+    response = client.get("/inscription/envoyee/")
+    assert "chloe@exemple.fr" in response.content.decode() and _private(response)
