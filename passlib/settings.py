@@ -219,20 +219,21 @@ SECURE_CSP = {
 # without it, the console in development and SMTP on localhost:25 in production.
 if EMAIL_URL := env.str("EMAIL_URL", default=""):
     _email = env.email_url_config(EMAIL_URL)
-    MAILERS = {
-        "default": {
-            "BACKEND": _email["EMAIL_BACKEND"],
-            "OPTIONS": {
-                "host": _email.get("EMAIL_HOST", "localhost"),
-                "port": _email.get("EMAIL_PORT", 25),
-                "username": _email.get("EMAIL_HOST_USER", ""),
-                "password": _email.get("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": _email.get("EMAIL_USE_TLS", False),
-                "use_ssl": _email.get("EMAIL_USE_SSL", False),
-                "timeout": 10,
-            },
+    MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"]}}
+    # Only the SMTP backend takes a server's options; the console, file and memory
+    # backends (consolemail://, filemail://, memorymail://) refuse them.
+    if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+        MAILERS["default"]["OPTIONS"] = {
+            "host": _email.get("EMAIL_HOST", "localhost"),
+            "port": _email.get("EMAIL_PORT", 25),
+            "username": _email.get("EMAIL_HOST_USER", ""),
+            "password": _email.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": _email.get("EMAIL_USE_TLS", False),
+            "use_ssl": _email.get("EMAIL_USE_SSL", False),
+            "timeout": 10,
         }
-    }
+    elif _email.get("EMAIL_FILE_PATH"):
+        MAILERS["default"]["OPTIONS"] = {"file_path": _email["EMAIL_FILE_PATH"]}
 elif DEBUG:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:

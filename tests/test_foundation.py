@@ -129,3 +129,84 @@ def test_a_statement_run_often_on_a_connection_is_prepared():
     for pk in range(6):
         list(User.objects.filter(pk=pk, is_active=True).values_list("email"))
     assert prepared() > before
+
+
+@pytest.mark.parametrize("url", ["consolemail://", "smtp://localhost:2525", "memorymail://"])
+def test_every_email_url_gives_a_mailer_that_builds(url):
+    """EMAIL_URL=consolemail:// used to make every e-mail fail: the SMTP options were
+    passed to the console backend, which refuses them."""
+    code = (
+        "from django.core.mail import mailers, EmailMessage\n"
+        "backend = mailers['default']\n"
+        "print(type(backend).__module__)\n"
+        "if 'smtp' not in type(backend).__module__:\n"
+        "    EmailMessage('Sujet', 'Corps', to=['a@b.fr']).send()\n"
+    )
+    result = _manage("shell", "-c", code, env={"DEBUG": "true", "EMAIL_URL": url})
+    assert result.returncode == 0, result.stderr[-2000:]
+    if url.startswith("consolemail"):
+        assert "Subject: Sujet" in result.stdout
+
+
+def _gunicorn(env: dict[str, str]):
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "passlib.wsgi", "--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env={
+            **base,
+            "DEBUG": "false",
+            "SECRET_KEY": "x" * 60,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "true",
+            **env,
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+
+    def get(path: str) -> int:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}{path}", headers={"X-Forwarded-Proto": "https"}
+        )
+        try:
+            return opener.open(request, timeout=5).status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    for _ in range(100):
+        try:
+            get("/healthz")
+            break
+        except OSError:
+            time.sleep(0.1)
+    return process, get
+
+
+@pytest.mark.parametrize(("trusted", "expected_redirect"), [("false", True), ("true", False)])
+def test_gunicorn_trusts_x_forwarded_proto_only_when_the_setting_says_so(
+    trusted, expected_redirect
+):
+    """gunicorn.conf.py: gunicorn itself trusts no proxy header, even from loopback;
+    Django does, and only with SECURE_PROXY_SSL_HEADER_ENABLED (docs/security.md)."""
+    process, get = _gunicorn({"SECURE_PROXY_SSL_HEADER_ENABLED": trusted})
+    try:
+        status = get("/une-page/")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert (status == 301) is expected_redirect, status

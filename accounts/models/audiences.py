@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 
 from accounts.models.organisations import User
+from passlib.dates import FIRST_BIRTH_DAY, LAST_DAY, within_range
 
 
 class Beneficiary(models.Model):
@@ -22,6 +23,10 @@ class Beneficiary(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(credit_cents__gte=0), name="beneficiary_credit_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=within_range("birth_date", first=FIRST_BIRTH_DAY, last=LAST_DAY),
+                name="beneficiary_birth_date_in_range",
             ),
         ]
 

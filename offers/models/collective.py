@@ -11,6 +11,7 @@ from django.utils import timezone
 from catalog.categories import get_subcategory
 from offers.collective_reference import DOMAIN_LABELS, LEVEL_LABELS, unpack
 from offers.models.individual import _catalog_pair_condition
+from passlib.dates import within_range
 
 COLLECTIVE_TITLE_MAX = 110
 COLLECTIVE_DESCRIPTION_MAX = 1500
@@ -178,6 +179,10 @@ class CollectiveOffer(CollectiveBase):
         ordering = ["-created_at", "-id"]
         constraints = [
             *_common_constraints("collective"),
+            models.CheckConstraint(
+                condition=within_range("starts_at", "ends_at", "booking_limit_at"),
+                name="collective_dates_in_range",
+            ),
             models.CheckConstraint(
                 condition=models.Q(ends_at__gte=models.F("starts_at")),
                 name="collective_ends_after_start",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from catalog.categories import SUBCATEGORIES, get_subcategory
 from offers.models.places import session_within_capacity, stock_within_capacity
 from offers.templatetags.money import euros
+from passlib.dates import FIRST_DAY, LAST_DAY, within_range
 
 # `title__length` in the CHECK constraints below.
 models.CharField.register_lookup(Length)
@@ -152,6 +153,12 @@ class Stock(models.Model):
             models.CheckConstraint(
                 condition=stock_within_capacity("lte"), name="stock_never_oversold"
             ),
+            models.CheckConstraint(
+                condition=within_range(
+                    "booking_limit_date", nullable=True, first=FIRST_DAY, last=LAST_DAY
+                ),
+                name="stock_limit_in_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -191,6 +198,10 @@ class Session(models.Model):
             models.CheckConstraint(
                 condition=models.Q(booking_limit_at__lte=models.F("starts_at")),
                 name="session_limit_before_start",
+            ),
+            models.CheckConstraint(
+                condition=within_range("starts_at", "booking_limit_at"),
+                name="session_dates_in_range",
             ),
         ]
         indexes = [models.Index(fields=["offer", "starts_at"], name="session_offer_start")]

@@ -224,3 +224,28 @@ def test_a_stored_title_with_a_line_break_still_sends_every_email(
         assert "\n" not in message.subject and "\r" not in message.subject
         assert message.subject.endswith("Atelier Bcc: victime@example.org")
         message.message().as_bytes()  # the headers serialise
+
+
+def test_the_database_refuses_dates_no_page_could_show(space):
+    """Whatever writes (the admin, a shell), a year 0001 or 9999 is refused by the
+    CHECK constraints of passlib/dates.py, so no stored value can break a page."""
+    from datetime import UTC, date, datetime
+
+    from django.db import IntegrityError
+
+    from tests.factories import make_session
+
+    offer = make_offer(space["venue"])
+    session = make_session(offer, total_places=5)
+    far = datetime(9999, 12, 31, 12, tzinfo=UTC)
+    for changes in (
+        {"starts_at": far, "booking_limit_at": far},
+        {"booking_limit_at": datetime(1, 1, 2, tzinfo=UTC)},
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Session.objects.filter(pk=session.pk).update(**changes)
+    stock_offer = make_offer(space["venue"], "ESCAPE_GAME")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        type(stock_offer.stock).objects.filter(pk=stock_offer.stock.pk).update(
+            booking_limit_date=date(1, 1, 1)
+        )
