@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv migrate seed lint format check-deploy bench clean
+.PHONY: run test venv migrate seed lint format check-deploy bench clean lock
 
 # Local development defaults; production sets its own environment (see README).
 run test migrate seed: export DEBUG ?= true
@@ -16,9 +16,10 @@ $(PY):
 	echo "Creating $(VENV) with $$py"; \
 	"$$py" -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
-	$(PY) -m pip install --quiet --group dev
+# Installs exactly the locked versions, each checked against its hash
+# (requirements/*.txt, written by `make lock` from pyproject.toml's groups).
+$(STAMP): requirements/dev.txt | $(PY)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/dev.txt
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -55,8 +56,19 @@ check-deploy: $(STAMP)
 
 # Benchmark on PostgreSQL (BENCH_DATABASE_URL; a database it drops and re-creates).
 bench: $(STAMP)
-	$(PY) -m pip install --quiet --group bench
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/bench.txt
 	$(PY) bench/run.py
+
+# Update the lock after changing a dependency group in pyproject.toml (or to take new
+# releases within its ranges): uv resolves for every platform and Python >= 3.12 and
+# writes each version with its hashes. Review the diff, run `make test`, commit.
+lock: | $(PY)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/tools.txt
+	for group in runtime dev bench; do \
+	  $(VENV)/bin/uv pip compile pyproject.toml --group $$group --upgrade --generate-hashes \
+	    --universal --python-version 3.12 --no-header --quiet \
+	    --custom-compile-command "make lock" -o requirements/$$group.txt || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -75,3 +75,29 @@ def test_no_import_hidden_in_a_function_body():
                 if isinstance(node, ast.Import | ast.ImportFrom):
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert found == []
+
+
+def test_every_form_of_the_project_cleans_its_input():
+    """Each form inherits passlib/forms.py's SafeInput: control characters, integer
+    bounds, date windows and ids are handled where input enters, for every form."""
+    import importlib
+
+    from django import forms
+
+    from passlib.forms import SafeInput
+
+    for module in ("accounts.forms", "offers.forms", "accounts.urls", "offers.urls"):
+        importlib.import_module(module)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = {
+        cls
+        for cls in subclasses(forms.BaseForm)
+        if cls.__module__.split(".")[0] in (*APPS, "passlib") and cls is not SafeInput
+    }
+    assert len(ours) > 20
+    assert [c.__qualname__ for c in ours if not issubclass(c, SafeInput)] == []
