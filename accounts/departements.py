@@ -170,7 +170,7 @@ def departement_from_postal_code(postal_code: str) -> str | None:
     Monaco (980xx) and the other overseas collectivities map to no département.
     """
     code = (postal_code or "").strip()
-    if len(code) != 5 or not code.isdigit():
+    if len(code) != 5 or not (code.isascii() and code.isdigit()):
         return None
     if code.startswith("20"):
         return "2A" if int(code[2:]) < 200 else "2B" if int(code[2:]) < 700 else None

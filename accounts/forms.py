@@ -110,7 +110,7 @@ class FrenchPasswordResetForm(ResetForm):
 
 def _postal_code_departement(value: str) -> str:
     value = (value or "").strip().replace(" ", "")
-    if not (len(value) == 5 and value.isdigit()):
+    if not (len(value) == 5 and value.isascii() and value.isdigit()):
         raise forms.ValidationError("Le code postal comporte 5 chiffres.")
     if departements.departement_from_postal_code(value) is None:
         raise forms.ValidationError("Ce code postal ne correspond à aucun département français.")

@@ -14,7 +14,7 @@ def clean_siret(value: str) -> str:
     number = stdnum_siret.compact(value or "")
     if not number:
         raise ValidationError("Saisissez le numéro SIRET (14 chiffres).", code="required")
-    if not number.isdigit():
+    if not (number.isascii() and number.isdigit()):
         raise ValidationError(
             "Le SIRET ne doit contenir que des chiffres (les espaces et les points sont acceptés).",
             code="characters",

@@ -20,7 +20,7 @@ def clean_uai(value: str) -> str:
             code="length",
         )
     digits, letter = uai[:7], uai[7]
-    if not digits.isdigit() or not letter.isalpha():
+    if not (uai.isascii() and digits.isdigit() and letter.isalpha()):
         raise ValidationError(
             "Le code UAI commence par 7 chiffres et finit par une lettre.", code="format"
         )

@@ -45,7 +45,7 @@ def test_every_declared_dependency_is_pinned_within_its_range_with_hashes(group)
     for requirement in _declared(group):
         name = canonicalize_name(requirement.name)
         assert name in pins, f"{name} is declared in {group} but not locked: run make lock"
-        version, hashes = pins[name]
+        version, _hashes = pins[name]
         assert requirement.specifier.contains(version, prereleases=True), (name, version)
     assert all(hashes for _version, hashes in pins.values())
 

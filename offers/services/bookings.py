@@ -61,7 +61,7 @@ def normalize_code(raw: str) -> str:
     for sep in (":", "/", "="):
         if sep in value:
             value = value.rstrip(sep).rsplit(sep, 1)[-1]
-    return "".join(ch for ch in value if ch.isalnum())
+    return "".join(ch for ch in value if ch.isascii() and ch.isalnum())
 
 
 def is_valid_code(code: str) -> bool:

@@ -137,6 +137,24 @@ def plausible(f: Field) -> str:
     return next((v for k, v in by_name.items() if k in f.name), "Texte d'essai")
 
 
+def mutations(value: str) -> list[str]:
+    """The field's own valid value, broken in the ways format checks miss: a Unicode
+    digit that passes str.isdigit() but not int() (069000²B, 20¹²³), a control
+    character inside, a NUL at the end, and the number pushed past any integer range."""
+    found = [value + "\x00", value[:1] + "\x0b" + value[1:]]
+    digits = [i for i, ch in enumerate(value) if ch.isascii() and ch.isdigit()]
+    if digits:
+        first, last = digits[0], digits[-1]
+        found.append(value[:first] + "²" + value[first + 1 :])
+        found.append(value[:last] + "¹" + value[last + 1 :])
+        found.append(value[: last + 1] + "0" * 20 + value[last + 1 :])
+    return found
+
+
+def _hostile_for(value: str) -> st.SearchStrategy[str]:
+    return st.one_of(HOSTILE, st.sampled_from(mutations(value)))
+
+
 def _payload(form: Form) -> st.SearchStrategy[dict[str, str]]:
     """The form's own values, with one to three fields (or all of them) made hostile."""
     base = {name: plausible(f) for name, f in form.fields.items()}
@@ -146,7 +164,10 @@ def _payload(form: Form) -> st.SearchStrategy[dict[str, str]]:
 
     def fill(chosen: list[str]) -> st.SearchStrategy[dict[str, str]]:
         return st.fixed_dictionaries(
-            {name: HOSTILE if name in chosen else st.just(value) for name, value in base.items()}
+            {
+                name: _hostile_for(value) if name in chosen else st.just(value)
+                for name, value in base.items()
+            }
         )
 
     return st.one_of(some, every).flatmap(fill)
@@ -255,7 +276,7 @@ def sweep(client, form: Form, counter: list[int]) -> None:
     values = REPRESENTATIVE if form.method == "get" else POST_SWEEP
     base = {name: plausible(f) for name, f in form.fields.items()}
     for name in sorted(set(form.fields) - {CSRF_FIELD}):
-        for value in values:
+        for value in [*values, *mutations(base[name])]:
             counter[0] += 1
             try:
                 check(client, form, {**base, name: value})
