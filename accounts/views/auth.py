@@ -15,35 +15,22 @@ from accounts.models import User
 from accounts.policy import is_officer
 from accounts.services import users as services
 from accounts.tokens import read_email_confirmation_token
-from accounts.views.signup import finish_signup
+from accounts.views.signup import PERSON, signup_page
 from passlib import ratelimit
 from passlib.refusal import Refusal, refusal_message
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("accounts:dashboard")
-    next_url = safe_next_url(request)
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        done = finish_signup(
-            request,
-            form,
-            lambda: services.user_signup(
-                email=d["email"],
-                password=d["password"],
-                first_name=d["first_name"],
-                last_name=d["last_name"],
-                phone=d["phone"],
-            ),
-            next_url,
-        )
-        if done:
-            return done
-    status = 429 if form.non_field_errors() else 200
-    return render(request, "accounts/signup.html", {"form": form, "next": next_url}, status=status)
+    return signup_page(
+        request,
+        form_class=SignupForm,
+        template="accounts/signup.html",
+        service=services.user_signup,
+        fields=(*PERSON, "phone"),
+        logged_in_to="accounts:dashboard",
+        next_url=safe_next_url(request),
+    )
 
 
 def safe_next_url(request: HttpRequest) -> str:

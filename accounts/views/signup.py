@@ -41,51 +41,51 @@ def finish_signup(
     return redirect("accounts:signup_sent")
 
 
-@require_http_methods(["GET", "POST"])
-def beneficiary(request: HttpRequest) -> HttpResponse:
+def signup_page(
+    request: HttpRequest,
+    *,
+    form_class,
+    template: str,
+    service: Callable[..., User],
+    fields: tuple[str, ...],
+    logged_in_to: str,
+    next_url: str = "",
+) -> HttpResponse:
+    """A sign-up page: the form, then `service(**fields)` through `finish_signup`."""
     if request.user.is_authenticated:
-        return redirect("offers:my_bookings")
-    form = BeneficiarySignupForm(request.POST or None)
+        return redirect(logged_in_to)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        done = finish_signup(
-            request,
-            form,
-            lambda: services.beneficiary_signup(
-                email=d["email"],
-                password=d["password"],
-                first_name=d["first_name"],
-                last_name=d["last_name"],
-                birth_date=d["birth_date"],
-            ),
-        )
+        done = finish_signup(request, form, lambda: service(**{f: d[f] for f in fields}), next_url)
         if done:
             return done
     status = 429 if form.non_field_errors() else 200
-    return render(request, "accounts/beneficiary_signup.html", {"form": form}, status=status)
+    return render(request, template, {"form": form, "next": next_url}, status=status)
+
+
+PERSON = ("email", "password", "first_name", "last_name")
+
+
+@require_http_methods(["GET", "POST"])
+def beneficiary(request: HttpRequest) -> HttpResponse:
+    return signup_page(
+        request,
+        form_class=BeneficiarySignupForm,
+        template="accounts/beneficiary_signup.html",
+        service=services.beneficiary_signup,
+        fields=(*PERSON, "birth_date"),
+        logged_in_to="offers:my_bookings",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def teacher(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("offers:teacher_offers")
-    form = TeacherSignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        done = finish_signup(
-            request,
-            form,
-            lambda: services.teacher_signup(
-                email=d["email"],
-                password=d["password"],
-                first_name=d["first_name"],
-                last_name=d["last_name"],
-                uai=d["uai"],
-                school_name=d["school_name"],
-                school_city=d["school_city"],
-            ),
-        )
-        if done:
-            return done
-    status = 429 if form.non_field_errors() else 200
-    return render(request, "accounts/teacher_signup.html", {"form": form}, status=status)
+    return signup_page(
+        request,
+        form_class=TeacherSignupForm,
+        template="accounts/teacher_signup.html",
+        service=services.teacher_signup,
+        fields=(*PERSON, "uai", "school_name", "school_city"),
+        logged_in_to="offers:teacher_offers",
+    )

@@ -120,16 +120,8 @@ def test_login_with_email_any_case(client):
     assert response.url == "/espace/"
 
 
-def test_login_is_locked_after_five_failures_for_username_and_ip(client):
-    UserFactory(email="lea@exemple.fr")
-    for _ in range(5):
-        response = client.post("/connexion/", {"username": "lea@exemple.fr", "password": "faux"})
-    assert response.status_code == 429
-    assert "temporairement bloquée" in response.content.decode()
-    # even the right password is refused during the cool-off
-    response = client.post("/connexion/", {"username": "lea@exemple.fr", "password": PASSWORD})
-    assert response.status_code == 429
-    assert "_auth_user_id" not in client.session
+# The lockout after five failures, whatever the case of the address:
+# tests/security/test_limits.py.
 
 
 def test_failures_below_the_limit_show_the_french_error(client):
