@@ -12,6 +12,7 @@ from accounts.models import Beneficiary, RejectionReason, Role, School, Status, 
 from accounts.services.onboarding import CollectiviteData, VenueData
 from accounts.siret import clean_siret
 from accounts.uai import clean_uai, departement_from_uai
+from passlib.emails import send_now
 from passlib.forms import Form, LoginForm, ModelForm, ResetForm, window
 
 
@@ -103,6 +104,14 @@ class FrenchPasswordResetForm(ResetForm):
 
     def clean_email(self) -> str:
         return identity.normalize_email(self.cleaned_data["email"])
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kw):
+        """Through passlib/emails.py, like every e-mail: plain text without escaping."""
+        send_now(
+            to=[args[1] if len(args) > 1 else kw["to_email"]],
+            template="password_reset",
+            context=context,
+        )
 
 
 # --- onboarding ---------------------------------------------------------------------

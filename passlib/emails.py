@@ -1,5 +1,8 @@
 """Transactional emails: French text + HTML, sent after the transaction commits.
 
+The subject and the plain text render without HTML escaping (the "text" template
+engine of the settings): an apostrophe stays an apostrophe. The HTML part escapes.
+
 Sending after commit means a rolled-back action never emails anyone; a failing
 mail server is logged and never undoes the action that triggered the email.
 """
@@ -24,12 +27,11 @@ def send_now(*, to: Iterable[str], template: str, context: dict) -> None:
     if not recipients:
         return
     ctx = {"site_url": settings.SITE_URL, **context}
+    subject = render_to_string(f"emails/{template}_subject.txt", ctx, using="text")
     # One line whatever the context holds (a title stored with a line break would make
     # the mailer refuse the header, and the e-mail would be lost).
-    subject = " ".join(
-        printable(clean_line(render_to_string(f"emails/{template}_subject.txt", ctx))).split()
-    )
-    text = render_to_string(f"emails/{template}.txt", ctx)
+    subject = " ".join(printable(clean_line(subject)).split())
+    text = render_to_string(f"emails/{template}.txt", ctx, using="text")
     html = render_to_string(f"emails/{template}.html", ctx)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, recipients)
     message.attach_alternative(html, "text/html")

@@ -98,6 +98,19 @@ TEMPLATES = [
     },
 ]
 
+# E-mails' subjects and plain-text bodies are text, not HTML: they render through an
+# engine without auto-escaping ("Carte d'abonnement", not "d&#x27;abonnement"); their
+# HTML parts go through the default engine and stay escaped (passlib/emails.py).
+TEMPLATES.append(
+    {
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"autoescape": False},
+    }
+)
+
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # SQLite by default (nothing to install); PostgreSQL when DATABASE_URL is set.

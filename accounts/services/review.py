@@ -78,13 +78,21 @@ def _guarded_update(obj: Model, action: str) -> str:
 
 
 def _decision_email(
-    *, to: Iterable[str], subject_label: str, action: str, reason: str, comment: str
+    *,
+    to: Iterable[str],
+    subject_label: str,
+    feminine: bool,
+    action: str,
+    reason: str,
+    comment: str,
 ) -> None:
     send_on_commit(
         to=to,
         template="review_decision",
         context={
             "subject_label": subject_label,
+            # "validée" / "validé": the label names a collectivité, a request or a venue.
+            "e": "e" if feminine else "",
             "action": action,
             "reason_label": RejectionReason(reason).label if reason else "",
             "comment": comment,
@@ -133,6 +141,7 @@ def collectivite_review(
     _decision_email(
         to=administrator_emails(collectivite),
         subject_label=f"la collectivité {collectivite.name}",
+        feminine=True,
         action=action,
         reason=reason if action == "reject" else "",
         comment=comment,
@@ -161,6 +170,7 @@ def venue_review(
     _decision_email(
         to=recipients,
         subject_label=f"le lieu {venue.name}",
+        feminine=False,
         action=action,
         reason=reason if action == "reject" else "",
         comment=comment,
@@ -192,6 +202,7 @@ def join_request_review(
     _decision_email(
         to=[membership.user.email],
         subject_label=f"votre demande pour rejoindre {membership.collectivite.name}",
+        feminine=True,
         action=action,
         reason=reason if action == "reject" else "",
         comment=comment,

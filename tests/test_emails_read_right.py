@@ -1,0 +1,128 @@
+"""Every e-mail template, with names and titles holding ' & < and ": the subject and the
+plain text carry them verbatim (no HTML entity), the HTML part escapes them.
+
+The context is made of real objects whose every text holds the payload, so each
+template's `{% url %}` and attribute paths resolve as in production; a template added to
+templates/emails/ without being listed here fails the last test.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core import mail
+
+from accounts.models import Role
+from accounts.services.space import invitation_send
+from offers.services import bookings as booking_services
+from offers.services import collective_bookings as collective_services
+from passlib.emails import send_now
+from tests.factories import (
+    CollectiviteFactory,
+    MembershipFactory,
+    VenueFactory,
+    make_beneficiary,
+    make_collective_offer,
+    make_offer,
+    make_school,
+    make_showcase,
+    make_teacher,
+)
+
+pytestmark = pytest.mark.django_db
+
+PAYLOAD = 'Chloé d\'Arc & <Cie> "Le Livre"'
+ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|amp|lt|gt|quot|apos|nbsp);")
+TEMPLATES = sorted(
+    p.name.removesuffix("_subject.txt")
+    for p in (Path(__file__).resolve().parent.parent / "templates" / "emails").glob("*_subject.txt")
+)
+
+
+@pytest.fixture
+def contexts():
+    x = CollectiviteFactory(name=PAYLOAD)
+    venue = VenueFactory(collectivite=x, name=PAYLOAD, public_name=PAYLOAD)
+    admin = MembershipFactory(collectivite=x, user__first_name=PAYLOAD).user
+    membership = MembershipFactory(
+        collectivite=x, role=Role.MEMBER, user__first_name=PAYLOAD, user__last_name=PAYLOAD
+    )
+    young = make_beneficiary(17, first_name=PAYLOAD, last_name=PAYLOAD)
+    offer = make_offer(venue, "ESCAPE_GAME", title=PAYLOAD[:90])
+    booking = booking_services.booking_create(user=young, offer=offer)
+    school = make_school(name=PAYLOAD)
+    teacher = make_teacher(school, first_name=PAYLOAD, last_name=PAYLOAD)
+    showcase = make_showcase(venue, title=PAYLOAD)
+    request = collective_services.request_create(
+        user=teacher, showcase=showcase, message=PAYLOAD, students=25, preferred_dates=PAYLOAD
+    )
+    collective = collective_services.prebook(
+        user=teacher, offer=make_collective_offer(venue, title=PAYLOAD)
+    )
+    invitation = invitation_send(
+        actor=admin, collectivite=x, email="invitee@exemple.fr", role=Role.MEMBER, venues=[]
+    )
+    common = {
+        "booking": booking,
+        "collectivite": x,
+        "venue": venue,
+        "user": young,
+        "membership": membership,
+        "invitation": invitation,
+        "showcase": showcase,
+        "request": request,
+        "subject_label": f"la collectivité {PAYLOAD}",
+        "e": "e",
+        "reason_label": PAYLOAD,
+        "comment": PAYLOAD,
+        "path": "/inscription/confirmer/jeton/",
+        "email": "chloe@exemple.fr",
+        "login_path": "/connexion/",
+        "reset_path": "/mot-de-passe/oubli/",
+        "protocol": "https",
+        "domain": "passlib.example.org",
+        "uid": "MQ",
+        "token": "jeton",
+        "step": "booked",
+        "action": "reject",
+    }
+    return {name: common for name in TEMPLATES} | {
+        "collective_booking_step": {**common, "booking": collective}
+    }
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_subject_and_text_say_it_verbatim_html_escapes_it(contexts, template):
+    mail.outbox.clear()
+    send_now(to=["destinataire@exemple.fr"], template=template, context=contexts[template])
+    (message,) = mail.outbox
+    html = message.alternatives[0][0]
+    assert not ENTITY.search(message.subject), message.subject
+    assert not ENTITY.search(message.body), message.body
+    assert "<Cie>" not in html
+    if "&lt;Cie&gt;" in html:  # the HTML shows a name: the text shows it too, as typed
+        assert PAYLOAD in message.body or "d'Arc & <Cie>" in message.body, message.body
+    if "{{" in (Path("templates/emails") / f"{template}_subject.txt").read_text():
+        assert "d'Arc & <Cie>" in message.subject, message.subject
+
+
+def test_validation_emails_agree_with_what_was_validated(contexts):
+    mail.outbox.clear()
+    for feminine, label in ((True, "la collectivité X"), (False, "le lieu Y")):
+        context = {
+            **contexts["review_decision"],
+            "action": "validate",
+            "subject_label": label,
+            "e": "e" if feminine else "",
+        }
+        send_now(to=["a@exemple.fr"], template="review_decision", context=context)
+    bodies = [m.body for m in mail.outbox]
+    assert "la collectivité X a été validée." in bodies[0]
+    assert "le lieu Y a été validé." in bodies[1]
+    assert all("(e)" not in body for body in bodies)
+
+
+def test_every_template_is_covered():
+    assert len(TEMPLATES) >= 11
