@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
@@ -117,6 +118,45 @@ def _guard_ids(field: forms.ModelChoiceField) -> None:
         return clean(value)
 
     field.clean = guarded
+
+
+class MoneyField(forms.DecimalField):
+    """Euros as a French person types them: `4,50`, `4.50`, `4,5 €`, ` 4,50 `, `1 200,00`.
+
+    A text input (a number input lets the browser drop the comma: `4,50` arrived as
+    `450`); shown back with a decimal comma. What was typed is kept on an error.
+    """
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+    default_error_messages = {
+        "invalid": "Saisissez un montant en euros, par exemple 4,50.",
+        "max_decimal_places": "Indiquez au plus 2 chiffres après la virgule (les centimes).",
+    }
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_digits", 9)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+        self.widget.input_type = "text"
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().removesuffix("€").removesuffix("EUR").strip()
+            value = "".join(value.replace("\u202f", " ").replace("\xa0", " ").split())
+            if "," in value:
+                value = value.replace(".", "").replace(",", ".")
+            if value.count(".") > 1 or not value.replace(".", "", 1).isascii():
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        # No min/max/step: they belong to a number input.
+        return {}
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal | int | float):
+            return f"{Decimal(value):.2f}".replace(".", ",")
+        return value
 
 
 class SafeInput:

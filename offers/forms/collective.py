@@ -14,7 +14,7 @@ from offers.collective_reference import DOMAINS, SCHOOL_LEVELS
 from offers.forms.offers import FUTURE_DAYS
 from offers.models import LocationType
 from offers.services.collective import BookableData, CollectiveData
-from passlib.forms import Form, window
+from passlib.forms import Form, MoneyField, window
 
 MAX_STUDENTS = 1000  # a whole school at most
 
@@ -127,11 +127,9 @@ class BookableForm(CollectiveForm):
             **_DATETIME,
         )
     )
-    price = forms.DecimalField(
+    price = MoneyField(
         label="Prix total (€)",
         min_value=Decimal(0),
-        max_digits=9,
-        decimal_places=2,
         initial=Decimal(0),
         error_messages={"min_value": "Le prix ne peut pas être négatif."},
     )

@@ -9,7 +9,7 @@ from django import forms
 from catalog.categories import UnknownSubcategory, get_subcategory, subcategory_choices
 from offers.models import DESCRIPTION_MAX, TITLE_MAX
 from offers.services.offers import OfferData, SessionData, StockData
-from passlib.forms import Form, window
+from passlib.forms import Form, MoneyField, window
 
 # Typical free offers of the help article, with what they pre-fill.
 FREE_OFFER_MODELS = {
@@ -53,11 +53,9 @@ class OfferForm(Form):
     speaker = forms.CharField(label="Intervenant", max_length=200, required=False)
     director = forms.CharField(label="Réalisateur", max_length=200, required=False)
     visa = forms.CharField(label="Visa d'exploitation", max_length=20, required=False)
-    price = forms.DecimalField(
+    price = MoneyField(
         label="Prix (€)",
         min_value=Decimal(0),
-        max_digits=6,
-        decimal_places=2,
         initial=Decimal(0),
         help_text="0 € pour une offre gratuite (de 0 à 300 €).",
         error_messages={"min_value": "Le prix ne peut pas être négatif."},

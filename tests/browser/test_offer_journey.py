@@ -27,7 +27,7 @@ def test_librarian_publishes_a_free_reading_club(page, space, member):
     page.get_by_role("link", name="Clubs de lecture").click()
     page.wait_for_url("**/offres/nouvelle/?modele=club-lecture")
     assert page.input_value("#id_title") == "Club de lecture"
-    assert page.input_value("#id_price") == "0"
+    assert page.input_value("#id_price") == "0,00"
     # the reading-club guidance and the speaker field of "Rencontre"
     assert page.locator("#dependent").get_by_text("Un club de lecture se publie").is_visible()
     assert page.locator("#id_speaker").is_visible()

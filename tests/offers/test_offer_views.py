@@ -88,7 +88,7 @@ def test_refused_offer_keeps_the_input_and_writes_nothing(login, space, owner, c
 
 def test_form_defaults_to_free_and_shows_the_free_offers_list(login, space, owner):
     html = login(owner).get("/offres/nouvelle/").content.decode()
-    assert 'name="price" value="0"' in html
+    assert 'name="price" value="0,00"' in html
     assert "Clubs de lecture" in html
     assert "Un club de lecture se publie dans" in html
 
@@ -100,7 +100,7 @@ def test_free_offer_entry_prefills_a_reading_club(login, space, owner):
     form = response.context["form"]
     assert form["subcategory"].value() == "RENCONTRE"
     assert form["title"].value() == "Club de lecture"
-    assert form["price"].value() == 0
+    assert form["price"].value() == "0,00"
 
 
 def test_subcategory_change_returns_the_dependent_fragment_with_htmx(login, space, owner):

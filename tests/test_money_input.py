@@ -1,0 +1,73 @@
+"""Every money field (passlib/forms.py MoneyField) takes euros as a French person types
+them, stores cents exactly, shows them back with a comma, and keeps a wrong amount with
+a French message."""
+
+from __future__ import annotations
+
+import pytest
+
+from offers.models import CollectiveOffer, Offer
+from passlib.forms import MoneyField
+from tests.collective.test_collective_views import bookable_form
+from tests.offers.test_offer_views import form_data
+
+pytestmark = pytest.mark.django_db
+
+TYPED = ["4,50", "4.50", "4,5 €", " 4,50 ", "4,50€", "4,50\u202f€", "4.5"]
+
+
+@pytest.mark.parametrize("typed", TYPED)
+def test_every_way_of_typing_four_fifty_is_four_fifty(typed):
+    from decimal import Decimal
+
+    assert MoneyField().clean(typed) == Decimal("4.50")
+
+
+@pytest.mark.parametrize("typed", TYPED)
+def test_the_offer_price_is_stored_in_cents(login, space, owner, typed):
+    response = login(owner).post(
+        "/offres/nouvelle/", form_data(space["venue"], subcategory="ESCAPE_GAME", price=typed)
+    )
+    assert response.status_code == 302
+    assert Offer.objects.get().price_cents == 450
+
+
+def test_the_collective_price_with_thousands_is_stored_in_cents(login, space, owner):
+    response = login(owner).post(
+        "/collectif/offres/nouvelle/", bookable_form(space["venue"], price="1 200,50 €")
+    )
+    assert response.status_code == 302
+    assert CollectiveOffer.objects.get().price_cents == 120050
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("4,5,0", "Saisissez un montant en euros, par exemple 4,50."),
+        ("quatre", "Saisissez un montant en euros, par exemple 4,50."),
+        ("4,505", "au plus 2 chiffres après la virgule"),
+        ("٣", "Saisissez un montant en euros"),
+        ("300,01", "ne peut pas dépasser 300 €"),
+    ],
+)
+def test_a_wrong_amount_keeps_what_was_typed_with_a_french_message(
+    login, space, owner, typed, message
+):
+    response = login(owner).post(
+        "/offres/nouvelle/", form_data(space["venue"], subcategory="ESCAPE_GAME", price=typed)
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert f'value="{typed}"' in html
+    assert not Offer.objects.exists()
+
+
+def test_an_offer_price_is_shown_back_with_a_comma(login, space, owner):
+    login(owner).post(
+        "/offres/nouvelle/", form_data(space["venue"], subcategory="ESCAPE_GAME", price="12,5")
+    )
+    offer = Offer.objects.get()
+    html = login(owner).get(f"/offres/{offer.public_id}/modifier/").content.decode()
+    assert 'value="12,50"' in html
+    assert 'inputmode="decimal"' in html and 'type="number" name="price"' not in html
