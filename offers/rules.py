@@ -173,16 +173,27 @@ def cancellation_deadline(booking: Booking):
     booking: any time before validation."""
     if booking.session_id is None:
         return None
-    start = booking.session.starts_at
-    return max(
-        booking.booked_at, min(start - CANCELLATION_WINDOW, booking.booked_at + CANCELLATION_WINDOW)
-    )
+    return cancellation_deadline_at(booking.booked_at, booking.session.starts_at)
+
+
+def cancellation_deadline_at(booked_at, starts_at):
+    """The same rule on plain values (exports read rows, not objects); None without a
+    session start."""
+    if starts_at is None:
+        return None
+    return max(booked_at, min(starts_at - CANCELLATION_WINDOW, booked_at + CANCELLATION_WINDOW))
+
+
+def cancellation_open(booking: Booking, now) -> bool:
+    """The deadline not reached: it is the last instant *before* which one may cancel
+    (at the deadline itself, it is too late, as in the scheme)."""
+    deadline = cancellation_deadline(booking)
+    return deadline is None or now < deadline
 
 
 def may_cancel(booking: Booking, now) -> bool:
-    """The young person may still cancel: confirmed, and the deadline not passed."""
-    deadline = cancellation_deadline(booking)
-    return booking.status == BookingStatus.CONFIRMED and (deadline is None or now <= deadline)
+    """The young person may still cancel: confirmed, and the deadline not reached."""
+    return booking.status == BookingStatus.CONFIRMED and cancellation_open(booking, now)
 
 
 # --- collective -----------------------------------------------------------------------------

@@ -240,8 +240,7 @@ def _cancel(booking: Booking, *, actor: User, reason: str, comment: str = "") ->
 def booking_cancel_by_beneficiary(*, user: User, booking: Booking) -> Booking:
     if booking.beneficiary_id != user.pk:
         raise Refusal("Réservation introuvable.", code="booking.not_found")
-    deadline = rules.cancellation_deadline(booking)
-    if deadline is not None and timezone.now() > deadline:
+    if not rules.cancellation_open(booking, timezone.now()):
         raise Refusal(
             "Le délai d'annulation est dépassé : une réservation d'événement s'annule dans "
             "les 48 heures qui suivent la réservation, et jamais dans les 48 heures avant "

@@ -41,8 +41,6 @@ from offers.models.collective import (
 from passlib.refusal import Refusal
 
 SCHOOL_CANCELLATION_NOTICE = timedelta(days=30)
-END_DELAY = timedelta(hours=48)
-END_LOCK = 0x70A55_0002
 
 
 @dataclass(frozen=True)

@@ -268,7 +268,8 @@ def end_due_collective_bookings(*, now: datetime | None = None) -> int:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [END_LOCK])
-        due = CollectiveOffer.objects.filter(ends_at__lte=now - END_DELAY).values("pk")
+        # Strictly after 48 h, as in the scheme: at 48 h exactly it is still réservée.
+        due = CollectiveOffer.objects.filter(ends_at__lt=now - END_DELAY).values("pk")
         ending = list(
             CollectiveBooking.objects.select_for_update(of=("self",))
             .filter(status=CollectiveBookingStatus.BOOKED, offer__in=due)

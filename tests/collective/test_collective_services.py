@@ -169,7 +169,10 @@ def test_request_prebook_confirm_end(space, teacher, owner, django_capture_on_co
     # 48 h after the end, and not before
     end = offer.ends_at
     assert booking_services.end_due_collective_bookings(now=end + timedelta(hours=47)) == 0
-    assert booking_services.end_due_collective_bookings(now=end + timedelta(hours=48)) == 1
+    # Strictly after 48 h, as the scheme: at 48 h exactly it is still réservée.
+    assert booking_services.end_due_collective_bookings(now=end + timedelta(hours=48)) == 0
+    later = end + timedelta(hours=48, seconds=1)
+    assert booking_services.end_due_collective_bookings(now=later) == 1
     assert (
         booking_services.end_due_collective_bookings(now=end + timedelta(hours=49)) == 0
     )  # idempotent

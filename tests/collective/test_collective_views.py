@@ -282,6 +282,14 @@ def test_collective_bookings_export_has_school_uai_and_name(login, space, owner,
     assert booking.offer.title == rows[1][1]
     xlsx = login(owner).get("/reservations/collectives/export.xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)), read_only=True).active
+    row = list(sheet.iter_rows(values_only=True))[1]
+    assert isinstance(row[2], datetime) and isinstance(row[7], datetime)  # typed dates
+    assert isinstance(row[9], int) and isinstance(row[10], int | float)  # pupils, euros
 
 
 def _queries(client, url):

@@ -2,8 +2,10 @@
 
 import csv
 import io
+import re
 import tracemalloc
-from datetime import timedelta
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -12,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from offers.exports import COLUMNS
+from offers.exports import COLUMNS, csv_text
 from offers.models import Booking, BookingStatus
 from offers.services import bookings as services
 from tests.factories import UserFactory, make_beneficiary, make_offer, make_session
@@ -88,44 +90,61 @@ def read_csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
 
 
-def test_csv_export_has_bom_semicolons_accents_and_neutralised_formulas(login, owner, data):
+def _by_code(rows: list[list[str]]) -> dict[str, dict[str, str]]:
+    header = rows[0]
+    return {row[11]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+
+
+def test_csv_export_has_the_schemes_columns_bom_accents_and_neutralised_formulas(
+    login, owner, data, space
+):
     response = login(owner).get("/reservations/export.csv")
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = read_csv(response)
     assert rows[0] == COLUMNS
-    by_code = {r[7]: r for r in rows[1:]}
-    zoe = by_code[data["b1"].code]
-    assert zoe[1] == "Atelier écriture" and zoe[3] == "Lefèvre Zoé"
-    assert zoe[9] == "Confirmée" and zoe[10] == "Offre événement" and zoe[8] == "0,00"
-    martin = by_code[data["b2"].code]
-    assert martin[3] == "Martin =HYPERLINK(1)"  # not at the start: harmless
-    assert martin[8] == "8,00" and martin[10] == "Offre physique" and martin[2] == ""
+    zoe = _by_code(rows)[data["b1"].code]
+    assert zoe["Structure"] == space["collectivite"].name
+    assert zoe["Nom de l'offre"] == "Atelier écriture"
+    assert (zoe["Prénom du bénéficiaire"], zoe["Nom du bénéficiaire"]) == ("Zoé", "Lefèvre")
+    assert zoe["Statut de la contremarque"] == "réservé"
+    assert zoe["Type d'offre"] == "Offre événement" and zoe["Prix de la réservation"] == "0,00"
+    assert zoe["Intitulé du tarif"] == "Tarif unique" and zoe["Duo"] == "Non"
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", zoe["Date de l'évènement"])
+    martin = _by_code(rows)[data["b2"].code]
+    assert martin["Prénom du bénéficiaire"] == "'=HYPERLINK(1)"  # neutralised
+    assert martin["Prix de la réservation"] == "8,00"
+    assert martin["Type d'offre"] == "Offre physique" and martin["Date de l'évènement"] == ""
 
 
 def test_formula_at_the_start_of_a_cell_is_neutralised(login, owner, space):
     offer = make_offer(space["venue"], "ESCAPE_GAME", title="=1+1")
     services.booking_create(user=make_beneficiary(last_name="@SUM(A1)"), offer=offer)
     rows = read_csv(login(owner).get("/reservations/export.csv"))
-    assert rows[1][1] == "'=1+1"
-    assert rows[1][3].startswith("'@SUM(A1)")
+    assert rows[1][2] == "'=1+1"
+    assert rows[1][6].startswith("'@SUM(A1)")
 
 
-def test_xlsx_export_has_the_same_rows_as_the_csv(login, owner, data):
+def test_xlsx_export_has_the_same_rows_as_the_csv_with_typed_cells(login, owner, data):
     client = login(owner)
     csv_rows = read_csv(client.get("/reservations/export.csv"))
     response = client.get("/reservations/export.xlsx")
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    xlsx_rows = [
-        [c if c is not None else "" for c in row]
-        for row in workbook.active.iter_rows(values_only=True)
-    ]
-    assert xlsx_rows == csv_rows
+    xlsx_rows = list(workbook.active.iter_rows(values_only=True))
+    assert [csv_text(c) for c in xlsx_rows[0]] == csv_rows[0]
+    for xlsx_row, csv_row in zip(xlsx_rows[1:], csv_rows[1:], strict=True):
+        typed = [
+            Decimal(str(c)).quantize(Decimal("0.01")) if isinstance(c, float | int) else c
+            for c in xlsx_row
+        ]
+        assert [csv_text(c) for c in typed] == csv_row
+        assert isinstance(xlsx_row[13], int | float)  # the price: a number
+        assert isinstance(xlsx_row[9], datetime)  # booked at: a date
 
 
 def test_exports_follow_the_filters(login, owner, data):
     rows = read_csv(login(owner).get("/reservations/export.csv?offer=Escape"))
-    assert [r[7] for r in rows[1:]] == [data["b2"].code]
+    assert [r[11] for r in rows[1:]] == [data["b2"].code]
 
 
 def test_bookings_list_queries_do_not_grow(login, owner, space):
