@@ -1,6 +1,12 @@
-"""The 101 French départements as data: code, name, region, time zone.
+"""The 101 French départements and the 6 overseas collectivities of the scheme, as data:
+code, name, region, time zone.
 
-Postal code → département is overseas- and Corsica-aware (see `departement_from_postal_code`).
+The overseas collectivities (Saint-Pierre-et-Miquelon 975, Saint-Barthélemy 977,
+Saint-Martin 978, Wallis-et-Futuna 986, Polynésie française 987, Nouvelle-Calédonie
+988) are not départements but have their own three-digit codes and time zones, which
+the scheme uses (INSEE's codes; the IANA time zones): a library there gets its own
+territory, officers and local time. Postal code → code is overseas- and Corsica-aware
+(see `departement_from_postal_code`).
 """
 
 from __future__ import annotations
@@ -142,7 +148,17 @@ DEPARTEMENTS: tuple[Departement, ...] = (
     Departement("973", "Guyane", "Guyane", "America/Cayenne"),
     Departement("974", "La Réunion", "La Réunion", "Indian/Reunion"),
     Departement("976", "Mayotte", "Mayotte", "Indian/Mayotte"),
+    # Overseas collectivities (not départements), with the scheme's codes.
+    Departement("975", "Saint-Pierre-et-Miquelon", "Saint-Pierre-et-Miquelon", "America/Miquelon"),
+    Departement("977", "Saint-Barthélemy", "Saint-Barthélemy", "America/St_Barthelemy"),
+    Departement("978", "Saint-Martin", "Saint-Martin", "America/Marigot"),
+    Departement("986", "Wallis-et-Futuna", "Wallis-et-Futuna", "Pacific/Wallis"),
+    Departement("987", "Polynésie française", "Polynésie française", "Pacific/Tahiti"),
+    Departement("988", "Nouvelle-Calédonie", "Nouvelle-Calédonie", "Pacific/Noumea"),
 )
+
+# Two communes of the 971 range are overseas collectivities of their own.
+POSTAL_CODE_EXCEPTIONS = {"97133": "977", "97150": "978"}
 
 BY_CODE: dict[str, Departement] = {d.code: d for d in DEPARTEMENTS}
 CHOICES: list[tuple[str, str]] = [(d.code, d.label) for d in DEPARTEMENTS]
@@ -163,18 +179,21 @@ def timezone_of(code: str) -> str:
 
 
 def departement_from_postal_code(postal_code: str) -> str | None:
-    """The département of a French postal code, or None when it maps to none.
+    """The département (or overseas collectivity) of a French postal code, or None.
 
-    Corsica: 200xx–201xx → 2A, 202xx–206xx → 2B. Overseas: the first three
-    digits, 971 to 976 except 975 (Saint-Pierre-et-Miquelon is not a département).
-    Monaco (980xx) and the other overseas collectivities map to no département.
+    Corsica: 200xx–201xx → 2A, 202xx–206xx → 2B. Overseas: the first three digits
+    (971 to 978, 986 to 988), except Saint-Barthélemy (97133 → 977) and Saint-Martin
+    (97150 → 978), whose postal codes sit in Guadeloupe's range. Monaco (980xx) maps to
+    none.
     """
     code = (postal_code or "").strip()
     if len(code) != 5 or not (code.isascii() and code.isdigit()):
         return None
+    if code in POSTAL_CODE_EXCEPTIONS:
+        return POSTAL_CODE_EXCEPTIONS[code]
     if code.startswith("20"):
         return "2A" if int(code[2:]) < 200 else "2B" if int(code[2:]) < 700 else None
-    if code.startswith("97"):
+    if code.startswith(("97", "98")):
         prefix = code[:3]
         return prefix if prefix in BY_CODE else None
     prefix = code[:2]

@@ -269,13 +269,15 @@ LOGGING = {
 }
 
 # Beneficiaries: individual credit by age (euros), granted at sign-up and on each
-# birthday up to 18. Format: "15=20,16=30,17=30,18=300".
+# birthday up to 18. Format: "15=0,16=0,17=50,18=150". The defaults are the scheme's
+# since its 2025 reform (pass Culture, part individuelle: 50 € at 17, 150 € at 18,
+# nothing at 15 and 16, who keep free offers and the collective share); docs/bookings.md.
 BENEFICIARY_CREDIT_BY_AGE = {
     int(age): int(euros) * 100
     for age, euros in (
         item.split("=")
         for item in env.list(
-            "BENEFICIARY_CREDIT_BY_AGE", default=["15=20", "16=30", "17=30", "18=300"]
+            "BENEFICIARY_CREDIT_BY_AGE", default=["15=0", "16=0", "17=50", "18=150"]
         )
     )
 }

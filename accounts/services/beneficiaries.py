@@ -23,3 +23,18 @@ def credit_top_up(*, beneficiary: Beneficiary, today: date) -> Beneficiary:
         )
         beneficiary.refresh_from_db()
     return beneficiary
+
+
+def first_credit_age() -> int | None:
+    """The first age with individual credit (17 since the scheme's 2025 reform)."""
+    ages = [age for age, cents in settings.BENEFICIARY_CREDIT_BY_AGE.items() if cents > 0]
+    return min(ages) if ages else None
+
+
+def credit_not_yet(beneficiary: Beneficiary, today: date) -> int | None:
+    """The age credit starts at, when this young person is not there yet (None else):
+    they keep the free offers and their class's collective share."""
+    start = first_credit_age()
+    if start is not None and beneficiary.age_on(today) < start:
+        return start
+    return None

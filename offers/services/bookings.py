@@ -44,6 +44,7 @@ from offers.models import (
     Stock,
 )
 from offers.models.places import SESSION_HAS_PLACE, STOCK_HAS_PLACE
+from offers.templatetags.money import euros
 from passlib.counts import counts_changed
 from passlib.emails import send_on_commit
 from passlib.refusal import Refusal
@@ -140,8 +141,8 @@ def booking_create(*, user: User, offer: Offer, session: Session | None = None) 
         ).update(credit_cents=F("credit_cents") - offer.price_cents)
         if not paid:
             raise Refusal(
-                "Votre crédit pass Culture est insuffisant pour cette offre "
-                f"(il vous reste {beneficiary.credit_cents / 100:.2f} €).",
+                "Ton crédit pass Culture est insuffisant pour cette offre "
+                f"(il te reste {euros(beneficiary.credit_cents)}).",
                 code="booking.credit",
             )
     stock = _take_place(offer=offer, session=session, now=now, today=today)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import beneficiary_required
 from accounts.policy import beneficiary_of, roles_of
+from accounts.services.beneficiaries import credit_not_yet
 from offers import policy, rules, selectors
 from offers.forms import CatalogFilterForm
 from offers.models import BookingStatus, Session
@@ -41,11 +42,13 @@ def catalog(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
+    young = beneficiary_of(request.user)
     ctx = {
         "form": form,
         "page": page,
         "rows": selectors.catalog_rows(page.object_list),
         "query": query.urlencode(),
+        "credit_starts_at": young and credit_not_yet(young, timezone.localdate()),
     }
     template = "offers/beneficiary/catalog.html"
     if request.htmx:
@@ -114,7 +117,11 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
         for b in selectors.my_bookings(request.user)
     ]
     beneficiary = beneficiary_of(request.user)
-    ctx = {"rows": rows, "credit": beneficiary.credit_cents}
+    ctx = {
+        "rows": rows,
+        "credit": beneficiary.credit_cents,
+        "credit_starts_at": credit_not_yet(beneficiary, timezone.localdate()),
+    }
     return render(request, "offers/beneficiary/my_bookings.html", ctx)
 
 

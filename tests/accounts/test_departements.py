@@ -4,11 +4,12 @@ from accounts import departements
 from accounts.legal_categories import COLLECTIVITE_LEGAL_CATEGORIES, is_collectivite
 
 
-def test_the_101_departements_with_corsica_and_overseas():
+def test_the_101_departements_and_6_overseas_collectivities():
     codes = [d.code for d in departements.DEPARTEMENTS]
-    assert len(codes) == len(set(codes)) == 101
+    assert len(codes) == len(set(codes)) == 107
     assert {"2A", "2B", "971", "972", "973", "974", "976"} <= set(codes)
-    assert "20" not in codes and "975" not in codes
+    assert {"975", "977", "978", "986", "987", "988"} <= set(codes)
+    assert "20" not in codes
 
 
 @pytest.mark.parametrize(
@@ -21,6 +22,12 @@ def test_the_101_departements_with_corsica_and_overseas():
         ("973", "America/Cayenne"),
         ("974", "Indian/Reunion"),
         ("976", "Indian/Mayotte"),
+        ("975", "America/Miquelon"),
+        ("977", "America/St_Barthelemy"),
+        ("978", "America/Marigot"),
+        ("986", "Pacific/Wallis"),
+        ("987", "Pacific/Tahiti"),
+        ("988", "Pacific/Noumea"),
     ],
 )
 def test_time_zones(code, tz):
@@ -41,7 +48,13 @@ def test_time_zones(code, tz):
         ("97300", "973"),
         ("97400", "974"),
         ("97600", "976"),
-        ("97500", None),  # Saint-Pierre-et-Miquelon is not a département
+        ("97500", "975"),  # Saint-Pierre-et-Miquelon
+        ("97133", "977"),  # Saint-Barthélemy, in Guadeloupe's range
+        ("97150", "978"),  # Saint-Martin, in Guadeloupe's range
+        ("97110", "971"),  # Pointe-à-Pitre stays Guadeloupe
+        ("98600", "986"),
+        ("98714", "987"),
+        ("98800", "988"),
         ("98000", None),  # Monaco
         ("00100", None),
         ("6900", None),
@@ -58,3 +71,18 @@ def test_legal_category_table_and_ape_fallback():
     assert not is_collectivite("9220")
     assert is_collectivite("9220", "84.11Z")
     assert is_collectivite("", "8411Z")
+
+
+@pytest.mark.parametrize(
+    ("postal_code", "tz"),
+    [
+        ("97133", "America/St_Barthelemy"),
+        ("97150", "America/Marigot"),
+        ("97500", "America/Miquelon"),
+        ("98714", "Pacific/Tahiti"),
+        ("98800", "Pacific/Noumea"),
+    ],
+)
+def test_a_venue_overseas_gets_its_own_local_time(postal_code, tz):
+    """The service derives a venue's time zone from its postal code this way."""
+    assert departements.timezone_of(departements.departement_from_postal_code(postal_code)) == tz

@@ -142,7 +142,7 @@ def test_case_a_overseas_venue_gets_its_time_zone(librarian):
 def test_case_a_errors_keep_what_was_typed_and_create_nothing(librarian):
     _, client = librarian
     siret = valid_siret(4245)
-    data = {**COLLECTIVITE, "col-postal_code": "97500", **VENUE, "venue-booking_email": "x"}
+    data = {**COLLECTIVITE, "col-postal_code": "98000", **VENUE, "venue-booking_email": "x"}
     response = client.post(f"/structure/nouvelle/?siret={siret}", data)
     assert response.status_code == 200
     html = response.content.decode()

@@ -39,7 +39,7 @@ def test_signup_grants_the_credit_of_the_age_and_asks_to_confirm(
         response = client.post("/jeunes/inscription/", signup_data(17))
     assert response.status_code == 302
     beneficiary = Beneficiary.objects.get(user__email="ines@exemple.fr")
-    assert beneficiary.credit_cents == 3000 and beneficiary.credit_age == 17
+    assert beneficiary.credit_cents == 5000 and beneficiary.credit_age == 17
     assert not beneficiary.user.email_confirmed
     assert "/inscription/confirmer/" in mail.outbox[0].body
 

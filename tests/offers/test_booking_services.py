@@ -102,32 +102,53 @@ def test_one_active_booking_per_offer(event):
 
 def test_paid_booking_draws_on_credit_and_cancel_refunds(space):
     offer = make_offer(space["venue"], "ESCAPE_GAME", price_cents=1500, quantity=3)
-    young = make_beneficiary(15)  # 20 € credit
+    young = make_beneficiary(17)  # 50 € credit (the scheme's since 2025)
     booking = services.booking_create(user=young, offer=offer)
-    assert credit(young) == 500
+    assert credit(young) == 3500
     assert Stock.objects.get(offer=offer).booked_count == 1
     services.booking_cancel_by_beneficiary(user=young, booking=booking)
-    assert credit(young) == 2000
+    assert credit(young) == 5000
     assert Stock.objects.get(offer=offer).booked_count == 0
 
 
 def test_insufficient_credit_is_refused_and_nothing_changes(space):
-    offer = make_offer(space["venue"], "ESCAPE_GAME", price_cents=2500, quantity=3)
-    young = make_beneficiary(15)
-    with pytest.raises(Refusal, match="crédit pass Culture est insuffisant"):
+    offer = make_offer(space["venue"], "ESCAPE_GAME", price_cents=5500, quantity=3)
+    young = make_beneficiary(17)
+    with pytest.raises(Refusal, match="crédit pass Culture est insuffisant") as refused:
         services.booking_create(user=young, offer=offer)
-    assert credit(young) == 2000
+    assert "il te reste 50 €" in refused.value.message
+    assert credit(young) == 5000
     assert Stock.objects.get(offer=offer).booked_count == 0
     assert not Booking.objects.exists()
 
 
 def test_birthday_adds_the_credit_of_the_new_age(space):
     offer = make_offer(space["venue"], "ESCAPE_GAME", price_cents=1000, quantity=None)
-    young = make_beneficiary(16, credit_cents=0)
-    Beneficiary.objects.filter(user=young).update(credit_age=15)  # granted at 15 only
+    young = make_beneficiary(17, credit_cents=0)
+    Beneficiary.objects.filter(user=young).update(credit_age=16)  # granted at 16 only
     services.booking_create(user=young, offer=offer)
-    # 30 € for turning 16, minus 10 €
-    assert credit(young) == 2000
+    # 50 € for turning 17, minus 10 €
+    assert credit(young) == 4000
+
+
+def test_at_15_and_16_free_offers_stay_open_and_paid_ones_say_why(login, space):
+    """The scheme since 2025: no individual credit before 17 (configurable)."""
+    young = make_beneficiary(16)
+    assert credit(young) == 0
+    free = make_offer(space["venue"], "ESCAPE_GAME", price_cents=0, quantity=3)
+    assert services.booking_create(user=young, offer=free)
+    paid = make_offer(space["venue"], "ESCAPE_GAME", price_cents=500, quantity=3)
+    with pytest.raises(Refusal, match="crédit pass Culture est insuffisant"):
+        services.booking_create(user=young, offer=paid)
+    client = login(young)
+    for page in ("/jeunes/reservations/", "/jeunes/offres/"):
+        html = client.get(page).content.decode()
+        assert "Le crédit individuel du pass Culture commence à 17 ans" in html, page
+        assert "les offres gratuites te restent ouvertes" in html
+    assert (
+        "commence à 17 ans"
+        not in login(make_beneficiary(17)).get("/jeunes/reservations/").content.decode()
+    )
 
 
 def test_closed_or_unvalidated_offers_cannot_be_booked(space, event):

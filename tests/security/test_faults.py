@@ -33,7 +33,7 @@ class Crash(Exception):
 
 def test_booking_crash_after_taking_the_place_rolls_everything_back(space):
     offer = make_offer(space["venue"], "ESCAPE_GAME", price_cents=500, quantity=5)
-    young = make_beneficiary(16)
+    young = make_beneficiary(17)
     credit = Beneficiary.objects.get(user=young).credit_cents
     with mock.patch.object(Booking.objects, "create", side_effect=Crash), pytest.raises(Crash):
         booking_services.booking_create(user=young, offer=offer)
