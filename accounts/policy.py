@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Q, QuerySet
 from django.utils.functional import empty
 
+from accounts import departements
 from accounts.models import (
     Beneficiary,
     Collectivite,
@@ -97,7 +98,12 @@ def _person_query(user_id) -> QuerySet:
     # Named role_* : "officer", "teacher" and "beneficiary" are reverse relations of User.
     roles = User.objects.filter(pk=user_id).annotate(
         role_member=Exists(Membership.objects.filter(user_id=user_id, status=Status.VALIDATED)),
-        role_officer=Exists(OfficerDepartement.objects.filter(officer__user_id=user_id)),
+        # Site staff are the national team: they review what no officer covers.
+        role_officer=ExpressionWrapper(
+            Q(is_staff=True)
+            | Q(Exists(OfficerDepartement.objects.filter(officer__user_id=user_id))),
+            output_field=BooleanField(),
+        ),
         role_teacher=Exists(Teacher.objects.filter(user_id=user_id)),
         role_beneficiary=Exists(Beneficiary.objects.filter(user_id=user_id)),
     )
@@ -207,15 +213,26 @@ def managed_venue_labels(user: User) -> dict[int, tuple[str, str]]:
 
 
 def officer_departements(user: User) -> frozenset[str]:
-    """Départements a territory officer covers (empty for everyone else)."""
+    """Départements a territory officer covers, and for site staff (the national team)
+    also those no officer covers; empty for everyone else."""
     found = person_of(user)
     if found is None or not found.roles["officer"]:
         return frozenset()
     if found._departements is None:
-        found._departements = frozenset(
+        own = set(
             OfficerDepartement.objects.filter(officer__user=user).values_list("code", flat=True)
         )
+        if user.is_staff:
+            own |= uncovered_departements()
+        found._departements = frozenset(own)
     return found._departements
+
+
+def uncovered_departements() -> set[str]:
+    """Départements (and overseas collectivities) no territory officer covers: their
+    signups go to the national queue, reviewed by site staff."""
+    covered = set(OfficerDepartement.objects.values_list("code", flat=True).distinct())
+    return set(departements.BY_CODE) - covered
 
 
 def _validated_memberships(user: User) -> dict[int, Membership]:

@@ -63,6 +63,15 @@ def officers_for(departement: str) -> QuerySet[TerritoryOfficer]:
     )
 
 
+def reviewers_for(departement: str) -> tuple[list[User], bool]:
+    """Who reviews a signup of this département: its territory officers, or, when it has
+    none, the site staff's national queue — (people, national)."""
+    officers = [o.user for o in officers_for(departement)]
+    if officers:
+        return officers, False
+    return list(User.objects.filter(is_staff=True, is_active=True).order_by("pk")), True
+
+
 # --- review queue ---------------------------------------------------------------------
 
 

@@ -37,6 +37,11 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Whom a library writes to when no territory officer covers its département (the
+# national team, site staff, reviews those signups).
+NATIONAL_REVIEW_EMAIL = env.str(
+    "NATIONAL_REVIEW_EMAIL", default="equipe-nationale@passlib.example.org"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from accounts import departements
+from accounts import departements, selectors
 from accounts.legal_categories import is_collectivite, legal_category_label
 from accounts.models import (
     NO_SIRET_COMMENT,
@@ -162,6 +162,18 @@ def collectivite_register(
         collectivite=collectivite,
         target_label=collectivite.name,
         comment=f"Premier lieu : {first_venue.name}",
+    )
+    # Its reviewers are told: the département's officers, or the national team.
+    reviewers, national = selectors.reviewers_for(collectivite.departement)
+    send_on_commit(
+        to=[person.email for person in reviewers],
+        template="signup_to_review",
+        context={
+            "collectivite": collectivite,
+            "venue": first_venue,
+            "national": national,
+            "departement": departements.name_of(collectivite.departement),
+        },
     )
     return collectivite
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -39,6 +40,13 @@ def space(request: HttpRequest, public_id: UUID) -> HttpResponse:
     membership = active_membership(request.user, collectivite)
     is_admin = membership.role == Role.ADMIN
     ctx = {"collectivite": collectivite, "membership": membership, "is_admin": is_admin}
+    if collectivite.status != Status.VALIDATED:
+        reviewers, national = selectors.reviewers_for(collectivite.departement)
+        ctx.update(
+            reviewers=reviewers,
+            reviewers_national=national,
+            national_email=settings.NATIONAL_REVIEW_EMAIL,
+        )
     if is_admin:
         members = list(selectors.space_members(collectivite))
         ctx.update(

@@ -26,11 +26,15 @@ LOGGED = exp(200, anonymous=302)
 ANON_ONLY = exp(302, anonymous=200)  # sign-up pages send logged-in people away
 MEMBERS = exp(403, anonymous=302, member=200, admin=200)
 MEMBERS_POST = exp(403, anonymous=302, member=302, admin=302)
-PROS_READ = exp(403, anonymous=302, member=200, admin=200, officer=200, officer_other=404)
+PROS_READ = exp(
+    403, anonymous=302, member=200, admin=200, officer=200, officer_other=404, staff=404
+)
 SPACE_ADMIN = exp(404, anonymous=302, member=403, admin=200)
 SPACE_ADMIN_POST = exp(404, anonymous=302, member=403, admin=302)
-OFFICERS = exp(403, anonymous=302, officer=200, officer_other=200)
-OFFICER_OBJECT = exp(403, anonymous=302, officer=200, officer_other=404)
+# Site staff are the national team: they review what no officer covers (the world's
+# pending collectivité is in 69, which has its officer: out of their scope, 404).
+OFFICERS = exp(403, anonymous=302, officer=200, officer_other=200, staff=200)
+OFFICER_OBJECT = exp(403, anonymous=302, officer=200, officer_other=404, staff=404)
 TEACHER = exp(403, anonymous=302, teacher=200)
 TEACHER_POST = exp(403, anonymous=302, teacher=302)
 BENEFICIARY = exp(403, anonymous=302, beneficiary=200)
@@ -131,7 +135,7 @@ MATRIX = {
         "post",
         None,
         None,
-        exp(403, anonymous=302, officer=302, officer_other=302),
+        exp(403, anonymous=302, officer=302, officer_other=302, staff=302),
     ),
     "accounts:review_detail": (
         "get",
@@ -147,14 +151,14 @@ MATRIX = {
             "action": "valider",
         },
         None,
-        exp(403, anonymous=302, officer=302, officer_other=404),
+        exp(403, anonymous=302, officer=302, officer_other=404, staff=404),
     ),
     # individual offers (pro side)
     "offers:list": (
         "get",
         None,
         None,
-        exp(403, anonymous=302, member=200, admin=200, officer=200, officer_other=200),
+        exp(403, anonymous=302, member=200, admin=200, officer=200, officer_other=200, staff=200),
     ),
     "offers:create": ("get", None, None, MEMBERS),
     "offers:free": ("get", None, None, MEMBERS),
