@@ -4,32 +4,48 @@ from django.utils.functional import SimpleLazyObject
 
 from accounts.policy import roles_of
 
-# (role, url name, label); role None = everyone.
+# (audiences, url name, label). Audiences: the person's roles, plus "anonymous" (not
+# logged in) and "pro" (logged in without a role yet: a librarian before joining).
+PROS = frozenset({"anonymous", "pro", "member", "officer"})
 _NAV = [
     (None, "home", "Accueil"),
-    (None, "catalog:help", "Catégories d'offres"),
-    (None, "accounts:officers", "Trouver mon chargé de territoire"),
-    (None, "offers:catalog", "Offres pour les jeunes"),
-    ("member", "offers:list", "Offres"),
-    ("member", "offers:bookings", "Réservations"),
-    ("member", "offers:guichet", "Guichet"),
-    ("member", "offers:collective_list", "Offres collectives"),
-    ("officer", "accounts:review_queue", "Revue des inscriptions"),
-    ("teacher", "offers:teacher_offers", "Offres pour ma classe"),
-    ("teacher", "offers:teacher_bookings", "Réservations de l'établissement"),
-    ("beneficiary", "offers:my_bookings", "Mes réservations"),
+    (frozenset({"anonymous", "pro", "member"}), "catalog:help", "Catégories d'offres"),
+    (frozenset({"anonymous", "pro"}), "accounts:officers", "Trouver mon chargé de territoire"),
+    (frozenset({"anonymous", "beneficiary"}), "offers:catalog", "Offres pour les jeunes"),
+    (frozenset({"member"}), "offers:list", "Offres"),
+    (frozenset({"member"}), "offers:bookings", "Réservations"),
+    (frozenset({"member"}), "offers:guichet", "Guichet"),
+    (frozenset({"member"}), "offers:collective_list", "Offres collectives"),
+    (frozenset({"officer"}), "accounts:review_queue", "Revue des inscriptions"),
+    (frozenset({"teacher"}), "offers:teacher_offers", "Offres pour ma classe"),
+    (frozenset({"teacher"}), "offers:teacher_bookings", "Réservations de l'établissement"),
+    (frozenset({"beneficiary"}), "offers:my_bookings", "Mes réservations"),
 ]
-_nav_urls: list[tuple[str | None, str, str]] = []
+_nav_urls: list[tuple[frozenset[str] | None, str, str]] = []
+
+
+def audiences(request: HttpRequest) -> frozenset[str]:
+    """Who the person is for the pages: their roles, "anonymous", or "pro" (logged in
+    without a role yet: a librarian before joining a collectivité)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return frozenset({"anonymous"})
+    roles = {name for name, has in roles_of(user).items() if has}
+    return frozenset(roles or {"pro"})
 
 
 def _nav_items(request: HttpRequest) -> list[tuple[str, str]]:
     if not _nav_urls:  # URLs never change while the process runs: reverse them once
-        _nav_urls.extend((role, reverse(name), label) for role, name, label in _NAV)
-    user = getattr(request, "user", None)
-    roles = roles_of(user) if user is not None and user.is_authenticated else {}
-    return [(url, label) for role, url, label in _nav_urls if role is None or roles.get(role)]
+        _nav_urls.extend((who, reverse(name), label) for who, name, label in _NAV)
+    mine = audiences(request)
+    return [(url, label) for who, url, label in _nav_urls if who is None or who & mine]
 
 
 def navigation(request: HttpRequest) -> dict:
-    """The header navigation per role; computed only when a template shows it."""
-    return {"nav_items": SimpleLazyObject(lambda: _nav_items(request))}
+    """The header navigation per audience; computed only when a template shows it.
+    `for_pros`: the page may show what only professionals need (categories help,
+    officers): not to young people and teachers."""
+    return {
+        "nav_items": SimpleLazyObject(lambda: _nav_items(request)),
+        "for_pros": SimpleLazyObject(lambda: bool(audiences(request) & PROS)),
+    }

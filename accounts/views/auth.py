@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import selectors
 from accounts.forms import SignupForm
 from accounts.models import User
-from accounts.policy import is_officer
+from accounts.policy import is_officer, roles_of
 from accounts.services import users as services
 from accounts.tokens import read_email_confirmation_token
 from accounts.views.signup import PERSON, signup_page
@@ -120,6 +120,14 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The professional's space; a young person or a teacher (with no professional role)
+    goes to their own home instead of SIRET and structures."""
+    roles = roles_of(request.user)
+    if not (roles["member"] or roles["officer"]) and request.user.email_confirmed:
+        if roles["beneficiary"]:
+            return redirect("offers:my_bookings")
+        if roles["teacher"]:
+            return redirect("offers:teacher_offers")
     ctx = {
         "memberships": selectors.memberships_of(request.user),
         "is_officer": is_officer(request.user),

@@ -65,7 +65,13 @@ MATRIX = {
         PUBLIC,
     ),
     "accounts:password_reset_complete": ("get", None, None, PUBLIC),
-    "accounts:dashboard": ("get", None, None, LOGGED),
+    # young people and teachers are sent to their own pages
+    "accounts:dashboard": (
+        "get",
+        None,
+        None,
+        exp(200, anonymous=302, beneficiary=302, teacher=302),
+    ),
     "accounts:account_delete": ("get", None, None, LOGGED),
     "accounts:siret": ("get", None, None, LOGGED),
     "accounts:register": ("get", None, lambda w: {"siret": "21750001600019"}, LOGGED),
