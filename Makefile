@@ -33,8 +33,9 @@ venv: $(STAMP)
 migrate: $(STAMP) .env
 	$(PY) manage.py migrate --noinput
 
+# The demo's e-mails stay in memory: the logins are the last thing printed.
 seed: migrate
-	$(PY) manage.py seed_demo
+	EMAIL_URL=memorymail:// $(PY) manage.py seed_demo
 
 run: seed
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts import departements, selectors, sirene
 from accounts.decorators import confirmed_email_required
 from accounts.forms import CollectiviteForm, JoinForm, OfficerSearchForm, SiretForm, VenueForm
-from accounts.legal_categories import legal_category_label
+from accounts.legal_categories import is_collectivite, legal_category_label
 from accounts.models import Collectivite
 from accounts.services.onboarding import collectivite_register, join_request_create
 from accounts.siret import clean_siret, format_siret, siren_of
@@ -117,6 +117,9 @@ def register(request: HttpRequest) -> HttpResponse:
         "siret_display": format_siret(siret),
         "lookup": lookup,
         "legal_label": legal_category_label(record.legal_category_code) if record else "",
+        # La Poste and others: known to Sirene, not a collectivité; said before signing up.
+        "not_a_collectivite": bool(record)
+        and not is_collectivite(record.legal_category_code, record.ape_code),
         "col_form": col_form,
         "venue_form": venue_form,
         "departement": departements.get(departement),

@@ -66,7 +66,7 @@ class CollectiveForm(Form):
     location_comment = forms.CharField(
         label="Précisions sur le lieu", max_length=500, required=False
     )
-    contact_email = forms.EmailField(label="Email de contact")
+    contact_email = forms.EmailField(label="Adresse électronique de contact")
     contact_phone = forms.CharField(label="Téléphone de contact", max_length=30, required=False)
     accessibility_audio = forms.BooleanField(label="Handicap auditif", required=False)
     accessibility_mental = forms.BooleanField(

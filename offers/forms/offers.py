@@ -88,7 +88,9 @@ class OfferForm(Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    booking_email = forms.EmailField(label="Email de contact pour les réservations", required=False)
+    booking_email = forms.EmailField(
+        label="Adresse électronique de contact pour les réservations", required=False
+    )
 
     def __init__(self, *args, venues, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -290,3 +290,20 @@ class _failing(_recorded):
 
         self.patch = mock.patch("accounts.sirene._http_get", side_effect=TimeoutError("timed out"))
         return self.patch.__enter__()
+
+
+def test_a_siret_that_is_not_a_collectivite_is_said_before_registering(librarian, settings):
+    """An association (or La Poste): Sirene knows it, it is not a collectivité; the page
+    says it will be flagged "hors collectivité" before anything is created, and
+    explains "non vérifié" when Sirene did not answer."""
+    _, client = librarian
+    settings.SIRENE_BACKEND = "recherche-entreprises"
+    with _recorded("association"):
+        client.post("/structure/siret/", {"siret": "77567227200017"})
+    html = client.get("/structure/nouvelle/?siret=77567227200017").content.decode()
+    assert "n'est pas celui d'une collectivité" in html
+    assert "« hors collectivité »" in html
+    settings.SIRENE_BACKEND = "offline"
+    html = client.get(f"/structure/nouvelle/?siret={LYON_SIRET}").content.decode()
+    assert "« Non vérifié » : le répertoire Sirene n'a pas pu confirmer" in html
+    assert "hors collectivité" not in html
