@@ -71,3 +71,28 @@ def test_an_offer_price_is_shown_back_with_a_comma(login, space, owner):
     html = login(owner).get(f"/offres/{offer.public_id}/modifier/").content.decode()
     assert 'value="12,50"' in html
     assert 'inputmode="decimal"' in html and 'type="number" name="price"' not in html
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "typed"),
+    [
+        ("SessionForm", "starts_at", "02/12/2026 14:30"),
+        ("SessionForm", "starts_at", "2026-12-02T14:30"),  # what a date-time picker sends
+        ("BeneficiarySignupForm", "birth_date", "02/12/2009"),
+    ],
+)
+def test_dates_are_accepted_as_french_people_type_them(form, field, typed):
+    """Where a date is typed as text (no picker), the French format works (Django's
+    French input formats, LANGUAGE_CODE fr-fr)."""
+    from django.utils import translation
+
+    from accounts import forms as account_forms
+    from offers import forms as offer_forms
+
+    cls = getattr(offer_forms, form, None) or getattr(account_forms, form)
+    with translation.override("fr"):
+        bound = cls(data={field: typed})
+        bound.is_valid()
+    assert field not in bound.errors, bound.errors
+    value = bound.cleaned_data[field]
+    assert (value.day, value.month) == (2, 12)
