@@ -88,8 +88,10 @@ def test_a_librarian_reads_the_history_of_an_offer_and_of_a_code(page, space):
     assert row.get_by_text("Noé O'Brien & fils").is_visible()
     assert page.get_by_role("row").filter(has_text=booking.code).get_by_text("par Chloé d'Arc")
     assert_accessible(page, "history-03-bookings")
+    # Cancelling asks first: the row's button opens the reason and the confirmation.
+    page.get_by_text(f"Annuler la réservation {second.code}").click()
     page.get_by_label(f"Motif d'annulation de {second.code}").fill("Atelier reporté")
-    page.get_by_role("button", name=f"Annuler la réservation {second.code}").click()
+    page.get_by_role("button", name=f"Confirmer l'annulation de {second.code}").click()
     page.wait_for_selector(f"text=Réservation {second.code} annulée")
     assert Booking.objects.get(pk=second.pk).status == BookingStatus.CANCELLED
     assert_accessible(page, "history-04-cancelled")

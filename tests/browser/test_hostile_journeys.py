@@ -134,3 +134,26 @@ def test_a_librarian_typing_a_far_date_is_told_next_to_the_field(page, space, me
     assert page.get_by_text("Séance ajoutée.").is_visible()
     assert_accessible(page, "hostile-06-session-added")
     assert Session.objects.get().total_places == 12
+
+
+def test_a_young_person_confirms_before_cancelling(page, space):
+    from offers.models import Booking, BookingStatus
+    from offers.services.bookings import booking_create
+    from tests.factories import make_beneficiary, make_session
+
+    offer = make_offer(space["venue"], "ATELIER_PRATIQUE_ART", title="Atelier BD")
+    young = make_beneficiary(17, first_name="Chloé")
+    booking = booking_create(user=young, offer=offer, session=make_session(offer, days=10))
+    page.goto("/connexion/")
+    page.get_by_label("Adresse électronique").fill(young.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/jeunes/reservations/")
+    page.get_by_text(f"Annuler la réservation {booking.code}", exact=True).click()
+    assert page.get_by_text("Tu ne pourras pas revenir en arrière.").is_visible()
+    assert_accessible(page, "hostile-07-cancel-asks-first")
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED
+    page.get_by_role("button", name=f"Oui, annuler la réservation {booking.code}").click()
+    page.wait_for_load_state()
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CANCELLED
+    assert_accessible(page, "hostile-08-cancelled")
