@@ -96,3 +96,36 @@ def test_the_confirmation_email_speaks_to_every_audience(
             },
         )
     assert "professionnel" not in mail.outbox[-1].body
+
+
+def test_every_cancellation_and_removal_asks_first(login, space):
+    """An irreversible button opens its confirmation first (a <details>, no script):
+    bookings (young person, venue), collective bookings (teacher, venue), members."""
+    from offers.services import bookings as booking_services
+    from offers.services import collective_bookings as collective_services
+    from tests.factories import make_collective_offer, make_session
+
+    owner = MembershipFactory(collectivite=space["collectivite"]).user
+    MembershipFactory(collectivite=space["collectivite"], role="member")
+    offer = make_offer(space["venue"], "ATELIER_PRATIQUE_ART")
+    young = make_beneficiary(17)
+    booking_services.booking_create(user=young, offer=offer, session=make_session(offer))
+    teacher = make_teacher(make_school())
+    collective = collective_services.prebook(
+        user=teacher, offer=make_collective_offer(space["venue"], title="Atelier")
+    )
+    pages = [
+        (young, "/jeunes/reservations/", "Oui, annuler"),
+        (owner, "/reservations/", "Confirmer l&#x27;annulation"),
+        (teacher, "/enseignants/reservations/", "Confirmer l&#x27;annulation"),
+        (
+            owner,
+            f"/collectif/offres/{collective.offer.public_id}/",
+            "Confirmer l&#x27;annulation",
+        ),
+        (owner, f"/collectivites/{space['collectivite'].public_id}/", "Confirmer le retrait"),
+    ]
+    for user, url, confirm in pages:
+        html = login(user).get(url).content.decode()
+        assert '<details class="confirm">' in html, url
+        assert confirm in html or confirm.replace("&#x27;", "'") in html, url
