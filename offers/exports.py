@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from catalog.categories import get_subcategory
-from offers.rules import cancellation_deadline_at
+from offers.rules import cancellation_deadline_at, deadline_passed
 from passlib.text import clean_line, printable
 
 # The scheme's own layout of the pro booking export (pass Culture's "Réservations"
@@ -128,7 +128,7 @@ def export_rows(queryset, *, now=None) -> Iterator[list]:
             types[sub_id] = get_subcategory(sub_id).offer_type.label
         if status == "confirmed":
             deadline = cancellation_deadline_at(booked_at, starts_at)
-            label = "confirmé" if deadline is not None and now >= deadline else "réservé"
+            label = "confirmé" if deadline_passed(deadline, now) else "réservé"
         else:
             label = STATUS_LABELS[status]
         yield [

@@ -184,11 +184,15 @@ def cancellation_deadline_at(booked_at, starts_at):
     return max(booked_at, min(starts_at - CANCELLATION_WINDOW, booked_at + CANCELLATION_WINDOW))
 
 
+def deadline_passed(deadline, now) -> bool:
+    """The deadline is the last instant *before* which one may cancel: at the deadline
+    itself it is too late, as in the scheme. No deadline never passes."""
+    return deadline is not None and now >= deadline
+
+
 def cancellation_open(booking: Booking, now) -> bool:
-    """The deadline not reached: it is the last instant *before* which one may cancel
-    (at the deadline itself, it is too late, as in the scheme)."""
-    deadline = cancellation_deadline(booking)
-    return deadline is None or now < deadline
+    """The young person's cancellation deadline is not reached."""
+    return not deadline_passed(cancellation_deadline(booking), now)
 
 
 def may_cancel(booking: Booking, now) -> bool:

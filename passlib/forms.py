@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -137,7 +137,6 @@ class MoneyField(forms.DecimalField):
         kwargs.setdefault("max_digits", 9)
         kwargs.setdefault("decimal_places", 2)
         super().__init__(**kwargs)
-        self.widget.input_type = "text"
 
     def to_python(self, value):
         if isinstance(value, str):
@@ -190,8 +189,4 @@ class LoginForm(SafeInput, AuthenticationForm):
 
 
 class ResetForm(SafeInput, PasswordResetForm):
-    pass
-
-
-class NewPasswordForm(SafeInput, SetPasswordForm):
     pass

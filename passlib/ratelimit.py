@@ -28,14 +28,10 @@ class Limit:
     seconds: int
 
 
-def _limit(name: str, default: tuple[int, int]) -> Limit:
-    count, seconds = settings.RATE_LIMITS.get(name, default)
-    return Limit(name, count, seconds)
-
-
 def limit(name: str) -> Limit:
     """The named limit of settings.RATE_LIMITS (count, window in seconds)."""
-    return _limit(name, (10, 3600))
+    count, seconds = settings.RATE_LIMITS.get(name, (10, 3600))
+    return Limit(name, count, seconds)
 
 
 def client_ip(request) -> str:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import selectors
 from accounts.forms import SignupForm
 from accounts.models import User
-from accounts.policy import is_officer, roles_of
+from accounts.policy import roles_of
 from accounts.services import users as services
 from accounts.tokens import read_email_confirmation_token
 from accounts.views.signup import PERSON, signup_page
@@ -109,9 +109,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         if not ratelimit.hit_ip(self.request, "password_reset"):
-            form.add_error(
-                None, "Trop de demandes depuis votre connexion : réessayez dans une heure."
-            )
+            form.add_error(None, TOO_MANY_RESETS)
             return self.render_to_response(self.get_context_data(form=form), status=429)
         if not ratelimit.hit_targets("password_reset", form.cleaned_data["email"]):
             return HttpResponseRedirect(self.get_success_url())
@@ -130,7 +128,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             return redirect("offers:teacher_offers")
     ctx = {
         "memberships": selectors.memberships_of(request.user),
-        "is_officer": is_officer(request.user),
+        "is_officer": roles["officer"],
     }
     return render(request, "accounts/dashboard.html", ctx)
 

@@ -42,7 +42,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
-    young = beneficiary_of(request.user)
+    young = beneficiary_of(request.user) if roles_of(request.user)["beneficiary"] else None
     ctx = {
         "form": form,
         "page": page,

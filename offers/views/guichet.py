@@ -70,10 +70,16 @@ def guichet(request: HttpRequest) -> HttpResponse:
     return _render(request, ctx)
 
 
+def _too_fast(request: HttpRequest) -> HttpResponse | None:
+    """The 429 page when the member is over the guichet limit, else None."""
+    if not _rate_limited(request):
+        return None
+    code = services.normalize_code(request.POST.get("code", ""))
+    return _render(request, {"raw": code, "error": TOO_FAST}, status=429)
+
+
 def _posted_booking(request: HttpRequest):
     code = services.normalize_code(request.POST.get("code", ""))
-    if _rate_limited(request):
-        return code, TOO_FAST
     booking = (
         policy.booking_at_counter(request.user, code) if services.is_valid_code(code) else None
     )
@@ -83,9 +89,9 @@ def _posted_booking(request: HttpRequest):
 @member_required
 @require_POST
 def validate(request: HttpRequest) -> HttpResponse:
+    if refused := _too_fast(request):
+        return refused
     code, booking = _posted_booking(request)
-    if booking is TOO_FAST:
-        return _render(request, {"raw": code, "error": TOO_FAST}, status=429)
     if booking is None:
         return _render(request, {"raw": code, "error": NOT_FOUND}, status=404)
     try:
@@ -101,9 +107,9 @@ def validate(request: HttpRequest) -> HttpResponse:
 @require_POST
 def unvalidate(request: HttpRequest) -> HttpResponse:
     """First POST asks for a confirmation; the second (confirm=1) undoes the validation."""
+    if refused := _too_fast(request):
+        return refused
     code, booking = _posted_booking(request)
-    if booking is TOO_FAST:
-        return _render(request, {"raw": code, "error": TOO_FAST}, status=429)
     if booking is None:
         return _render(request, {"raw": code, "error": NOT_FOUND}, status=404)
     if request.POST.get("confirm") != "1":

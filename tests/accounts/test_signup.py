@@ -150,3 +150,24 @@ def test_unconfirmed_user_cannot_reach_the_siret_step(login):
     response = client.get("/structure/siret/")
     assert response.status_code == 302
     assert response.url == "/inscription/envoyee/"
+
+
+def test_the_first_confirmation_logs_in_and_goes_where_the_signup_was_going(
+    client, django_capture_on_commit_callbacks
+):
+    """Sign-up no longer logs in (it must answer the same for a known address): the
+    link does, once, in the browser that signed up, and follows its `next`."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/inscription/?next=/structure/siret/", GOOD)
+    assert response.url == "/inscription/envoyee/"
+    assert "_auth_user_id" not in client.session
+    path = confirmation_path(mail.outbox[0])
+    response = client.post(path)
+    assert response.url == "/structure/siret/"
+    assert "_auth_user_id" in client.session
+    # A second use of the link confirms nothing new and logs nobody in.
+    from django.test import Client
+
+    other = Client()
+    response = other.post(path)
+    assert response.url == "/connexion/" and "_auth_user_id" not in other.session

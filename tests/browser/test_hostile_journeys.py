@@ -89,20 +89,19 @@ def test_a_young_person_in_capitals_is_one_identity_for_login_and_lockout(page, 
     assert page.get_by_text("Votre adresse électronique est confirmée.").is_visible()
     page.get_by_role("button", name="Se déconnecter").click()
 
-    for variant in ["chloe.darc@exemple.fr", "CHLOE.DARC@EXEMPLE.FR", " Chloe.Darc@exemple.fr"]:
+    def wrong_password(variant: str) -> None:
         page.goto("/connexion/")
         page.get_by_label("Adresse électronique").fill(variant)
         page.get_by_label("Mot de passe").fill("pas-le-bon-mot-de-passe")
         page.get_by_role("button", name="Se connecter").click()
         page.wait_for_load_state()
+
+    for variant in ["chloe.darc@exemple.fr", "CHLOE.DARC@EXEMPLE.FR", " Chloe.Darc@exemple.fr"]:
+        wrong_password(variant)
     assert page.get_by_text("Adresse électronique ou mot de passe incorrect").is_visible()
     assert_accessible(page, "hostile-03-login-refused")
     for variant in ["chloe.DARC@exemple.fr", "Chloe.darc@Exemple.FR"]:
-        page.goto("/connexion/")
-        page.get_by_label("Adresse électronique").fill(variant)
-        page.get_by_label("Mot de passe").fill("pas-le-bon-mot-de-passe")
-        page.get_by_role("button", name="Se connecter").click()
-        page.wait_for_load_state()
+        wrong_password(variant)
     assert page.get_by_text("temporairement bloquée").is_visible()
     assert_accessible(page, "hostile-04-locked-whatever-the-case")
 
