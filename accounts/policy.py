@@ -190,6 +190,12 @@ def roles_of(user: User) -> dict[str, bool]:
     return found.roles if found is not None else dict(NO_ROLES)
 
 
+def speaks_tu(user: User) -> bool:
+    """Young people are addressed with "tu" (as the pass Culture app does), everyone else
+    with "vous". For any account, logged in or not (a confirmation link, an e-mail)."""
+    return Beneficiary.objects.filter(user_id=user.pk).exists()
+
+
 def managed_venue_ids(user: User) -> list[int]:
     """Ids of the venues the person manages (`venues_managed_by`), without a query of
     its own. Filtering other tables with `venue_id IN (<ids>)` lets PostgreSQL use their

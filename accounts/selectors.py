@@ -80,6 +80,13 @@ KINDS = {
     "demande": "Demande de rattachement",
     "lieu": "Lieu",
 }
+FEMININE_KINDS = frozenset({"collectivite", "demande"})  # "validée" / "validé"
+# What a decision did, as a past participle to agree with the kind (+ "e").
+DECIDED = {
+    Status.VALIDATED: "validé",
+    Status.REJECTED: "rejeté",
+    Status.PENDING: "mis",  # "mis en suspens"
+}
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,11 @@ logger = logging.getLogger(__name__)
 
 FALLBACK_NOTICE = (
     "Le répertoire Sirene n'a pas pu être consulté. Saisissez les informations de la "
-    "structure : elles seront vérifiées par votre chargé de territoire."
+    "structure : elles seront vérifiées avant la validation de votre inscription."
 )
 NOT_FOUND_NOTICE = (
     "Ce SIRET est introuvable dans le répertoire Sirene. Vérifiez le numéro, ou saisissez "
-    "les informations : elles seront vérifiées par votre chargé de territoire."
+    "les informations : elles seront vérifiées avant la validation de votre inscription."
 )
 CLOSED_NOTICE = (
     "D'après le répertoire Sirene, cet établissement est fermé. Vérifiez le numéro : "

@@ -120,14 +120,14 @@ def check_may_book(user: User, today: date) -> Beneficiary:
         )
     if not user.email_confirmed:
         raise Refusal(
-            "Confirmez votre adresse électronique avant de réserver.",
+            "Confirme ton adresse électronique avant de réserver.",
             code="account.email_unconfirmed",
         )
     age = beneficiary.age_on(today)
     if not settings.BENEFICIARY_MIN_AGE <= age <= settings.BENEFICIARY_MAX_AGE:
         raise Refusal(
             "Le pass Culture individuel est réservé aux jeunes de 15 à 18 ans : "
-            f"vous avez {age} ans aujourd'hui.",
+            f"tu as {age} ans aujourd'hui.",
             code="booking.age",
         )
     return beneficiary

@@ -5,13 +5,20 @@ from django.utils.functional import SimpleLazyObject
 from accounts.policy import roles_of
 
 # (audiences, url name, label). Audiences: the person's roles, plus "anonymous" (not
-# logged in) and "pro" (logged in without a role yet: a librarian before joining).
+# logged in) and "pro" (logged in without a role yet: a librarian before joining). A
+# visitor not logged in on the young people's or the teachers' pages is of that
+# audience ("young visitor", "teacher visitor"): those pages show no professional link.
 PROS = frozenset({"anonymous", "pro", "member", "officer"})
+VISITOR_PAGES = (("/jeunes/", "young visitor"), ("/enseignants/", "teacher visitor"))
 _NAV = [
     (None, "home", "Accueil"),
     (frozenset({"anonymous", "pro", "member"}), "catalog:help", "Catégories d'offres"),
     (frozenset({"anonymous", "pro"}), "accounts:officers", "Trouver mon chargé de territoire"),
-    (frozenset({"anonymous", "beneficiary"}), "offers:catalog", "Offres pour les jeunes"),
+    (
+        frozenset({"anonymous", "young visitor", "beneficiary"}),
+        "offers:catalog",
+        "Offres pour les jeunes",
+    ),
     (frozenset({"member"}), "offers:list", "Offres"),
     (frozenset({"member"}), "offers:bookings", "Réservations"),
     (frozenset({"member"}), "offers:guichet", "Guichet"),
@@ -25,10 +32,14 @@ _nav_urls: list[tuple[frozenset[str] | None, str, str]] = []
 
 
 def audiences(request: HttpRequest) -> frozenset[str]:
-    """Who the person is for the pages: their roles, "anonymous", or "pro" (logged in
-    without a role yet: a librarian before joining a collectivité)."""
+    """Who the person is for the pages: their roles, "anonymous" (or the visitor of
+    the young people's or teachers' pages), or "pro" (logged in without a role yet: a
+    librarian before joining a collectivité)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
+        for prefix, visitor in VISITOR_PAGES:
+            if request.path.startswith(prefix):
+                return frozenset({visitor})
         return frozenset({"anonymous"})
     roles = {name for name, has in roles_of(user).items() if has}
     return frozenset(roles or {"pro"})

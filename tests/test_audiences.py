@@ -38,7 +38,12 @@ def test_pro_only_links_are_not_shown_to_young_people_and_teachers(login, who):
     client = login(user)
     for page in pages:
         html = client.get(page).content.decode()
-        for text in (*PRO_ONLY, "Rattacher ma bibliothèque", "Catégories d&#x27;offres"):
+        for text in (
+            *PRO_ONLY,
+            "Rattacher ma bibliothèque",
+            "Catégories d&#x27;offres",
+            ">Mon espace<",
+        ):
             assert text not in html, (page, text)
     bookings = client.get(pages[0] if who == "beneficiary" else pages[1]).content.decode()
     assert "Supprimer mon compte" in bookings
@@ -95,12 +100,48 @@ def test_the_confirmation_email_speaks_to_every_audience(
                 "accept_terms": "on",
             },
         )
-    assert "professionnel" not in mail.outbox[-1].body
+    young = mail.outbox[-1]
+    assert "professionnel" not in young.body
+    # a young person is spoken to with "tu", in the e-mail and on the pages around it
+    assert young.subject == "Confirme ton adresse électronique"
+    assert "confirme ton adresse" in young.body and "vous" not in young.body
+    sent = client.get("/inscription/envoyee/").content.decode()
+    assert "Confirme ton adresse électronique" in sent and "Ouvrez" not in sent
+    path = re.search(r"https?://[^/\s]+(/inscription/confirmer/\S+/)", young.body).group(1)
+    assert "pour activer ton compte" in client.get(path).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/enseignants/inscription/",
+            {
+                "first_name": "Marc",
+                "last_name": "Lefort",
+                "email": "marc@ac-lyon.fr",
+                "uai": make_school().uai,
+                "password": "lecture-publique-2026",
+                "password_confirm": "lecture-publique-2026",
+                "accept_terms": "on",
+            },
+        )
+    teacher = mail.outbox[-1]
+    assert teacher.to == ["marc@ac-lyon.fr"]
+    assert "professionnel" not in teacher.body and "confirmez votre adresse" in teacher.body
+
+
+@pytest.mark.parametrize(
+    "path", ["/jeunes/offres/", "/jeunes/inscription/", "/enseignants/inscription/"]
+)
+def test_a_visitor_of_the_young_and_teacher_pages_sees_no_professional_link(client, path):
+    html = client.get(path).content.decode()
+    for text in (*PRO_ONLY, "Catégories d&#x27;offres"):
+        assert text not in html, (path, text)
+    assert "Se connecter" in html
 
 
 def test_every_cancellation_and_removal_asks_first(login, space):
     """An irreversible button opens its confirmation first (a <details>, no script):
-    bookings (young person, venue), collective bookings (teacher, venue), members."""
+    bookings (young person, venue), collective bookings (teacher, venue), members, an
+    offer and a session without bookings."""
     from offers.services import bookings as booking_services
     from offers.services import collective_bookings as collective_services
     from tests.factories import make_collective_offer, make_session
@@ -114,8 +155,20 @@ def test_every_cancellation_and_removal_asks_first(login, space):
     collective = collective_services.prebook(
         user=teacher, offer=make_collective_offer(space["venue"], title="Atelier")
     )
+    unbooked = make_offer(space["venue"], "ATELIER_PRATIQUE_ART", title="Sans réservation")
+    make_session(unbooked)
     pages = [
         (young, "/jeunes/reservations/", "Oui, annuler"),
+        (
+            owner,
+            f"/offres/{unbooked.public_id}/",
+            'suppression<span class="visually-hidden"> de l\'offre',
+        ),
+        (
+            owner,
+            f"/offres/{unbooked.public_id}/",
+            'suppression<span class="visually-hidden"> de la séance',
+        ),
         (owner, "/reservations/", "Confirmer l&#x27;annulation"),
         (teacher, "/enseignants/reservations/", "Confirmer l&#x27;annulation"),
         (
@@ -129,3 +182,62 @@ def test_every_cancellation_and_removal_asks_first(login, space):
         html = login(user).get(url).content.decode()
         assert '<details class="confirm">' in html, url
         assert confirm in html or confirm.replace("&#x27;", "'") in html, url
+        # no destructive button outside a confirmation
+        outside = re.sub(r"<details class=\"confirm\">.*?</details>", "", html, flags=re.S)
+        assert "button-danger" not in re.sub(
+            r"<form[^>]*(rejeter|reject)[^>]*>.*?</form>", "", outside, flags=re.S
+        ), url
+
+
+def test_a_period_reads_as_french_people_say_it():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from offers.templatetags.period import period
+
+    paris = ZoneInfo("Europe/Paris")
+    start = datetime(2027, 1, 26, 9, 30, tzinfo=paris)
+    assert period(start, start.replace(hour=11)) == "le 26 janvier 2027 de 09:30 à 11:30"
+    assert period(start, start.replace(day=27)) == (
+        "du 26 janvier 2027 à 09:30 au 27 janvier 2027 à 09:30"
+    )
+    assert period(None, start) == ""
+
+
+def test_the_last_administrator_is_not_offered_a_removal_that_would_be_refused(login, space):
+    owner = MembershipFactory(collectivite=space["collectivite"]).user
+    colleague = MembershipFactory(collectivite=space["collectivite"], role="member")
+    html = login(owner).get(f"/collectivites/{space['collectivite'].public_id}/").content.decode()
+    assert html.count("Confirmer le retrait") == 1  # the colleague only
+    assert f"/membres/{colleague.public_id}/retirer/" in html
+    assert "Seul administrateur de l'espace" in html
+
+
+def test_review_decisions_agree_in_gender_and_flags_are_explained(login, space):
+    from accounts.models import Status
+    from accounts.views.review import decision_message
+    from tests.factories import CollectiviteFactory, make_officer
+
+    collectivite = CollectiviteFactory(name="Commune d'Eybens", status=Status.VALIDATED)
+    venue = space["venue"]
+    assert (
+        decision_message("collectivite", collectivite)
+        == "Collectivité « Commune d'Eybens » validée."
+    )
+    venue.status = Status.PENDING
+    assert decision_message("lieu", venue) == f"Lieu « {venue} » mis en suspens."
+    venue.status = Status.REJECTED
+    assert decision_message("lieu", venue) == f"Lieu « {venue} » rejeté."
+
+    pending = CollectiviteFactory(
+        name="Commune de Seyssins", departement="38", postal_code="38180", sirene_verified=False
+    )
+    pending.status = Status.NEW
+    pending.save()
+    html = (
+        login(make_officer("38")).get(f"/revue/collectivite/{pending.public_id}/").content.decode()
+    )
+    assert "38 — Isère" in html
+    assert "le répertoire Sirene n&#x27;a pas pu confirmer" in html or (
+        "le répertoire Sirene n'a pas pu confirmer" in html
+    )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Beneficiary, Membership, Role, School, Status, Teacher, User
+from accounts.policy import speaks_tu
 from accounts.services.beneficiaries import credit_top_up
 from accounts.services.space import is_last_admin
 from accounts.tokens import email_confirmation_token
@@ -20,7 +21,13 @@ from passlib.refusal import Refusal
 
 @transaction.atomic
 def user_signup(
-    *, email: str, password: str, first_name: str, last_name: str, phone: str = ""
+    *,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    phone: str = "",
+    confirm: bool = True,
 ) -> User:
     """Create a professional account; it must confirm its email before acting.
 
@@ -37,7 +44,8 @@ def user_signup(
     user.set_password(password)
     user.full_clean()
     user.save()
-    email_confirmation_send(user=user)
+    if confirm:
+        email_confirmation_send(user=user)
     return user
 
 
@@ -72,7 +80,11 @@ def email_confirmation_send(*, user: User) -> None:
     send_on_commit(
         to=[user.email],
         template="confirm_email",
-        context={"user": user, "path": reverse("accounts:confirm_email", args=[token])},
+        context={
+            "user": user,
+            "path": reverse("accounts:confirm_email", args=[token]),
+            "tu": speaks_tu(user),
+        },
     )
 
 
@@ -91,12 +103,15 @@ def beneficiary_signup(
     *, email: str, password: str, first_name: str, last_name: str, birth_date
 ) -> User:
     """A young person's account with the credit of their age; email to confirm."""
-    user = user_signup(email=email, password=password, first_name=first_name, last_name=last_name)
+    user = user_signup(
+        email=email, password=password, first_name=first_name, last_name=last_name, confirm=False
+    )
     today = timezone.localdate()
     age = Beneficiary(birth_date=birth_date).age_on(today)
     # The credit of the current age only; later birthdays add the next ages' credit.
     beneficiary = Beneficiary.objects.create(user=user, birth_date=birth_date, credit_age=age - 1)
     credit_top_up(beneficiary=beneficiary, today=today)
+    email_confirmation_send(user=user)  # once the account is a young person's: "tu"
     return user
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import selectors
 from accounts.forms import SignupForm
 from accounts.models import User
-from accounts.policy import roles_of
+from accounts.policy import roles_of, speaks_tu
 from accounts.services import users as services
 from accounts.tokens import read_email_confirmation_token
 from accounts.views.signup import PERSON, signup_page
@@ -46,9 +46,10 @@ def safe_next_url(request: HttpRequest) -> str:
 def signup_sent(request: HttpRequest) -> HttpResponse:
     """The same page whether the address was new or already had an account."""
     email = request.session.get("signup_email", "")
+    tu = request.session.get("signup_tu", False)
     if request.user.is_authenticated:
-        email = request.user.email
-    return render(request, "accounts/signup_sent.html", {"email": email})
+        email, tu = request.user.email, speaks_tu(request.user)
+    return render(request, "accounts/signup_sent.html", {"email": email, "tu": tu})
 
 
 @require_http_methods(["GET", "POST"])
@@ -66,7 +67,12 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "accounts/confirm_email_invalid.html", status=400)
     if request.method == "POST":
         first_time = services.email_confirm(user=user)
-        messages.success(request, "Votre adresse électronique est confirmée.")
+        messages.success(
+            request,
+            "Ton adresse électronique est confirmée."
+            if speaks_tu(user)
+            else "Votre adresse électronique est confirmée.",
+        )
         if request.user.is_authenticated and request.user.pk == user.pk:
             return redirect("accounts:dashboard")
         if first_time and not request.user.is_authenticated and user.is_active:
@@ -74,7 +80,9 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(next_url or "accounts:dashboard")
         return redirect("accounts:login")
-    return render(request, "accounts/confirm_email.html", {"confirmed_user": user})
+    return render(
+        request, "accounts/confirm_email.html", {"confirmed_user": user, "tu": speaks_tu(user)}
+    )
 
 
 @require_POST

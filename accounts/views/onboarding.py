@@ -105,8 +105,8 @@ def register(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    "Votre inscription est enregistrée. Elle est en attente de validation par "
-                    "votre chargé de territoire.",
+                    "Votre inscription est enregistrée. Elle est en attente de validation : "
+                    "voyez ci-dessous qui l'examinera.",
                 )
                 return redirect("accounts:space", public_id=collectivite.public_id)
     departement = (record.departement if record else "") or (

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import policy, selectors
+from accounts import departements, policy, selectors
 from accounts.decorators import confirmed_email_required
 from accounts.forms import ReviewActionForm, ReviewFilterForm
 from accounts.models import Status
@@ -90,6 +90,8 @@ def detail(request: HttpRequest, kind: str, public_id: UUID) -> HttpResponse:
         "form": ReviewActionForm(),
         "open": obj.status in (Status.NEW, Status.PENDING),
     }
+    if kind == "collectivite" and obj.departement in departements.BY_CODE:
+        ctx["departement_label"] = departements.BY_CODE[obj.departement].label
     return render(request, "accounts/review_detail.html", ctx)
 
 
@@ -124,8 +126,18 @@ def act(request: HttpRequest, kind: str, public_id: UUID, action: str) -> HttpRe
             "open": obj.status in (Status.NEW, Status.PENDING),
         }
         return render(request, "accounts/review_detail.html", ctx, status=400)
-    messages.success(request, f"{selectors.KINDS[kind]} « {obj} » : {obj.get_status_display()}.")
+    messages.success(request, decision_message(kind, obj))
     return redirect("accounts:review_detail", kind=kind, public_id=public_id)
+
+
+def decision_message(kind: str, obj) -> str:
+    """ "Collectivité « X » validée.", "Lieu « Y » mis en suspens." (agreeing in gender)."""
+    word = selectors.DECIDED.get(obj.status)
+    if word is None:
+        return f"{selectors.KINDS[kind]} « {obj} » : {obj.get_status_display()}."
+    e = "e" if kind in selectors.FEMININE_KINDS else ""
+    suffix = " en suspens" if obj.status == Status.PENDING else ""
+    return f"{selectors.KINDS[kind]} « {obj} » {word}{e}{suffix}."
 
 
 @confirmed_email_required

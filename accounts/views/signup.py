@@ -26,16 +26,23 @@ TOO_MANY = (
 
 
 def finish_signup(
-    request: HttpRequest, form, create: Callable[[], User], next_url: str = ""
+    request: HttpRequest,
+    form,
+    create: Callable[[], User],
+    next_url: str = "",
+    *,
+    tu: bool = False,
 ) -> HttpResponse | None:
     """Create the account (or tell the existing owner) and go to the mailbox page;
-    None when the limit is reached (the form then carries the message)."""
+    None when the limit is reached (the form then carries the message). `tu`: the
+    mailbox page speaks to a young person."""
     email = form.cleaned_data["email"]
     if not ratelimit.hit_request(request, "signup", email):
         form.add_error(None, TOO_MANY)
         return None
     services.signup_once(email=email, create=create)
     request.session["signup_email"] = email
+    request.session["signup_tu"] = tu
     if next_url:
         request.session["signup_next"] = next_url
     return redirect("accounts:signup_sent")
@@ -50,6 +57,7 @@ def signup_page(
     fields: tuple[str, ...],
     logged_in_to: str,
     next_url: str = "",
+    tu: bool = False,
 ) -> HttpResponse:
     """A sign-up page: the form, then `service(**fields)` through `finish_signup`."""
     if request.user.is_authenticated:
@@ -57,7 +65,9 @@ def signup_page(
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        done = finish_signup(request, form, lambda: service(**{f: d[f] for f in fields}), next_url)
+        done = finish_signup(
+            request, form, lambda: service(**{f: d[f] for f in fields}), next_url, tu=tu
+        )
         if done:
             return done
     status = 429 if form.non_field_errors() else 200
@@ -76,6 +86,7 @@ def beneficiary(request: HttpRequest) -> HttpResponse:
         service=services.beneficiary_signup,
         fields=(*PERSON, "birth_date"),
         logged_in_to="offers:my_bookings",
+        tu=True,
     )
 
 

@@ -49,9 +49,13 @@ def space(request: HttpRequest, public_id: UUID) -> HttpResponse:
         )
     if is_admin:
         members = list(selectors.space_members(collectivite))
+        validated = [m for m in members if m.status == Status.VALIDATED]
+        admins = [m for m in validated if m.role == Role.ADMIN]
+        for m in validated:  # the last administrator cannot be removed (services.space)
+            m.last_admin = admins == [m]
         ctx.update(
             venues=collectivite.venues.order_by("name"),
-            members=[m for m in members if m.status == Status.VALIDATED],
+            members=validated,
             requests=[m for m in members if m.status in (Status.NEW, Status.PENDING)],
             invitations=collectivite.invitations.select_related("invited_by").order_by(
                 "-created_at"

@@ -86,7 +86,7 @@ def _take_place(*, offer: Offer, session: Session | None, now, today) -> Stock |
             if offer.subcategory.is_event:
                 if session is None or session.offer_id != offer.pk:
                     raise Refusal(
-                        "Choisissez une date de cette offre.", code="booking.session_required"
+                        "Choisis une date de cette offre.", code="booking.session_required"
                     )
                 taken = (
                     rules.open_sessions(now)
@@ -132,7 +132,7 @@ def booking_create(*, user: User, offer: Offer, session: Session | None = None) 
         )
     if active_booking_exists(user=user, offer=offer):
         raise Refusal(
-            "Vous avez déjà une réservation en cours pour cette offre.", code="booking.duplicate"
+            "Tu as déjà une réservation en cours pour cette offre.", code="booking.duplicate"
         )
     credit_top_up(beneficiary=beneficiary, today=today)
     if offer.price_cents:
@@ -169,12 +169,12 @@ def booking_create(*, user: User, offer: Offer, session: Session | None = None) 
             # apart by reading the data again, not by the error's text.
             if active_booking_exists(user=user, offer=offer):
                 raise Refusal(
-                    "Vous avez déjà une réservation en cours pour cette offre.",
+                    "Tu as déjà une réservation en cours pour cette offre.",
                     code="booking.duplicate",
                 ) from None
             continue  # code collision: draw another one
     else:  # pragma: no cover - 31^6 codes; five collisions in a row would be a bug
-        raise Refusal("Réservation impossible pour le moment, réessayez.", code="booking.retry")
+        raise Refusal("Réservation impossible pour le moment, réessaie.", code="booking.retry")
     history.record_booking(
         booking,
         action=Action.BOOKED,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -93,8 +94,21 @@ def _places(value: int | None) -> str:
     return "illimitée" if value is None else str(value)
 
 
-def _session_label(starts_at) -> str:
-    return f"Séance du {timezone.localtime(starts_at):%d/%m/%Y %H:%M}"
+def _session_label(session: Session) -> str:
+    """ "Séance du 09/12/2026 15:00", in the venue's local time."""
+    local = timezone.localtime(session.starts_at, ZoneInfo(session.offer.venue.time_zone))
+    return f"Séance du {local:%d/%m/%Y %H:%M}"
+
+
+def _session_places(session: Session) -> str:
+    """ "12 places dont 8 pass Culture", "12 places", "places illimitées"."""
+    if session.total_places is None:
+        total = "places illimitées"
+    else:
+        total = f"{session.total_places} place{'s' if session.total_places > 1 else ''}"
+    if session.quota is None:
+        return total
+    return f"{total} dont {session.quota} pass Culture"
 
 
 def _clean_offer_data(data: OfferData) -> OfferData:
@@ -342,8 +356,8 @@ def session_add(*, actor: User, offer: Offer, data: SessionData) -> Session:
         offer,
         Action.SESSION_ADDED,
         actor,
-        label=_session_label(session.starts_at),
-        comment=f"Places : {_places(session.capacity)}",
+        label=_session_label(session),
+        comment=_session_places(session),
     )
     return session
 
@@ -374,14 +388,17 @@ def session_update(*, actor: User, session: Session, data: SessionData) -> Sessi
                 "cette séance ; le nombre de places ne peut pas être inférieur."
             }
         )
-    before = session.capacity
+    before = (_session_label(session), _session_places(session))
     session.refresh_from_db()
+    after = (_session_label(session), _session_places(session))
     _log(
         session.offer,
         Action.SESSION_CHANGED,
         actor,
-        label=_session_label(session.starts_at),
-        comment=f"Places : {_places(before)} → {_places(session.capacity)}",
+        label=after[0],
+        comment="; ".join(
+            f"{old} → {new}" for old, new in zip(before, after, strict=True) if old != new
+        ),
     )
     return session
 
@@ -394,5 +411,5 @@ def session_remove(*, actor: User, session: Session) -> None:
             "Cette séance a des réservations : elle ne peut pas être supprimée.",
             code="session.has_bookings",
         )
-    _log(session.offer, Action.SESSION_REMOVED, actor, label=_session_label(session.starts_at))
+    _log(session.offer, Action.SESSION_REMOVED, actor, label=_session_label(session))
     session.delete()

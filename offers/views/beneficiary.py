@@ -92,14 +92,14 @@ def book(request: HttpRequest, public_id: UUID) -> HttpResponse:
         session_id = params.uuid_or_none(request.POST.get("session"))
         session = Session.objects.filter(offer=offer, public_id=session_id).first()
         if session is None:
-            messages.error(request, "Choisissez une date.")
+            messages.error(request, "Choisis une date.")
             return redirect("offers:catalog_offer", public_id=offer.public_id)
     try:
         booking = services.booking_create(user=request.user, offer=offer, session=session)
     except Refusal as exc:
         refusal_message(request, exc)
         return redirect("offers:catalog_offer", public_id=offer.public_id)
-    messages.success(request, f"Réservation confirmée. Votre contremarque : {booking.code}.")
+    messages.success(request, f"Réservation confirmée. Ta contremarque : {booking.code}.")
     return redirect("offers:my_bookings")
 
 

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import departements
 from accounts.decorators import teacher_required
 from accounts.models import Teacher
 from offers import selectors
@@ -33,6 +34,7 @@ def offers_for_school(request: HttpRequest, teacher: Teacher) -> HttpResponse:
     ctx = {
         "form": form,
         "teacher": teacher,
+        "departement": departements.BY_CODE.get(school.departement),
         "showcases": Paginator(selectors.showcases_for_teacher(school, f), PAGE_SIZE).get_page(
             params.page_number(request.GET.get("page_v"))
         ),

@@ -86,7 +86,7 @@ def test_a_young_person_in_capitals_is_one_identity_for_login_and_lockout(page, 
     page.goto(link.group(1))
     page.get_by_role("button", name="Confirmer mon adresse").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Votre adresse électronique est confirmée.").is_visible()
+    assert page.get_by_text("Ton adresse électronique est confirmée.").is_visible()
     page.get_by_role("button", name="Se déconnecter").click()
 
     def wrong_password(variant: str) -> None:

@@ -83,7 +83,7 @@ def test_non_beneficiaries_and_unconfirmed_emails_cannot_book(event):
     offer, session = event
     with pytest.raises(Refusal, match="jeunes inscrits"):
         services.booking_create(user=UserFactory(), offer=offer, session=session)
-    with pytest.raises(Refusal, match="Confirmez"):
+    with pytest.raises(Refusal, match="Confirme ton adresse"):
         services.booking_create(
             user=make_beneficiary(email_confirmed_at=None), offer=offer, session=session
         )

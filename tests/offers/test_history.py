@@ -103,11 +103,20 @@ def test_place_changes_and_sessions_are_logged(space, owner):
     offer_services.session_update(
         actor=owner, session=session, data=SessionData(starts_at=start, total_places=12, quota=10)
     )
+    later = start + timedelta(hours=1)
+    offer_services.session_update(
+        actor=owner, session=session, data=SessionData(starts_at=later, total_places=12, quota=10)
+    )
     offer_services.session_remove(actor=owner, session=session)
     actions = [(r.action, r.comment) for r in reversed(history.offer_history(offer))]
+    local = timezone.localtime  # the venue is in Europe/Paris, the project's time zone
     assert actions == [
-        (Action.SESSION_ADDED, "Places : 8"),
-        (Action.SESSION_CHANGED, "Places : 8 → 10"),
+        (Action.SESSION_ADDED, "12 places dont 8 pass Culture"),
+        (Action.SESSION_CHANGED, "12 places dont 8 pass Culture → 12 places dont 10 pass Culture"),
+        (
+            Action.SESSION_CHANGED,
+            f"Séance du {local(start):%d/%m/%Y %H:%M} → Séance du {local(later):%d/%m/%Y %H:%M}",
+        ),
         (Action.SESSION_REMOVED, ""),
     ]
 
