@@ -9,7 +9,7 @@ register = template.Library()
 
 @register.filter
 def period(start: datetime | None, end: datetime | None) -> str:
-    """"le 26 janvier 2027 de 9:30 à 11:30" on one day, else "du … à … au … à …"
+    """The period, e.g. "le 26 janvier 2027 de 9:30 à 11:30" on one day, else "du … à … au … à …"
     (in the current time zone, as the `date` filter shows them)."""
     if start is None or end is None:
         return ""
