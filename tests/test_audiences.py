@@ -47,6 +47,8 @@ def test_pro_only_links_are_not_shown_to_young_people_and_teachers(login, who):
             assert text not in html, (page, text)
     bookings = client.get(pages[0] if who == "beneficiary" else pages[1]).content.decode()
     assert "Supprimer mon compte" in bookings
+    deletion = client.get("/compte/supprimer/").content.decode()
+    assert ("tu ne pourras plus te connecter" in deletion) == (who == "beneficiary")
 
 
 def test_a_librarian_sees_the_pro_links_and_not_the_young_peoples_entry(login, space):

@@ -145,6 +145,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account_delete(request: HttpRequest) -> HttpResponse:
     """GET asks for a confirmation; POST anonymises the account and logs out."""
+    tu = speaks_tu(request.user)
     if request.method == "POST":
         try:
             services.account_delete(user=request.user)
@@ -153,7 +154,10 @@ def account_delete(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:account_delete")
         logout(request)
         messages.success(
-            request, "Votre compte est supprimé. Vos données personnelles ont été effacées."
+            request,
+            "Ton compte est supprimé. Tes données personnelles ont été effacées."
+            if tu
+            else "Votre compte est supprimé. Vos données personnelles ont été effacées.",
         )
         return redirect("home")
-    return render(request, "accounts/account_delete.html")
+    return render(request, "accounts/account_delete.html", {"tu": tu})
