@@ -21,6 +21,20 @@ from offers.models.history import STATUS_LABELS
 from passlib.sql import CompiledQuery, aware, fetch_dicts
 
 
+def record_offer(offer, action: Action, actor, *, from_status="", to_status="", **kw):
+    """A transition about an offer (or one of its sessions), labelled by its title."""
+    return record(
+        action=action,
+        actor=actor,
+        venue_id=offer.venue_id,
+        label=kw.pop("label", offer.title),
+        from_status=from_status,
+        to_status=to_status,
+        offer=offer,
+        **kw,
+    )
+
+
 def record(
     *,
     action: Action,

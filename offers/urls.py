@@ -1,6 +1,6 @@
 from django.urls import path
 
-from offers.views import beneficiary, bookings, collective, guichet, offers, teacher
+from offers.views import beneficiary, bookings, collective, guichet, offers, sessions, teacher
 
 app_name = "offers"
 urlpatterns = [
@@ -15,16 +15,22 @@ urlpatterns = [
     path("offres/<uuid:public_id>/desactiver/", offers.offer_deactivate, name="deactivate"),
     path("offres/<uuid:public_id>/dupliquer/", offers.offer_duplicate, name="duplicate"),
     path("offres/<uuid:public_id>/supprimer/", offers.offer_delete, name="delete"),
-    path("offres/<uuid:public_id>/seances/", offers.session_add, name="session_add"),
+    path("offres/<uuid:public_id>/seances/", sessions.session_add, name="session_add"),
+    path("offres/<uuid:public_id>/seances/serie/", sessions.session_series, name="session_series"),
     path(
         "offres/<uuid:public_id>/seances/<uuid:session_id>/",
-        offers.session_edit,
+        sessions.session_edit,
         name="session_edit",
     ),
     path(
         "offres/<uuid:public_id>/seances/<uuid:session_id>/supprimer/",
-        offers.session_delete,
+        sessions.session_delete,
         name="session_delete",
+    ),
+    path(
+        "offres/<uuid:public_id>/seances/<uuid:session_id>/supprimer-suivantes/",
+        sessions.session_delete_following,
+        name="session_delete_following",
     ),
     # pro side: bookings and guichet
     path("reservations/", bookings.booking_list, name="bookings"),

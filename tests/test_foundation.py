@@ -1,4 +1,5 @@
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -43,7 +44,8 @@ def test_pages_have_no_inline_script_or_style(client):
 def test_htmx_is_served_locally(client):
     html = client.get("/").content.decode()
     assert "/static/django_htmx/htmx-2" in html
-    assert "cdn" not in html.lower()
+    # no script or style from elsewhere (a random CSRF token may spell "cdn")
+    assert not re.search(r"""(src|href)=["'](https?:)?//""", html)
 
 
 @pytest.mark.django_db

@@ -13,5 +13,7 @@ from offers.forms.offers import (  # noqa: F401
     FREE_OFFER_MODELS,
     CancellationForm,
     OfferForm,
+    RecurrenceForm,
+    SessionEditForm,
     SessionForm,
 )

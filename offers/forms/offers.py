@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import copy
+import re
+from datetime import time, timedelta
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from catalog.categories import UnknownSubcategory, get_subcategory, subcategory_choices
+from offers import recurrence
 from offers.models import DESCRIPTION_MAX, TITLE_MAX
-from offers.services.offers import OfferData, SessionData, StockData
+from offers.services.offers import OfferData, StockData
+from offers.services.sessions import SessionData
 from passlib.forms import Form, MoneyField, window
 
 # Typical free offers of the help article, with what they pre-fill.
@@ -184,6 +190,21 @@ class SessionForm(Form):
         )
 
 
+class SessionEditForm(SessionForm):
+    """A session's edit; in a series, the change can apply to the following ones too."""
+
+    scope = forms.ChoiceField(
+        label="Appliquer la modification à",
+        choices=[
+            ("one", "Cette séance seulement"),
+            ("following", "Cette séance et les suivantes de la série"),
+        ],
+        initial="one",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
 class CancellationForm(Form):
     """The reason given with a cancellation (venue or school); it reaches the other side."""
 
@@ -193,3 +214,116 @@ class CancellationForm(Form):
 
     def error_text(self) -> str:
         return "Motif de l'annulation : " + " ".join(self.errors.get("comment", []))
+
+
+_TIME = re.compile(r"^\s*([0-9]{1,2})\s*(?:[:hH.]\s*([0-9]{2})?)?\s*$")
+
+
+def parse_times(value: str) -> tuple[time, ...]:
+    """ "15:00", "15h", "15h30", "10:00, 14:30" or "10h ; 14h30" → times, sorted, once each."""
+    found = set()
+    for part in re.split(r"[,;/]|\bet\b", value):
+        if not part.strip():
+            continue
+        match = _TIME.match(part)
+        hour, minute = (int(match.group(1)), int(match.group(2) or 0)) if match else (99, 0)
+        if hour > 23 or minute > 59:
+            raise ValidationError(
+                f"« {part.strip()} » n'est pas une heure : écrivez par exemple 15:00 ou 15h30."
+            )
+        found.add(time(hour, minute))
+    if not found:
+        raise ValidationError("Indiquez au moins une heure, par exemple 15:00.")
+    if len(found) > 12:
+        raise ValidationError("Indiquez au plus 12 heures par jour.")
+    return tuple(sorted(found))
+
+
+class RecurrenceForm(Form):
+    """Sessions by rule: the dates come from offers/recurrence.py; places, quota and the
+    booking limit are given once for all of them. Times are the venue's local time."""
+
+    frequency = forms.ChoiceField(
+        label="Fréquence",
+        choices=recurrence.FREQUENCIES,
+        initial=recurrence.WEEKLY,
+        widget=forms.RadioSelect,
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label="Jours de la semaine",
+        choices=[(i, day.capitalize()) for i, day in enumerate(recurrence.WEEKDAYS)],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Pour « Chaque semaine » : cochez un ou plusieurs jours.",
+    )
+    first_day = window(
+        forms.DateField(
+            label="À partir du",
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            help_text="Pour « Chaque mois », ce jour donne la date ou le jour de la semaine.",
+        ),
+        past_days=0,
+        future_days=FUTURE_DAYS,
+    )
+    until = window(
+        forms.DateField(
+            label="Jusqu'au",
+            required=False,
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            help_text="Remplissez cette date ou le nombre de dates.",
+        ),
+        past_days=0,
+        future_days=FUTURE_DAYS,
+    )
+    count = forms.IntegerField(
+        label="Nombre de dates",
+        required=False,
+        min_value=1,
+        max_value=recurrence.MAX_SESSIONS_PER_OFFER,
+    )
+    times = forms.CharField(
+        label="Heure(s) de début",
+        max_length=100,
+        help_text="Heure locale du lieu, par exemple 15:00 ; plusieurs : 10:00, 14:30.",
+    )
+    total_places = copy.deepcopy(SessionForm.base_fields["total_places"])
+    quota = copy.deepcopy(SessionForm.base_fields["quota"])
+    limit_hours = forms.IntegerField(
+        label="Fin des réservations (heures avant le début)",
+        required=False,
+        min_value=0,
+        max_value=24 * 60,
+        help_text="Laissez vide ou 0 : réservable jusqu'au début de chaque séance.",
+    )
+
+    def clean_times(self) -> tuple[time, ...]:
+        return parse_times(self.cleaned_data["times"])
+
+    def clean(self):
+        d = super().clean()
+        if d.get("frequency") == recurrence.WEEKLY and not d.get("weekdays"):
+            self.add_error("weekdays", "Cochez au moins un jour de la semaine.")
+        until, count = d.get("until"), d.get("count")
+        if until is None and count is None and not self.has_error("until"):
+            self.add_error("until", "Indiquez une date de fin ou un nombre de dates.")
+        if until is not None and count is not None:
+            self.add_error("count", "Indiquez une date de fin ou un nombre de dates, pas les deux.")
+        first = d.get("first_day")
+        if until is not None and first is not None and until < first:
+            self.add_error("until", "La date de fin doit suivre la date de début.")
+        return d
+
+    def rule(self) -> recurrence.Rule:
+        d = self.cleaned_data
+        return recurrence.Rule(
+            frequency=d["frequency"],
+            first_day=d["first_day"],
+            times=d["times"],
+            until=d["until"],
+            count=d["count"],
+            weekdays=tuple(d.get("weekdays") or ()),
+        )
+
+    def limit_before(self) -> timedelta:
+        return timedelta(hours=self.cleaned_data["limit_hours"] or 0)

@@ -180,6 +180,9 @@ class Session(models.Model):
     quota = models.PositiveIntegerField("quota pass Culture", null=True, blank=True)
     booking_limit_at = models.DateTimeField("date limite de réservation")
     booked_count = models.PositiveIntegerField("réservations", default=0)
+    # The sessions created together by one recurrence rule share a series id, so they
+    # can be changed or deleted together ("this one and the following ones").
+    series = models.UUIDField("série", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "séance"
@@ -204,7 +207,14 @@ class Session(models.Model):
                 name="session_dates_in_range",
             ),
         ]
-        indexes = [models.Index(fields=["offer", "starts_at"], name="session_offer_start")]
+        indexes = [
+            models.Index(fields=["offer", "starts_at"], name="session_offer_start"),
+            models.Index(
+                fields=["series", "starts_at"],
+                condition=models.Q(series__isnull=False),
+                name="session_series_start",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.offer_id} @ {self.starts_at:%Y-%m-%d %H:%M}"

@@ -17,8 +17,7 @@ Rules (SPEC §4):
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -66,49 +65,14 @@ class StockData:
     booking_limit_date: date | None = None
 
 
-@dataclass(frozen=True)
-class SessionData:
-    starts_at: datetime
-    total_places: int | None = None
-    quota: int | None = None
-    booking_limit_at: datetime | None = None
-
-
 _EXTRA = {ExtraField.SPEAKER: "speaker", ExtraField.DIRECTOR: "director", ExtraField.VISA: "visa"}
 
 
-def _log(offer: Offer, action: Action, actor: User, *, from_status="", to_status="", **kw):
-    history.record(
-        action=action,
-        actor=actor,
-        venue_id=offer.venue_id,
-        label=kw.pop("label", offer.title),
-        from_status=from_status,
-        to_status=to_status,
-        offer=offer,
-        **kw,
-    )
+_log = history.record_offer
 
 
 def _places(value: int | None) -> str:
     return "illimitée" if value is None else str(value)
-
-
-def _session_label(session: Session) -> str:
-    """ "Séance du 09/12/2026 15:00", in the venue's local time."""
-    local = timezone.localtime(session.starts_at, ZoneInfo(session.offer.venue.time_zone))
-    return f"Séance du {local:%d/%m/%Y %H:%M}"
-
-
-def _session_places(session: Session) -> str:
-    """ "12 places dont 8 pass Culture", "12 places", "places illimitées"."""
-    if session.total_places is None:
-        total = "places illimitées"
-    else:
-        total = f"{session.total_places} place{'s' if session.total_places > 1 else ''}"
-    if session.quota is None:
-        return total
-    return f"{total} dont {session.quota} pass Culture"
 
 
 def _clean_offer_data(data: OfferData) -> OfferData:
@@ -313,103 +277,3 @@ def offer_delete(*, actor: User, offer: Offer) -> None:
             code="offer.has_bookings",
         )
     offer.delete()
-
-
-def _clean_session(data: SessionData, *, now: datetime) -> SessionData:
-    errors = {}
-    if data.starts_at <= now:
-        errors["starts_at"] = "La séance doit commencer dans le futur."
-    for name in ("total_places", "quota"):
-        value = getattr(data, name)
-        if value is not None and value < 0:
-            errors[name] = "Ce nombre ne peut pas être négatif."
-    if data.quota is not None and data.total_places is not None and data.quota > data.total_places:
-        errors["quota"] = (
-            f"Le quota pass Culture ({data.quota}) ne peut pas dépasser le nombre de places "
-            f"({data.total_places})."
-        )
-    limit = data.booking_limit_at or data.starts_at
-    if limit > data.starts_at:
-        errors["booking_limit_at"] = (
-            "La date limite de réservation doit précéder le début de la séance."
-        )
-    if errors:
-        raise ValidationError(errors)
-    return replace(data, booking_limit_at=limit)
-
-
-@changes_counts
-@transaction.atomic
-def session_add(*, actor: User, offer: Offer, data: SessionData) -> Session:
-    if not offer.is_event:
-        raise Refusal("Les séances ne concernent que les offres événement.", code="offer.not_event")
-    data = _clean_session(data, now=timezone.now())
-    session = Session.objects.create(
-        offer=offer,
-        starts_at=data.starts_at,
-        total_places=data.total_places,
-        quota=data.quota,
-        booking_limit_at=data.booking_limit_at,
-    )
-    Offer.objects.filter(pk=offer.pk).update(updated_by=actor, updated_at=timezone.now())
-    _log(
-        offer,
-        Action.SESSION_ADDED,
-        actor,
-        label=_session_label(session),
-        comment=_session_places(session),
-    )
-    return session
-
-
-@changes_counts
-@transaction.atomic
-def session_update(*, actor: User, session: Session, data: SessionData) -> Session:
-    """Change a future session; its bookable places never go below its bookings."""
-    data = _clean_session(data, now=timezone.now())
-    capacity = data.quota if data.quota is not None else data.total_places
-    guard = Q(booked_count__lte=capacity) if capacity is not None else Q()
-    updated = (
-        Session.objects.filter(pk=session.pk)
-        .filter(guard)
-        .update(
-            starts_at=data.starts_at,
-            total_places=data.total_places,
-            quota=data.quota,
-            booking_limit_at=data.booking_limit_at,
-        )
-    )
-    if not updated:
-        session.refresh_from_db()
-        field = "quota" if data.quota is not None else "total_places"
-        raise ValidationError(
-            {
-                field: f"Impossible : {session.booked_count} place(s) sont déjà réservées pour "
-                "cette séance ; le nombre de places ne peut pas être inférieur."
-            }
-        )
-    before = (_session_label(session), _session_places(session))
-    session.refresh_from_db()
-    after = (_session_label(session), _session_places(session))
-    _log(
-        session.offer,
-        Action.SESSION_CHANGED,
-        actor,
-        label=after[0],
-        comment="; ".join(
-            f"{old} → {new}" for old, new in zip(before, after, strict=True) if old != new
-        ),
-    )
-    return session
-
-
-@changes_counts
-@transaction.atomic
-def session_remove(*, actor: User, session: Session) -> None:
-    if Booking.objects.filter(session=session).exists():
-        raise Refusal(
-            "Cette séance a des réservations : elle ne peut pas être supprimée.",
-            code="session.has_bookings",
-        )
-    _log(session.offer, Action.SESSION_REMOVED, actor, label=_session_label(session))
-    session.delete()

@@ -17,8 +17,13 @@ from accounts.decorators import member_required, pro_required
 from accounts.policy import managed_venue_ids, venue_choices, venues_managed_by
 from catalog.categories import GENERAL_GUIDANCE, TYPICAL_FREE_OFFERS
 from offers import history, selectors
-from offers.forms import FREE_OFFER_MODELS, OfferFilterForm, OfferForm, SessionForm
-from offers.models import DisplayStatus, Offer, OfferStatus, Session
+from offers.forms import (
+    FREE_OFFER_MODELS,
+    OfferFilterForm,
+    OfferForm,
+    SessionForm,
+)
+from offers.models import DisplayStatus, Offer, OfferStatus
 from offers.policy import can_edit_offer, require_offer_editor
 from offers.services import offers as services
 from passlib import params
@@ -44,7 +49,7 @@ def _readable_offer(request: HttpRequest, public_id: UUID) -> Offer:
     return get_object_or_404(selectors.offer_detail(request.user), public_id=public_id)
 
 
-def _editable_offer(request: HttpRequest, public_id: UUID) -> Offer:
+def editable_offer(request: HttpRequest, public_id: UUID) -> Offer:
     offer = _readable_offer(request, public_id)
     require_offer_editor(request.user, offer)
     return offer
@@ -178,7 +183,7 @@ def _initial_from_offer(offer: Offer) -> dict:
 @member_required
 @require_http_methods(["GET", "POST"])
 def offer_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    offer = _editable_offer(request, public_id)
+    offer = editable_offer(request, public_id)
     venues = _managed_venues(request)
     ctx = {"offer": offer, "has_venues": True}
     if _refresh_requested(request):
@@ -201,7 +206,7 @@ def offer_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _render_form(request, OfferForm(venues=venues, initial=_initial_from_offer(offer)), ctx)
 
 
-def _detail_context(request: HttpRequest, offer: Offer, session_form: SessionForm | None = None):
+def detail_context(request: HttpRequest, offer: Offer, session_form: SessionForm | None = None):
     stock = None if offer.is_event else getattr(offer, "stock", None)
     return {
         "offer": offer,
@@ -221,7 +226,7 @@ def _detail_context(request: HttpRequest, offer: Offer, session_form: SessionFor
 def offer_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     offer = _readable_offer(request, public_id)
     with venue_time(offer):
-        return render(request, "offers/detail.html", _detail_context(request, offer))
+        return render(request, "offers/detail.html", detail_context(request, offer))
 
 
 @pro_required
@@ -243,7 +248,7 @@ def offer_preview(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def _action(request: HttpRequest, public_id: UUID, service, success) -> HttpResponse:
     """Run a service on an offer the person edits; `success` is the message, or a
     function of the offer as it was before the service ran."""
-    offer = _editable_offer(request, public_id)
+    offer = editable_offer(request, public_id)
     message = success(offer) if callable(success) else success.format(title=offer.title)
     try:
         service(actor=request.user, offer=offer)
@@ -280,7 +285,7 @@ def offer_deactivate(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @member_required
 @require_POST
 def offer_duplicate(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    offer = _editable_offer(request, public_id)
+    offer = editable_offer(request, public_id)
     copy = services.offer_duplicate(actor=request.user, offer=offer)
     messages.success(request, f"Copie créée en brouillon : « {copy.title} ».")
     return redirect("offers:detail", public_id=copy.public_id)
@@ -289,7 +294,7 @@ def offer_duplicate(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @member_required
 @require_POST
 def offer_delete(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    offer = _editable_offer(request, public_id)
+    offer = editable_offer(request, public_id)
     try:
         services.offer_delete(actor=request.user, offer=offer)
     except Refusal as exc:
@@ -297,77 +302,6 @@ def offer_delete(request: HttpRequest, public_id: UUID) -> HttpResponse:
         return redirect("offers:detail", public_id=offer.public_id)
     messages.success(request, f"Offre « {offer.title} » supprimée.")
     return redirect("offers:list")
-
-
-@member_required
-@require_POST
-def session_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    offer = _editable_offer(request, public_id)
-    with venue_time(offer):
-        form = SessionForm(request.POST)
-        if form.is_valid():
-            try:
-                services.session_add(actor=request.user, offer=offer, data=form.to_data())
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            except Refusal as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, "Séance ajoutée.")
-                return redirect("offers:detail", public_id=offer.public_id)
-        return render(
-            request, "offers/detail.html", _detail_context(request, offer, form), status=400
-        )
-
-
-def _editable_session(request: HttpRequest, public_id: UUID, session_id: UUID):
-    offer = _editable_offer(request, public_id)
-    return offer, get_object_or_404(Session, offer=offer, public_id=session_id)
-
-
-@member_required
-@require_http_methods(["GET", "POST"])
-def session_edit(request: HttpRequest, public_id: UUID, session_id: UUID) -> HttpResponse:
-    offer, session = _editable_session(request, public_id, session_id)
-    with venue_time(offer):
-        if request.method == "POST":
-            form = SessionForm(request.POST)
-            if form.is_valid():
-                try:
-                    services.session_update(
-                        actor=request.user, session=session, data=form.to_data()
-                    )
-                except ValidationError as exc:
-                    form.add_error(None, exc)
-                else:
-                    messages.success(request, "Séance modifiée.")
-                    return redirect("offers:detail", public_id=offer.public_id)
-            status = 400
-        else:
-            form = SessionForm(
-                initial={
-                    "starts_at": timezone.localtime(session.starts_at),
-                    "total_places": session.total_places,
-                    "quota": session.quota,
-                    "booking_limit_at": timezone.localtime(session.booking_limit_at),
-                }
-            )
-            status = 200
-        ctx = {"offer": offer, "session": session, "form": form}
-        return render(request, "offers/session_form.html", ctx, status=status)
-
-
-@member_required
-@require_POST
-def session_delete(request: HttpRequest, public_id: UUID, session_id: UUID) -> HttpResponse:
-    offer, session = _editable_session(request, public_id, session_id)
-    try:
-        services.session_remove(actor=request.user, session=session)
-    except Refusal as exc:
-        refusal_message(request, exc)
-    else:
-        messages.success(request, "Séance supprimée.")
-    return redirect("offers:detail", public_id=offer.public_id)
 
 
 @member_required

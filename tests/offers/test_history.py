@@ -94,20 +94,21 @@ def test_published_deactivated_reactivated_offer_shows_its_transitions(login, sp
 
 def test_place_changes_and_sessions_are_logged(space, owner):
     offer = make_offer(space["venue"], title="Rencontre")
-    from offers.services.offers import SessionData
+    from offers.services import sessions as session_services
+    from offers.services.sessions import SessionData
 
     start = timezone.now() + timedelta(days=10)
-    session = offer_services.session_add(
+    session = session_services.session_add(
         actor=owner, offer=offer, data=SessionData(starts_at=start, total_places=12, quota=8)
     )
-    offer_services.session_update(
+    session_services.session_update(
         actor=owner, session=session, data=SessionData(starts_at=start, total_places=12, quota=10)
     )
     later = start + timedelta(hours=1)
-    offer_services.session_update(
+    session_services.session_update(
         actor=owner, session=session, data=SessionData(starts_at=later, total_places=12, quota=10)
     )
-    offer_services.session_remove(actor=owner, session=session)
+    session_services.session_remove(actor=owner, session=session)
     actions = [(r.action, r.comment) for r in reversed(history.offer_history(offer))]
     local = timezone.localtime  # the venue is in Europe/Paris, the project's time zone
     assert actions == [

@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from offers.models import Offer, OfferStatus, Session, Stock
 from offers.services import offers as services
-from offers.services.offers import OfferData, SessionData, StockData
+from offers.services import sessions as sessions_svc
+from offers.services.offers import OfferData, StockData
+from offers.services.sessions import SessionData
 from passlib.refusal import Refusal
 from tests.factories import make_booking, make_offer, make_session
 
@@ -96,7 +98,7 @@ def test_database_refuses_a_pair_outside_the_table_and_a_price_above_300(space):
 def test_session_booking_limit_defaults_to_the_start(space, owner):
     offer = make_offer(space["venue"])
     start = in_days(3)
-    session = services.session_add(actor=owner, offer=offer, data=SessionData(starts_at=start))
+    session = sessions_svc.session_add(actor=owner, offer=offer, data=SessionData(starts_at=start))
     assert session.booking_limit_at == start
 
 
@@ -116,14 +118,14 @@ def test_session_booking_limit_defaults_to_the_start(space, owner):
 def test_invalid_sessions_are_refused(space, owner, session_data, field, message):
     offer = make_offer(space["venue"])
     with pytest.raises(ValidationError) as exc:
-        services.session_add(actor=owner, offer=offer, data=SessionData(**session_data))
+        sessions_svc.session_add(actor=owner, offer=offer, data=SessionData(**session_data))
     assert message in " ".join(exc.value.message_dict[field])
     assert not Session.objects.exists()
 
 
 def test_quota_equal_to_places_is_accepted(space, owner):
     offer = make_offer(space["venue"])
-    session = services.session_add(
+    session = sessions_svc.session_add(
         actor=owner, offer=offer, data=SessionData(starts_at=in_days(2), total_places=8, quota=8)
     )
     assert session.capacity == 8
@@ -132,7 +134,7 @@ def test_quota_equal_to_places_is_accepted(space, owner):
 def test_sessions_only_for_event_offers(space, owner):
     offer = make_offer(space["venue"], "ESCAPE_GAME")
     with pytest.raises(Refusal):
-        services.session_add(actor=owner, offer=offer, data=SessionData(starts_at=in_days(2)))
+        sessions_svc.session_add(actor=owner, offer=offer, data=SessionData(starts_at=in_days(2)))
 
 
 def test_places_never_go_below_bookings(space, owner):
@@ -141,7 +143,7 @@ def test_places_never_go_below_bookings(space, owner):
     for _ in range(4):
         make_booking(offer, session=session)
     with pytest.raises(ValidationError) as exc:
-        services.session_update(
+        sessions_svc.session_update(
             actor=owner,
             session=session,
             data=SessionData(starts_at=session.starts_at, total_places=10, quota=3),
@@ -150,7 +152,7 @@ def test_places_never_go_below_bookings(space, owner):
     session.refresh_from_db()
     assert session.quota == 5
     # equal to the bookings is fine
-    services.session_update(
+    sessions_svc.session_update(
         actor=owner,
         session=session,
         data=SessionData(starts_at=session.starts_at, total_places=4),
@@ -189,10 +191,10 @@ def test_session_with_bookings_cannot_be_removed(space, owner):
     session = make_session(offer)
     make_booking(offer, session=session)
     with pytest.raises(Refusal, match="réservations"):
-        services.session_remove(actor=owner, session=session)
+        sessions_svc.session_remove(actor=owner, session=session)
     assert Session.objects.filter(pk=session.pk).exists()
     empty = make_session(offer)
-    services.session_remove(actor=owner, session=empty)
+    sessions_svc.session_remove(actor=owner, session=empty)
     assert not Session.objects.filter(pk=empty.pk).exists()
 
 

@@ -202,6 +202,18 @@ MATRIX = {
         None,
         MEMBERS,
     ),
+    "offers:session_series": (
+        "get",
+        lambda w: {"public_id": o(w, "offer").public_id},
+        None,
+        MEMBERS,
+    ),
+    "offers:session_delete_following": (
+        "post",
+        lambda w: {"public_id": o(w, "offer").public_id, "session_id": o(w, "session").public_id},
+        None,
+        MEMBERS_POST,
+    ),
     "offers:session_delete": (
         "post",
         lambda w: {"public_id": o(w, "offer").public_id, "session_id": o(w, "session").public_id},

@@ -1,0 +1,302 @@
+"""Sessions of event offers: one at a time, or a series made by a recurrence rule
+(offers/recurrence.py) and changed or deleted together ("this one and the following").
+
+Bookable places never go below the bookings made; every change is in the history."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from accounts.models import User
+from offers import history, recurrence
+from offers.models import Action, Booking, Offer, Session
+from passlib.counts import changes_counts
+from passlib.refusal import Refusal
+
+_log = history.record_offer
+
+
+@dataclass(frozen=True)
+class SessionData:
+    starts_at: datetime
+    total_places: int | None = None
+    quota: int | None = None
+    booking_limit_at: datetime | None = None
+
+
+def _session_label(session: Session) -> str:
+    """ "Séance du 09/12/2026 15:00", in the venue's local time."""
+    local = timezone.localtime(session.starts_at, ZoneInfo(session.offer.venue.time_zone))
+    return f"Séance du {local:%d/%m/%Y %H:%M}"
+
+
+def _session_places(session: Session) -> str:
+    """ "12 places dont 8 pass Culture", "12 places", "places illimitées"."""
+    if session.total_places is None:
+        total = "places illimitées"
+    else:
+        total = f"{session.total_places} place{'s' if session.total_places > 1 else ''}"
+    if session.quota is None:
+        return total
+    return f"{total} dont {session.quota} pass Culture"
+
+
+def _clean_session(data: SessionData, *, now: datetime) -> SessionData:
+    errors = {}
+    if data.starts_at <= now:
+        errors["starts_at"] = "La séance doit commencer dans le futur."
+    for name in ("total_places", "quota"):
+        value = getattr(data, name)
+        if value is not None and value < 0:
+            errors[name] = "Ce nombre ne peut pas être négatif."
+    if data.quota is not None and data.total_places is not None and data.quota > data.total_places:
+        errors["quota"] = (
+            f"Le quota pass Culture ({data.quota}) ne peut pas dépasser le nombre de places "
+            f"({data.total_places})."
+        )
+    limit = data.booking_limit_at or data.starts_at
+    if limit > data.starts_at:
+        errors["booking_limit_at"] = (
+            "La date limite de réservation doit précéder le début de la séance."
+        )
+    if errors:
+        raise ValidationError(errors)
+    return replace(data, booking_limit_at=limit)
+
+
+@changes_counts
+@transaction.atomic
+def session_add(*, actor: User, offer: Offer, data: SessionData) -> Session:
+    if not offer.is_event:
+        raise Refusal("Les séances ne concernent que les offres événement.", code="offer.not_event")
+    data = _clean_session(data, now=timezone.now())
+    session = Session.objects.create(
+        offer=offer,
+        starts_at=data.starts_at,
+        total_places=data.total_places,
+        quota=data.quota,
+        booking_limit_at=data.booking_limit_at,
+    )
+    Offer.objects.filter(pk=offer.pk).update(updated_by=actor, updated_at=timezone.now())
+    _log(
+        offer,
+        Action.SESSION_ADDED,
+        actor,
+        label=_session_label(session),
+        comment=_session_places(session),
+    )
+    return session
+
+
+def _local_day(moment: datetime, tz: str) -> str:
+    return f"{timezone.localtime(moment, ZoneInfo(tz)):%d/%m/%Y}"
+
+
+@changes_counts
+@transaction.atomic
+def sessions_add_series(
+    *,
+    actor: User,
+    offer: Offer,
+    starts: list[datetime],
+    total_places: int | None,
+    quota: int | None,
+    limit_before: timedelta = timedelta(0),
+) -> list[Session]:
+    """Create the sessions of a recurrence rule (the dates chosen in its preview), with the
+    same places, quota and booking-limit delay, as one series. Refused as a whole past
+    the cap on sessions per offer (offers/recurrence.py)."""
+    if not offer.is_event:
+        raise Refusal("Les séances ne concernent que les offres événement.", code="offer.not_event")
+    if not starts:
+        raise Refusal("Cochez au moins une date.", code="session.no_date")
+    # The offer's row serialises concurrent series of one offer, so the cap holds.
+    Offer.objects.select_for_update().filter(pk=offer.pk).first()
+    existing = Session.objects.filter(offer=offer).count()
+    cap = recurrence.MAX_SESSIONS_PER_OFFER
+    if existing + len(starts) > cap:
+        raise Refusal(
+            f"Une offre compte au plus {cap} séances : celle-ci en a {existing}, "
+            f"{len(starts)} de plus dépasseraient cette limite. Raccourcissez la période, "
+            "décochez des dates ou créez une autre offre.",
+            code="session.cap",
+        )
+    now = timezone.now()
+    series = uuid.uuid4()
+    sessions = []
+    for start in sorted(starts):
+        data = _clean_session(
+            SessionData(
+                starts_at=start,
+                total_places=total_places,
+                quota=quota,
+                booking_limit_at=start - limit_before,
+            ),
+            now=now,
+        )
+        sessions.append(
+            Session(
+                offer=offer,
+                starts_at=data.starts_at,
+                total_places=data.total_places,
+                quota=data.quota,
+                booking_limit_at=data.booking_limit_at,
+                series=series,
+            )
+        )
+    Session.objects.bulk_create(sessions)
+    Offer.objects.filter(pk=offer.pk).update(updated_by=actor, updated_at=now)
+    tz = offer.venue.time_zone
+    _log(
+        offer,
+        Action.SESSION_ADDED,
+        actor,
+        label=(
+            f"{len(sessions)} séances du {_local_day(sessions[0].starts_at, tz)} "
+            f"au {_local_day(sessions[-1].starts_at, tz)}"
+        ),
+        comment=_session_places(sessions[0]),
+    )
+    return sessions
+
+
+def following_in_series(session: Session):
+    """This session and the later ones of its series (just this one outside a series)."""
+    if session.series is None:
+        return Session.objects.filter(pk=session.pk)
+    return Session.objects.filter(
+        offer_id=session.offer_id, series=session.series, starts_at__gte=session.starts_at
+    )
+
+
+@changes_counts
+@transaction.atomic
+def series_update(*, actor: User, session: Session, data: SessionData) -> int:
+    """Apply an edit of `session` to it and the following sessions of its series: the
+    places and quota, the time of day and the day shift, the booking-limit delay. Each
+    keeps its own date. Refused as a whole (nothing changed) if any would end below its
+    bookings or in the past."""
+    data = _clean_session(data, now=timezone.now())
+    tz = session.offer.venue.time_zone
+    zone = ZoneInfo(tz)
+    rows = list(following_in_series(session).select_for_update().order_by("starts_at"))
+    capacity = data.quota if data.quota is not None else data.total_places
+    field = "quota" if data.quota is not None else "total_places"
+    full = [s for s in rows if capacity is not None and s.booked_count > capacity]
+    if full:
+        raise ValidationError(
+            {
+                field: f"Impossible : la séance du {_local_day(full[0].starts_at, tz)} a déjà "
+                f"{full[0].booked_count} place(s) réservée(s) ; le nombre de places ne peut "
+                "pas être inférieur. Rien n'a été modifié."
+            }
+        )
+    new_start = timezone.localtime(data.starts_at, zone)
+    shift = new_start.date() - timezone.localtime(session.starts_at, zone).date()
+    lead = data.starts_at - data.booking_limit_at
+    now = timezone.now()
+    for s in rows:
+        day = timezone.localtime(s.starts_at, zone).date() + shift
+        s.starts_at = recurrence.local_datetime(day, new_start.time(), tz)
+        s.booking_limit_at = s.starts_at - lead
+        s.total_places, s.quota = data.total_places, data.quota
+        if s.starts_at <= now:
+            raise ValidationError({"starts_at": "Une séance de la série serait dans le passé."})
+    Session.objects.bulk_update(
+        rows, ["starts_at", "booking_limit_at", "total_places", "quota"], batch_size=500
+    )
+    _log(
+        session.offer,
+        Action.SESSION_CHANGED,
+        actor,
+        label=f"{len(rows)} séance(s) à partir du {_local_day(rows[0].starts_at, tz)}",
+        comment=_session_places(rows[0]),
+    )
+    return len(rows)
+
+
+@changes_counts
+@transaction.atomic
+def series_remove_following(*, actor: User, session: Session) -> tuple[int, int]:
+    """Delete this session and the following ones of its series that have no booking;
+    the others stay. Returns (deleted, kept)."""
+    rows = following_in_series(session).select_for_update()
+    free = rows.exclude(Exists(Booking.objects.filter(session=OuterRef("pk"))))
+    ids = list(free.values_list("pk", flat=True))
+    kept = rows.count() - len(ids)
+    if not ids:
+        raise Refusal(
+            "Ces séances ont des réservations : elles ne peuvent pas être supprimées.",
+            code="session.has_bookings",
+        )
+    tz = session.offer.venue.time_zone
+    _log(
+        session.offer,
+        Action.SESSION_REMOVED,
+        actor,
+        label=f"{len(ids)} séance(s) à partir du {_local_day(session.starts_at, tz)}",
+        comment=f"{kept} gardée(s) car réservée(s)" if kept else "",
+    )
+    Session.objects.filter(pk__in=ids).delete()
+    return len(ids), kept
+
+
+@changes_counts
+@transaction.atomic
+def session_update(*, actor: User, session: Session, data: SessionData) -> Session:
+    """Change a future session; its bookable places never go below its bookings."""
+    data = _clean_session(data, now=timezone.now())
+    capacity = data.quota if data.quota is not None else data.total_places
+    guard = Q(booked_count__lte=capacity) if capacity is not None else Q()
+    updated = (
+        Session.objects.filter(pk=session.pk)
+        .filter(guard)
+        .update(
+            starts_at=data.starts_at,
+            total_places=data.total_places,
+            quota=data.quota,
+            booking_limit_at=data.booking_limit_at,
+        )
+    )
+    if not updated:
+        session.refresh_from_db()
+        field = "quota" if data.quota is not None else "total_places"
+        raise ValidationError(
+            {
+                field: f"Impossible : {session.booked_count} place(s) sont déjà réservées pour "
+                "cette séance ; le nombre de places ne peut pas être inférieur."
+            }
+        )
+    before = (_session_label(session), _session_places(session))
+    session.refresh_from_db()
+    after = (_session_label(session), _session_places(session))
+    _log(
+        session.offer,
+        Action.SESSION_CHANGED,
+        actor,
+        label=after[0],
+        comment="; ".join(
+            f"{old} → {new}" for old, new in zip(before, after, strict=True) if old != new
+        ),
+    )
+    return session
+
+
+@changes_counts
+@transaction.atomic
+def session_remove(*, actor: User, session: Session) -> None:
+    if Booking.objects.filter(session=session).exists():
+        raise Refusal(
+            "Cette séance a des réservations : elle ne peut pas être supprimée.",
+            code="session.has_bookings",
+        )
+    _log(session.offer, Action.SESSION_REMOVED, actor, label=_session_label(session))
+    session.delete()

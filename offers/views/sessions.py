@@ -1,0 +1,197 @@
+"""Sessions of an event offer, for the venue: add one, program a series by rule
+(preview, then create), edit or delete one or the following ones of its series."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.decorators import member_required
+from offers import recurrence
+from offers.forms import RecurrenceForm, SessionEditForm, SessionForm
+from offers.models import Offer, Session
+from offers.services import sessions as services
+from offers.views.offers import detail_context, editable_offer, venue_time
+from passlib.refusal import Refusal, refusal_message
+
+
+@member_required
+@require_POST
+def session_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    offer = editable_offer(request, public_id)
+    with venue_time(offer):
+        form = SessionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.session_add(actor=request.user, offer=offer, data=form.to_data())
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except Refusal as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "Séance ajoutée.")
+                return redirect("offers:detail", public_id=offer.public_id)
+        return render(
+            request, "offers/detail.html", detail_context(request, offer, form), status=400
+        )
+
+
+def _series_preview(offer: Offer, form: RecurrenceForm) -> list[dict] | None:
+    """The dates of the rule still to come, each with its public holiday if any (then
+    unticked); None, with the form's error, past the cap on sessions per offer."""
+    tz = offer.venue.time_zone
+    room = recurrence.MAX_SESSIONS_PER_OFFER - offer.sessions.count()
+    found = recurrence.occurrences(form.rule(), tz, limit=recurrence.MAX_SESSIONS_PER_OFFER + 1)
+    now = timezone.now()
+    upcoming = [moment for moment in found if moment > now]
+    if len(upcoming) > room:
+        more = "plus de " if len(found) > recurrence.MAX_SESSIONS_PER_OFFER else ""
+        form.add_error(
+            None,
+            f"Cette règle donne {more}{len(upcoming)} dates ; une offre compte au plus "
+            f"{recurrence.MAX_SESSIONS_PER_OFFER} séances et celle-ci peut encore en recevoir "
+            f"{room}. Raccourcissez la période ou le nombre de dates.",
+        )
+        return None
+    if not upcoming:
+        form.add_error(None, "Cette règle ne donne aucune date à venir.")
+        return None
+    years = range(upcoming[0].year, upcoming[-1].year + 1)
+    holidays = recurrence.public_holidays(offer.venue.departement, years)
+    return [
+        {
+            "value": moment.isoformat(),
+            "moment": moment,
+            "holiday": holidays.get(moment.date(), ""),
+        }
+        for moment in upcoming
+    ]
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def session_series(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Sessions by rule: the form, then a preview of the dates (public holidays
+    unticked), then the chosen dates created as one series."""
+    offer = editable_offer(request, public_id)
+    if not offer.is_event:
+        raise Http404
+    with venue_time(offer):
+        form = RecurrenceForm(request.POST or None)
+        preview = None
+        status = 200
+        if request.method == "POST":
+            status = 400
+            if form.is_valid():
+                preview = _series_preview(offer, form)
+            if preview is not None and "creer" in request.POST:
+                chosen = set(request.POST.getlist("dates"))
+                starts = [row["moment"] for row in preview if row["value"] in chosen]
+                try:
+                    created = services.sessions_add_series(
+                        actor=request.user,
+                        offer=offer,
+                        starts=starts,
+                        total_places=form.cleaned_data["total_places"],
+                        quota=form.cleaned_data["quota"],
+                        limit_before=form.limit_before(),
+                    )
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                except Refusal as exc:
+                    form.add_error(None, exc.message)
+                else:
+                    messages.success(request, f"{len(created)} séances ajoutées.")
+                    return redirect("offers:detail", public_id=offer.public_id)
+                for row in preview:
+                    row["checked"] = row["value"] in chosen
+            elif preview is not None:
+                status = 200
+                for row in preview:
+                    row["checked"] = not row["holiday"]
+        ctx = {"offer": offer, "form": form, "preview": preview}
+        if preview is not None:
+            ctx["rule"] = form.rule().describe()
+        return render(request, "offers/session_series.html", ctx, status=status)
+
+
+def _editable_session(request: HttpRequest, public_id: UUID, session_id: UUID):
+    offer = editable_offer(request, public_id)
+    return offer, get_object_or_404(Session, offer=offer, public_id=session_id)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, public_id: UUID, session_id: UUID) -> HttpResponse:
+    offer, session = _editable_session(request, public_id, session_id)
+    following = services.following_in_series(session).count() if session.series else 1
+    with venue_time(offer):
+        if request.method == "POST":
+            form = SessionEditForm(request.POST)
+            if form.is_valid():
+                together = following > 1 and form.cleaned_data["scope"] == "following"
+                try:
+                    if together:
+                        done = services.series_update(
+                            actor=request.user, session=session, data=form.to_data()
+                        )
+                    else:
+                        services.session_update(
+                            actor=request.user, session=session, data=form.to_data()
+                        )
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    messages.success(
+                        request, f"{done} séances modifiées." if together else "Séance modifiée."
+                    )
+                    return redirect("offers:detail", public_id=offer.public_id)
+            status = 400
+        else:
+            form = SessionEditForm(
+                initial={
+                    "starts_at": timezone.localtime(session.starts_at),
+                    "total_places": session.total_places,
+                    "quota": session.quota,
+                    "booking_limit_at": timezone.localtime(session.booking_limit_at),
+                    "scope": "one",
+                }
+            )
+            status = 200
+        ctx = {"offer": offer, "session": session, "form": form, "following": following}
+        return render(request, "offers/session_form.html", ctx, status=status)
+
+
+@member_required
+@require_POST
+def session_delete(request: HttpRequest, public_id: UUID, session_id: UUID) -> HttpResponse:
+    offer, session = _editable_session(request, public_id, session_id)
+    try:
+        services.session_remove(actor=request.user, session=session)
+    except Refusal as exc:
+        refusal_message(request, exc)
+    else:
+        messages.success(request, "Séance supprimée.")
+    return redirect("offers:detail", public_id=offer.public_id)
+
+
+@member_required
+@require_POST
+def session_delete_following(
+    request: HttpRequest, public_id: UUID, session_id: UUID
+) -> HttpResponse:
+    offer, session = _editable_session(request, public_id, session_id)
+    try:
+        deleted, kept = services.series_remove_following(actor=request.user, session=session)
+    except Refusal as exc:
+        refusal_message(request, exc)
+    else:
+        kept_text = f" ; {kept} gardée(s) car déjà réservée(s)" if kept else ""
+        messages.success(request, f"{deleted} séance(s) supprimée(s){kept_text}.")
+    return redirect("offers:detail", public_id=offer.public_id)

@@ -1,0 +1,87 @@
+"""A librarian programmes a weekly reading club in one form (issue 15), through visible
+labels only: every Wednesday at 15:00 for 6 weeks, 12 places of which 8 pass Culture;
+the preview leaves the public holiday unticked; then the places of all the following
+sessions change at once. Axe audit on every page."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from offers import recurrence
+from offers.models import Session
+from tests.conftest import assert_accessible
+from tests.factories import PASSWORD, make_offer
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def field(page, label: str):
+    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \(obligatoire\))?$"))
+
+
+def test_a_weekly_reading_club_with_a_holiday_then_more_places_for_all(page, space, member):
+    offer = make_offer(space["venue"], "RENCONTRE", title="Club de lecture du mercredi")
+    today = timezone.localdate()
+    window = range(today.year, today.year + 3)
+    holidays = recurrence.public_holidays("69", window)
+    holiday, name = min(
+        (d, n) for d, n in holidays.items() if d.weekday() == 2 and d > today + timedelta(days=15)
+    )
+    first = holiday - timedelta(days=14)  # the holiday is the third Wednesday
+    wednesdays = [first + timedelta(days=7 * i) for i in range(6)]
+    working = [d for d in wednesdays if d not in holidays]
+
+    page.goto("/")
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Se connecter"
+    ).click()
+    field(page, "Adresse électronique").fill(member.email)
+    field(page, "Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("link", name="Offres", exact=True).click()
+    page.get_by_role("link", name="Club de lecture du mercredi").click()
+    page.get_by_role("link", name="Programmer des séances récurrentes").click()
+    page.wait_for_url("**/seances/serie/")
+    assert_accessible(page, "programme-01-form")
+
+    page.get_by_label("Chaque semaine, les jours cochés").check()
+    page.get_by_label("Mercredi").check()
+    field(page, "À partir du").fill(first.isoformat())  # a date picker sends ISO
+    field(page, "Nombre de dates").fill("6")
+    field(page, "Heure(s) de début").fill("15h")
+    field(page, "Nombre total de places").fill("12")
+    field(page, "Quota pass Culture").fill("8")
+    page.get_by_role("button", name="Voir les dates").click()
+    page.wait_for_selector("text=6 dates : chaque mercredi à 15:00")
+    assert_accessible(page, "programme-02-preview")
+    boxes = page.get_by_role("group", name=re.compile("Séances à créer")).get_by_role("checkbox")
+    assert boxes.count() == 6
+    unticked = page.get_by_label(re.compile(f"jour férié : {re.escape(name)}"))
+    assert not unticked.is_checked()
+    assert [boxes.nth(i).is_checked() for i in range(6)] == [d in working for d in wednesdays]
+    # the rule is still there as typed
+    assert field(page, "Heure(s) de début").input_value() == "15h"
+    page.get_by_role("button", name="Créer les séances cochées").click()
+    page.wait_for_selector("text=séances ajoutées.")
+    assert_accessible(page, "programme-03-created")
+    sessions = list(Session.objects.filter(offer=offer).order_by("starts_at"))
+    created = len(sessions)
+    assert [timezone.localtime(s.starts_at).date() for s in sessions] == working
+    assert {(s.total_places, s.quota) for s in sessions} == {(12, 8)}
+    assert {timezone.localtime(s.starts_at).strftime("%H:%M") for s in sessions} == {"15:00"}
+
+    page.get_by_role("link", name=re.compile(r"^Modifier la séance du")).first.click()
+    page.wait_for_url("**/seances/*/")
+    assert_accessible(page, "programme-04-edit")
+    field(page, "Nombre total de places").fill("15")
+    page.get_by_label("Cette séance et les suivantes de la série").check()
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_selector(f"text={created} séances modifiées.")
+    assert_accessible(page, "programme-05-all-changed")
+    assert set(Session.objects.filter(offer=offer).values_list("total_places", "quota")) == {
+        (15, 8)
+    }
