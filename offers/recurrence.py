@@ -12,6 +12,7 @@ datetime in the venue's time zone: 15:00 stays 15:00 across a daylight-saving ch
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -103,9 +104,9 @@ def dates(rule: Rule, *, limit: int = MAX_SESSIONS_PER_OFFER + 1) -> list[date]:
         raise ValueError(rule.frequency)
     if rule.until is not None:
         options["until"] = datetime.combine(rule.until, time())
-    count = rule.count if rule.count is not None else limit
-    options["count"] = min(count, limit)
-    return [moment.date() for moment in rrule.rrule(**options)]
+    else:
+        options["count"] = min(rule.count or limit, limit)
+    return [moment.date() for moment in islice(rrule.rrule(**options), limit)]
 
 
 def local_datetime(day: date, at: time, tz: str) -> datetime:

@@ -184,6 +184,13 @@ def cancellation_deadline_at(booked_at, starts_at):
     return max(booked_at, min(starts_at - CANCELLATION_WINDOW, booked_at + CANCELLATION_WINDOW))
 
 
+def validation_opens_at(booked_at, starts_at):
+    """From when the guichet may validate an event booking: its cancellation deadline, so
+    that validating early never takes away the young person's right to cancel. None (at
+    once) for a physical booking."""
+    return cancellation_deadline_at(booked_at, starts_at) if booked_at else None
+
+
 def deadline_passed(deadline, now) -> bool:
     """The deadline is the last instant *before* which one may cancel: at the deadline
     itself it is too late, as in the scheme. No deadline never passes."""

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from accounts.models import Collectivite, Membership, Status, TerritoryOfficer
 from catalog.categories import SUBCATEGORIES
 from offers.models import Booking, BookingStatus, CollectiveBooking, CollectiveShowcase, Offer
-from offers.services.bookings import validate_due_subscription_bookings
+from offers.services.closing import validate_due_subscription_bookings
 
 pytestmark = pytest.mark.django_db
 

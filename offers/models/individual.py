@@ -242,6 +242,7 @@ class CancellationReason(models.TextChoices):
     VENUE = "venue", "Annulée par le lieu"
     STRUCTURE_REJECTED = "structure_rejected", "Structure rejetée"
     OFFER_DEACTIVATED = "offer_deactivated", "Offre désactivée"
+    EXPIRED = "expired", "Non retirée sous 30 jours"
 
 
 # Codes avoid characters read alike: no 0/O, no 1/I/L.
@@ -316,6 +317,17 @@ class Booking(models.Model):
     )
     cancellation_comment = models.CharField("commentaire", max_length=500, blank=True)
     reimbursed_at = models.DateTimeField("remboursée le", null=True, blank=True)
+    # The venue marked the young person absent from the session (a no-show): the booking
+    # stays confirmed, is never validated automatically, and is not reimbursed.
+    absent_at = models.DateTimeField("absent le", null=True, blank=True)
+    absent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     # Free subscription card (ABO_BIBLIOTHEQUE / ABO_MEDIATHEQUE at 0 €): validated
     # automatically 30 days after booking. Set once at booking time so the periodic
     # UPDATE touches this table only.

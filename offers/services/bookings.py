@@ -21,12 +21,12 @@ Rules (SPEC §5):
 from __future__ import annotations
 
 import secrets
-from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max, Min
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from accounts.models import Beneficiary, User
 from accounts.services.beneficiaries import credit_top_up
@@ -48,8 +48,6 @@ from offers.templatetags.money import euros
 from passlib.counts import counts_changed
 from passlib.emails import send_on_commit
 from passlib.refusal import Refusal
-
-AUTO_VALIDATION_DELAY = timedelta(days=30)
 
 
 def new_code() -> str:
@@ -278,12 +276,27 @@ def booking_cancel_by_venue(*, actor: User, booking: Booking, comment: str) -> B
 
 @transaction.atomic
 def booking_validate(*, actor: User, booking: Booking) -> Booking:
-    """Mark the code used at the guichet; records who and when."""
+    """Mark the code used at the guichet; records who and when. An event booking is
+    validated only once the young person can no longer cancel it (offers/rules.py)."""
+    now = timezone.now()
+    opens = rules.validation_opens_at(
+        booking.booked_at, booking.session.starts_at if booking.session_id else None
+    )
+    too_early = opens is not None and not rules.deadline_passed(opens, now)
+    if too_early and Booking.objects.filter(pk=booking.pk, status=BookingStatus.CONFIRMED).exists():
+        local = timezone.localtime(opens, ZoneInfo(booking.venue.time_zone))
+        raise Refusal(
+            "Vous pourrez valider cette contremarque à partir du "
+            f"{date_format(local, 'j F Y à H:i')} : jusque-là, le jeune peut encore annuler.",
+            code="booking.too_early",
+        )
     updated = Booking.objects.filter(pk=booking.pk, status=BookingStatus.CONFIRMED).update(
         status=BookingStatus.VALIDATED,
-        validated_at=timezone.now(),
+        validated_at=now,
         validated_by=actor,
         validated_auto=False,
+        absent_at=None,
+        absent_by=None,
     )
     if not updated:
         booking.refresh_from_db()
@@ -354,81 +367,3 @@ def _validation_note(before: dict) -> str:
         return f"Validation automatique du {when} annulée."
     name = f"{before['validated_by__first_name'] or ''} {before['validated_by__last_name'] or ''}"
     return f"Validée le {when} par {name.strip() or 'un compte supprimé'}."
-
-
-def validate_due_subscription_bookings(*, now=None, workers: int = 1) -> int:
-    """Free subscription cards still confirmed 30 days after booking become validated (AUTO).
-
-    One set-based, conditional UPDATE on the bookings table: a row already validated is
-    not touched again, so the command is idempotent and two concurrent runs validate
-    each booking once (on PostgreSQL an advisory lock also serialises the runs).
-
-    `workers` > 1, on PostgreSQL outside a transaction: the due rows are split into that
-    many ranges of ids, each updated at the same time by its own connection in its own
-    transaction. The UPDATE is bound by one core per connection (maintaining the
-    indexes), so two workers take about two thirds of the time of one. Each range
-    commits on its own: a run stopped half way is finished by the next.
-
-    Each booking validated is written in the history (by the system), by one
-    INSERT … SELECT that also locks the due rows, so the UPDATE that follows changes
-    exactly the rows logged.
-    """
-    now = now or timezone.now()
-    due = Booking.objects.filter(
-        status=BookingStatus.CONFIRMED,
-        is_free_subscription=True,
-        booked_at__lte=now - AUTO_VALIDATION_DELAY,
-    )
-    changes = {
-        "status": BookingStatus.VALIDATED,
-        "validated_at": now,
-        "validated_auto": True,
-        "validated_by": None,
-    }
-    parallel = workers > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block
-    if not parallel:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUTO_VALIDATION_LOCK])
-            return _validate_set(due, changes, now)
-
-    def run(bounds: tuple[int, int]) -> int:
-        try:  # in a worker thread: its own connection, its own transaction
-            with transaction.atomic():
-                rows = due.filter(id__gte=bounds[0], id__lte=bounds[1])
-                return _validate_set(rows, changes, now)
-        finally:
-            connection.close()
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [AUTO_VALIDATION_LOCK])
-    try:
-        span = due.aggregate(lo=Min("id"), hi=Max("id"))
-        if span["lo"] is None:
-            return 0
-        step = (span["hi"] - span["lo"]) // workers + 1
-        ranges = [(span["lo"] + i * step, span["lo"] + (i + 1) * step - 1) for i in range(workers)]
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            return sum(pool.map(run, ranges))
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [AUTO_VALIDATION_LOCK])
-
-
-def _validate_set(due, changes: dict, now) -> int:
-    """Log then validate the due rows (inside the caller's transaction)."""
-    history.record_bookings(
-        due.select_for_update(),
-        action=Action.AUTO_VALIDATED,
-        from_status=BookingStatus.CONFIRMED,
-        to_status=BookingStatus.VALIDATED,
-        at=now,
-    )
-    validated = due.update(**changes)
-    if validated:
-        counts_changed()
-    return validated
-
-
-AUTO_VALIDATION_LOCK = 0x70A55_0001  # any constant shared by every node

@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import member_required
-from offers import history, policy, selectors
+from offers import history, policy, rules, selectors
 from offers.models import CODE_LENGTH
 from offers.services import bookings as services
 from passlib import ratelimit
@@ -67,6 +67,8 @@ def guichet(request: HttpRequest) -> HttpResponse:
     else:
         ctx["booking"] = booking
         ctx["history"] = history.booking_history(booking.id)
+        opens = booking.validation_opens_at
+        ctx["too_early"] = opens is not None and not rules.deadline_passed(opens, timezone.now())
     return _render(request, ctx)
 
 

@@ -43,6 +43,7 @@ from tests.factories import (
     make_offer,
     make_school,
     make_session,
+    past_its_cancellation_deadline,
     valid_siret,
 )
 
@@ -233,6 +234,7 @@ def test_a_librarian_publishes_a_paid_workshop_validates_and_exports(page, space
     from offers.services.bookings import booking_create
 
     booking = booking_create(user=young, offer=existing, session=existing.sessions.get())
+    past_its_cancellation_deadline(booking)  # she can no longer cancel: the guichet validates
 
     log_in_from_home(page, member.email, "librarian")
     step(page, "librarian-02-space")

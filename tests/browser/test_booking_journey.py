@@ -5,7 +5,13 @@ import pytest
 
 from offers.models import Booking, BookingStatus
 from tests.conftest import assert_accessible
-from tests.factories import PASSWORD, make_beneficiary, make_offer, make_session
+from tests.factories import (
+    PASSWORD,
+    make_beneficiary,
+    make_offer,
+    make_session,
+    past_its_cancellation_deadline,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,6 +45,8 @@ def test_book_a_free_workshop_then_validate_and_undo_at_the_guichet(page, space,
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_url("**/")
 
+    # three days later, she can no longer cancel: the guichet may validate
+    past_its_cancellation_deadline(booking)
     log_in(page, member.email)
     page.get_by_role("link", name="Guichet").click()
     page.wait_for_url("**/guichet/")

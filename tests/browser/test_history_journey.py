@@ -13,6 +13,7 @@ from tests.factories import (
     make_beneficiary,
     make_offer,
     make_session,
+    past_its_cancellation_deadline,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,6 +61,7 @@ def test_a_librarian_reads_the_history_of_an_offer_and_of_a_code(page, space):
 
     young = make_beneficiary(17, first_name="Léa", last_name="Martin")
     booking = booking_create(user=young, offer=offer, session=offer.sessions.first())
+    past_its_cancellation_deadline(booking)
     page.get_by_role("link", name="Guichet").click()
     page.get_by_label("Contremarque").fill(booking.code.lower())
     page.get_by_role("button", name="Rechercher").click()

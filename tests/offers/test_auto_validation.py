@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from offers.models import Booking, BookingStatus
-from offers.services.bookings import validate_due_subscription_bookings
+from offers.services.closing import validate_due_subscription_bookings
 from tests.factories import make_beneficiary, make_booking, make_offer, make_session
 
 

@@ -270,7 +270,7 @@ def test_venue_cancellation_needs_a_reason_and_emails_the_young(
 
 def test_validate_records_who_and_when_and_refuses_twice(event, owner):
     offer, session = event
-    _, booking = booking_at(offer, session, booked_hours_ago=1)
+    _, booking = booking_at(offer, session, booked_hours_ago=49)
     services.booking_validate(actor=owner, booking=booking)
     booking.refresh_from_db()
     assert booking.status == BookingStatus.VALIDATED
@@ -281,7 +281,7 @@ def test_validate_records_who_and_when_and_refuses_twice(event, owner):
 
 def test_unvalidate_refused_when_reimbursed(event, owner):
     offer, session = event
-    _, booking = booking_at(offer, session, booked_hours_ago=1)
+    _, booking = booking_at(offer, session, booked_hours_ago=49)
     services.booking_validate(actor=owner, booking=booking)
     Booking.objects.filter(pk=booking.pk).update(
         status=BookingStatus.REIMBURSED, reimbursed_at=timezone.now()

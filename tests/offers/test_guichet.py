@@ -1,6 +1,9 @@
 """The guichet through the test client."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from offers.models import Booking, BookingStatus
 from offers.services import bookings as services
@@ -14,7 +17,11 @@ def booking(space):
     offer = make_offer(space["venue"], "ATELIER_PRATIQUE_ART", title="Atelier BD")
     session = make_session(offer, total_places=10)
     young = make_beneficiary(16, first_name="Inès", last_name="Diallo")
-    return services.booking_create(user=young, offer=offer, session=session)
+    booking = services.booking_create(user=young, offer=offer, session=session)
+    # booked three days ago: the young person can no longer cancel, the guichet validates
+    Booking.objects.filter(pk=booking.pk).update(booked_at=timezone.now() - timedelta(days=3))
+    booking.refresh_from_db()
+    return booking
 
 
 @pytest.mark.parametrize("typed", ["{code}", "{lower}", " {spaced} ", "PASSLIB:{code}"])
@@ -53,7 +60,7 @@ def test_double_validation_is_refused_with_a_message(login, owner, booking):
 
 
 def test_cancelled_and_unknown_codes_say_so(login, owner, booking):
-    services.booking_cancel_by_beneficiary(user=booking.beneficiary, booking=booking)
+    services.booking_cancel_by_venue(actor=owner, booking=booking, comment="Atelier annulé")
     client = login(owner)
     html = client.get("/guichet/", {"code": booking.code}).content.decode()
     assert "a été annulée" in html and "Valider la contremarque" not in html

@@ -9,7 +9,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from offers.services.bookings import validate_due_subscription_bookings
+from offers.services.closing import validate_due_subscription_bookings
 
 
 class Command(BaseCommand):
