@@ -12,8 +12,8 @@ datetime in the venue's time zone: 15:00 stays 15:00 across a daylight-saving ch
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import islice
 from datetime import date, datetime, time
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 import holidays

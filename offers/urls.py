@@ -28,6 +28,16 @@ urlpatterns = [
         name="session_delete",
     ),
     path(
+        "offres/<uuid:public_id>/seances/<uuid:session_id>/participants/",
+        sessions.session_participants,
+        name="session_participants",
+    ),
+    path(
+        "offres/<uuid:public_id>/seances/<uuid:session_id>/presence/",
+        sessions.session_attendance,
+        name="session_attendance",
+    ),
+    path(
         "offres/<uuid:public_id>/seances/<uuid:session_id>/supprimer-suivantes/",
         sessions.session_delete_following,
         name="session_delete_following",

@@ -367,3 +367,29 @@ def _validation_note(before: dict) -> str:
         return f"Validation automatique du {when} annulée."
     name = f"{before['validated_by__first_name'] or ''} {before['validated_by__last_name'] or ''}"
     return f"Validée le {when} par {name.strip() or 'un compte supprimé'}."
+
+
+@transaction.atomic
+def booking_mark_absent(*, actor: User, booking: Booking) -> Booking:
+    """The venue says the young person did not come (a no-show): the booking stays
+    confirmed, is never validated automatically, and the history says who marked it."""
+    updated = Booking.objects.filter(
+        pk=booking.pk, status=BookingStatus.CONFIRMED, absent_at__isnull=True
+    ).update(absent_at=timezone.now(), absent_by=actor)
+    booking.refresh_from_db()
+    if not updated:
+        if booking.absent_at is not None and booking.status == BookingStatus.CONFIRMED:
+            return booking  # already marked: nothing to do twice
+        raise Refusal(
+            f"Cette réservation ne peut pas être marquée absente (statut : "
+            f"{booking.get_status_display().lower()}).",
+            code="booking.wrong_status",
+        )
+    history.record_booking(
+        booking,
+        action=Action.MARKED_ABSENT,
+        actor=actor,
+        from_status=BookingStatus.CONFIRMED,
+        to_status=BookingStatus.CONFIRMED,
+    )
+    return booking

@@ -208,6 +208,18 @@ MATRIX = {
         None,
         MEMBERS,
     ),
+    "offers:session_participants": (
+        "get",
+        lambda w: {"public_id": o(w, "offer").public_id, "session_id": o(w, "session").public_id},
+        None,
+        MEMBERS,
+    ),
+    "offers:session_attendance": (
+        "post",
+        lambda w: {"public_id": o(w, "offer").public_id, "session_id": o(w, "session").public_id},
+        None,
+        exp(403, anonymous=302, member=404, admin=404),
+    ),
     "offers:session_delete_following": (
         "post",
         lambda w: {"public_id": o(w, "offer").public_id, "session_id": o(w, "session").public_id},
