@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from accounts.models import User
 from accounts.policy import managed_venue_ids, officer_departements, roles_of
 from catalog.categories import get_subcategory
 from offers import rules
-from offers.models import DisplayStatus, Offer
+from offers.models import DisplayStatus, Offer, Session, Stock
 from offers.policy import offers_readable_by
 from offers.templatetags.money import euros
 from passlib.counts import cached_counts
@@ -89,9 +93,25 @@ def offer_detail(user: User) -> QuerySet[Offer]:
 
 def offer_rows(queryset: QuerySet[Offer]) -> list[dict]:
     """Display-ready rows of a page of offers (with the `display_status` annotation), read
-    with `.values()`: no model instances, one query. Texts escaped once
-    (passlib/rows.py)."""
+    with `.values()`: no model instances. Each row says what is bookable: an event
+    offer's sessions to come (how many, the next one, places booked and left), a
+    physical offer's stock (booked and left). Three queries whatever the page size.
+    Texts escaped once (passlib/rows.py)."""
     labels = dict(DisplayStatus.choices)
+    found = list(
+        queryset.values(
+            "id",
+            "public_id",
+            "title",
+            "venue__name",
+            "venue__public_name",
+            "venue__time_zone",
+            "subcategory_id",
+            "price_cents",
+            "display_status",
+        )
+    )
+    places = _places_of([r["id"] for r in found])
     return [
         escaped(
             {
@@ -102,15 +122,54 @@ def offer_rows(queryset: QuerySet[Offer]) -> list[dict]:
                 "price": euros(r["price_cents"]) if r["price_cents"] else "Gratuit",
                 "status": r["display_status"],
                 "status_label": labels[r["display_status"]],
+                "places": _places_text(places.get(r["id"]), r["venue__time_zone"]),
             }
         )
-        for r in queryset.values(
-            "public_id",
-            "title",
-            "venue__name",
-            "venue__public_name",
-            "subcategory_id",
-            "price_cents",
-            "display_status",
-        )
+        for r in found
     ]
+
+
+def _places_of(ids: list[int]) -> dict[int, dict]:
+    """Per offer id: its sessions to come (count, next start, booked, left, unlimited
+    ones) or its stock (booked, quantity); one query each."""
+    if not ids:
+        return {}
+    now = timezone.now()
+    future = Q(starts_at__gt=now)
+    capacity = Coalesce("quota", "total_places")
+    unlimited = Q(quota__isnull=True, total_places__isnull=True)
+    sessions = (
+        Session.objects.filter(offer_id__in=ids)
+        .values("offer_id")
+        .annotate(
+            count=Count("id", filter=future),
+            next=Min("starts_at", filter=future),
+            booked=Sum("booked_count", filter=future),
+            left=Sum(capacity - F("booked_count"), filter=future & ~unlimited),
+            unlimited=Count("id", filter=future & unlimited),
+        )
+        .order_by()
+    )
+    found = {r["offer_id"]: {"kind": "event", **r} for r in sessions}
+    for r in Stock.objects.filter(offer_id__in=ids).values("offer_id", "quantity", "booked_count"):
+        found[r["offer_id"]] = {"kind": "stock", **r}
+    return found
+
+
+def _places_text(places: dict | None, time_zone: str) -> str:
+    """ "3 séances, prochaine le 2 décembre à 15:00 — 5 réservées, 19 restantes"."""
+    if places is None:
+        return "Aucune séance"
+    if places["kind"] == "stock":
+        booked, quantity = places["booked_count"], places["quantity"]
+        left = "stock illimité" if quantity is None else f"{quantity - booked} restant(s)"
+        return f"{booked} réservé(s), {left}"
+    if not places["count"]:
+        return "Aucune séance à venir"
+    start = timezone.localtime(places["next"], ZoneInfo(time_zone))
+    n = places["count"]
+    left = "places illimitées" if places["unlimited"] else f"{places['left'] or 0} restante(s)"
+    return (
+        f"{n} séance{'s' if n > 1 else ''} à venir, prochaine le "
+        f"{date_format(start, 'j F Y à H:i')} — {places['booked'] or 0} réservée(s), {left}"
+    )

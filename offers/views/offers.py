@@ -208,16 +208,19 @@ def offer_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def detail_context(request: HttpRequest, offer: Offer, session_form: SessionForm | None = None):
     stock = None if offer.is_event else getattr(offer, "stock", None)
+    sessions = list(offer.sessions.all())
+    now = timezone.now()
     return {
         "offer": offer,
         "sub": offer.subcategory,
         "stock": stock,
-        "sessions": list(offer.sessions.all()),
+        "sessions": sessions,
+        "upcoming": [x for x in sessions if x.starts_at > now],
         "session_form": session_form or SessionForm(),
         "can_edit": can_edit_offer(request.user, offer),
         "has_bookings": services.offer_has_bookings(offer),
         "history": history.offer_history(offer),
-        "now": timezone.now(),
+        "now": now,
     }
 
 

@@ -402,3 +402,31 @@ def test_pagination_keeps_the_filters(login, space, owner):
     assert 'href="?pricing=free&amp;page=2"' in html
     page2 = client.get("/offres/?pricing=free&page=2").context["page"]
     assert page2.number == 2 and len(page2.object_list) == 5
+
+
+def test_the_list_says_what_is_bookable_in_a_bounded_number_of_queries(login, space, owner):
+    club = make_offer(space["venue"], "RENCONTRE", title="Club")
+    for days, booked in ((2, 3), (9, 1), (16, 0)):
+        make_session(club, days=days, total_places=12, quota=8, booked=booked)
+    past = make_session(club, days=3, total_places=5)
+    three_days_ago = timezone.now() - timedelta(days=3)
+    Session.objects.filter(pk=past.pk).update(
+        starts_at=three_days_ago, booking_limit_at=three_days_ago
+    )
+    card = make_offer(space["venue"], "ABO_BIBLIOTHEQUE", title="Carte", quantity=10)
+    make_booking(card)
+    make_offer(space["venue"], "RENCONTRE", title="Sans séance")
+    client = login(owner)
+    client.get("/offres/")
+    with CaptureQueriesContext(connection) as few:
+        html = client.get("/offres/").content.decode()
+    assert "3 séances à venir, prochaine le" in html
+    assert "4 réservée(s), 20 restante(s)" in html
+    assert "1 réservé(s), 9 restant(s)" in html and "Aucune séance" in html
+    for i in range(12):
+        make_session(make_offer(space["venue"], "RENCONTRE", title=f"Atelier {i}"), days=5)
+    cache.clear()
+    client.get("/offres/")
+    with CaptureQueriesContext(connection) as many:
+        client.get("/offres/")
+    assert len(many) == len(few)
