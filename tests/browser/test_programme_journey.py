@@ -12,9 +12,9 @@ import pytest
 from django.utils import timezone
 
 from offers import recurrence
-from offers.models import Session
+from offers.models import Booking, BookingStatus, Session
 from tests.conftest import assert_accessible
-from tests.factories import PASSWORD, make_offer
+from tests.factories import PASSWORD, make_beneficiary, make_booking, make_offer, make_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -85,3 +85,41 @@ def test_a_weekly_reading_club_with_a_holiday_then_more_places_for_all(page, spa
     assert set(Session.objects.filter(offer=offer).values_list("total_places", "quota")) == {
         (15, 8)
     }
+
+
+def test_attendance_is_marked_from_the_participants_list(page, space, member):
+    """The venue marks one young person present and one absent, with htmx, through the
+    buttons' visible names; the sign-in sheet is there to print."""
+    offer = make_offer(space["venue"], "ATELIER_PRATIQUE_ART", title="Atelier d'écriture")
+    session = make_session(offer, days=1, total_places=20)
+    here, away = (
+        make_booking(
+            offer,
+            session=session,
+            beneficiary=make_beneficiary(16, first_name=first, last_name=last),
+            booked_at=timezone.now() - timedelta(days=3),
+        )
+        for first, last in (("Chloé", "d'Arc"), ("Noé", "L'Haÿ"))
+    )
+    page.goto("/")
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Se connecter"
+    ).click()
+    field(page, "Adresse électronique").fill(member.email)
+    field(page, "Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("link", name="Offres", exact=True).click()
+    page.get_by_role("link", name="Atelier d'écriture").click()
+    page.get_by_role("link", name=re.compile(r"^Participants de la séance du")).click()
+    page.wait_for_url("**/participants/")
+    assert_accessible(page, "programme-06-participants")
+    page.get_by_role("button", name="Présent : Chloé d'Arc").click()
+    page.wait_for_selector("text=Présent (validée)")
+    page.get_by_role("button", name="Absent : Noé L'Haÿ").click()
+    page.get_by_role("cell", name="Absent", exact=True).wait_for()
+    assert_accessible(page, "programme-07-marked")
+    assert Booking.objects.get(pk=here.pk).status == BookingStatus.VALIDATED
+    assert Booking.objects.get(pk=away.pk).absent_at is not None
+    page.get_by_role("link", name="Feuille d'émargement à imprimer").click()
+    page.get_by_role("columnheader", name="Signature").wait_for()
+    assert_accessible(page, "programme-08-sign-in-sheet")
