@@ -23,6 +23,16 @@ def field(page, label: str):
     return page.get_by_label(re.compile(rf"^{re.escape(label)}( \(obligatoire\))?$"))
 
 
+def log_in_from_home(page, email: str) -> None:
+    page.goto("/")
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Se connecter"
+    ).click()
+    field(page, "Adresse électronique").fill(email)
+    field(page, "Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+
+
 def test_a_weekly_reading_club_with_a_holiday_then_more_places_for_all(page, space, member):
     offer = make_offer(space["venue"], "RENCONTRE", title="Club de lecture du mercredi")
     today = timezone.localdate()
@@ -35,13 +45,7 @@ def test_a_weekly_reading_club_with_a_holiday_then_more_places_for_all(page, spa
     wednesdays = [first + timedelta(days=7 * i) for i in range(6)]
     working = [d for d in wednesdays if d not in holidays]
 
-    page.goto("/")
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Se connecter"
-    ).click()
-    field(page, "Adresse électronique").fill(member.email)
-    field(page, "Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    log_in_from_home(page, member.email)
     page.get_by_role("link", name="Offres", exact=True).click()
     page.get_by_role("link", name="Club de lecture du mercredi").click()
     page.get_by_role("link", name="Programmer des séances récurrentes").click()
@@ -101,13 +105,7 @@ def test_attendance_is_marked_from_the_participants_list(page, space, member):
         )
         for first, last in (("Chloé", "d'Arc"), ("Noé", "L'Haÿ"))
     )
-    page.goto("/")
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Se connecter"
-    ).click()
-    field(page, "Adresse électronique").fill(member.email)
-    field(page, "Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    log_in_from_home(page, member.email)
     page.get_by_role("link", name="Offres", exact=True).click()
     page.get_by_role("link", name="Atelier d'écriture").click()
     page.get_by_role("link", name=re.compile(r"^Participants de la séance du")).click()

@@ -6,28 +6,10 @@ safe to run on several nodes at once: a conditional UPDATE serialised by an advi
 lock on PostgreSQL.
 """
 
-import time
-
-from django.core.management.base import BaseCommand, CommandError
-
+from offers.management.validation_command import ValidationCommand
 from offers.services.closing import validate_due_event_bookings
 
 
-class Command(BaseCommand):
+class Command(ValidationCommand):
     help = "Valide automatiquement les réservations d'événements 48 h après le début de la séance."
-
-    def add_arguments(self, parser) -> None:
-        parser.add_argument(
-            "--workers",
-            type=int,
-            default=2,
-            help="connexions qui valident en parallèle (PostgreSQL ; 1 = une seule transaction)",
-        )
-
-    def handle(self, *args, **options) -> None:
-        if options["workers"] < 1:
-            raise CommandError("--workers doit valoir au moins 1.")
-        started = time.monotonic()
-        count = validate_due_event_bookings(workers=options["workers"])
-        elapsed = time.monotonic() - started
-        self.stdout.write(f"{count} réservation(s) validée(s) automatiquement ({elapsed:.1f} s).")
+    validate = staticmethod(validate_due_event_bookings)
