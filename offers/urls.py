@@ -1,6 +1,15 @@
 from django.urls import path
 
-from offers.views import beneficiary, bookings, collective, guichet, offers, sessions, teacher
+from offers.views import (
+    beneficiary,
+    bookings,
+    calendar,
+    collective,
+    guichet,
+    offers,
+    sessions,
+    teacher,
+)
 
 app_name = "offers"
 urlpatterns = [
@@ -51,6 +60,13 @@ urlpatterns = [
         name="booking_cancel_by_venue",
     ),
     path("guichet/", guichet.guichet, name="guichet"),
+    path("lieux/<uuid:public_id>/agenda/", calendar.venue_calendar, name="venue_calendar"),
+    path("agenda/<str:token>.ics", calendar.venue_feed, name="venue_feed"),
+    path(
+        "jeunes/reservations/<uuid:public_id>/agenda.ics",
+        calendar.booking_calendar,
+        name="booking_calendar",
+    ),
     path("guichet/valider/", guichet.validate, name="guichet_validate"),
     path("guichet/invalider/", guichet.unvalidate, name="guichet_unvalidate"),
     # pro side: collective offers

@@ -22,7 +22,9 @@ from passlib.text import clean_line, printable
 logger = logging.getLogger(__name__)
 
 
-def send_now(*, to: Iterable[str], template: str, context: dict) -> None:
+def send_now(
+    *, to: Iterable[str], template: str, context: dict, attachments: Iterable = ()
+) -> None:
     recipients = sorted({addr for addr in to if addr})
     if not recipients:
         return
@@ -35,12 +37,18 @@ def send_now(*, to: Iterable[str], template: str, context: dict) -> None:
     html = render_to_string(f"emails/{template}.html", ctx)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, recipients)
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     try:
         message.send()
     except Exception:  # a mail outage must not break the user's action
         logger.exception("email %s to %s failed", template, recipients)
 
 
-def send_on_commit(*, to: Iterable[str], template: str, context: dict) -> None:
-    recipients = list(to)
-    transaction.on_commit(lambda: send_now(to=recipients, template=template, context=context))
+def send_on_commit(
+    *, to: Iterable[str], template: str, context: dict, attachments: Iterable = ()
+) -> None:
+    recipients, files = list(to), list(attachments)
+    transaction.on_commit(
+        lambda: send_now(to=recipients, template=template, context=context, attachments=files)
+    )

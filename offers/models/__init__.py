@@ -1,5 +1,6 @@
 """Models of the offers app: individual offers and bookings, collective offers."""
 
+from offers.models.calendar import VenueCalendar  # noqa: F401
 from offers.models.collective import (  # noqa: F401
     CollectiveBooking,
     CollectiveBookingStatus,

@@ -32,6 +32,7 @@ from accounts.models import Beneficiary, User
 from accounts.services.beneficiaries import credit_top_up
 from catalog.categories import SUBSCRIPTION_IDS
 from offers import history, policy, rules
+from offers.calendar import booking_ics
 from offers.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -181,7 +182,17 @@ def booking_create(*, user: User, offer: Offer, session: Session | None = None) 
         to_status=BookingStatus.CONFIRMED,
     )
     counts_changed()
-    send_on_commit(to=[user.email], template="booking_confirmed", context={"booking": booking})
+    calendar = (
+        [(f"reservation-{booking.code}.ics", booking_ics(booking), "text/calendar")]
+        if booking.session_id
+        else []
+    )
+    send_on_commit(
+        to=[user.email],
+        template="booking_confirmed",
+        context={"booking": booking},
+        attachments=calendar,
+    )
     send_on_commit(
         to=[offer.booking_email or offer.venue.booking_email],
         template="booking_new_for_venue",

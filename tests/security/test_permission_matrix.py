@@ -336,6 +336,20 @@ MATRIX = {
         BENEFICIARY_POST,
     ),
     "offers:my_bookings": ("get", None, None, BENEFICIARY),
+    "offers:booking_calendar": (
+        "get",
+        lambda w: {"public_id": o(w, "booking").public_id},
+        None,
+        BENEFICIARY,
+    ),
+    "offers:venue_calendar": (
+        "get",
+        lambda w: {"public_id": o(w, "venue1").public_id},
+        None,
+        MEMBERS,
+    ),
+    # without its token the feed is nobody's (the token is tested in test_calendar.py)
+    "offers:venue_feed": ("get", lambda w: {"token": "pas-un-jeton"}, None, exp(404)),
     "offers:booking_cancel": (
         "post",
         lambda w: {"public_id": o(w, "booking").public_id},

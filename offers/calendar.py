@@ -1,0 +1,85 @@
+"""Calendar files (RFC 5545, the `icalendar` package): a young person's booking, and a
+venue's private feed of its sessions. Times carry the venue's time zone (a VTIMEZONE is
+added), so a phone shows 15:00 in Réunion as 15:00 there."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from offers.models import Booking, Session
+
+PRODID = "-//passlib//Bibliothèques et pass Culture//FR"
+
+
+def _calendar(name: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    return cal
+
+
+def _where(venue) -> str:
+    return f"{venue.display_name}, {venue.address}, {venue.postal_code} {venue.city}"
+
+
+def _event(*, uid: str, start, tz: str, summary: str, location: str, description: str) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", timezone.localtime(start, ZoneInfo(tz)))
+    event.add("summary", summary)
+    event.add("location", location)
+    event.add("description", description)
+    return event
+
+
+def booking_ics(booking: Booking) -> bytes:
+    """The young person's booking of a session, with its code and where to go."""
+    venue, session = booking.venue, booking.session
+    cal = _calendar(booking.offer.title)
+    cal.add_component(
+        _event(
+            uid=f"reservation-{booking.public_id}@passlib",
+            start=session.starts_at,
+            tz=venue.time_zone,
+            summary=booking.offer.title,
+            location=_where(venue),
+            description=(
+                f"Contremarque {booking.code} : présente-la au guichet avec ta pièce "
+                f"d'identité. {settings.SITE_URL}/jeunes/reservations/"
+            ),
+        )
+    )
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def venue_feed_ics(venue, sessions: Iterable[Session]) -> bytes:
+    """A venue's sessions (a year back and to come), with places booked and left."""
+    cal = _calendar(f"Séances — {venue.display_name}")
+    for session in sessions:
+        left = session.remaining
+        places = "places illimitées" if left is None else f"{left} place(s) restante(s)"
+        cal.add_component(
+            _event(
+                uid=f"seance-{session.public_id}@passlib",
+                start=session.starts_at,
+                tz=venue.time_zone,
+                summary=session.offer.title,
+                location=_where(venue),
+                description=f"{session.booked_count} réservation(s), {places}.",
+            )
+        )
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+FEED_PAST = timedelta(days=365)
