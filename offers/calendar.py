@@ -15,6 +15,7 @@ from icalendar import Calendar, Event
 from offers.models import Booking, Session
 
 PRODID = "-//passlib//Bibliothèques et pass Culture//FR"
+FEED_PAST = timedelta(days=365)  # a venue's feed: a year back and what is to come
 
 
 def _calendar(name: str) -> Calendar:
@@ -80,6 +81,3 @@ def venue_feed_ics(venue, sessions: Iterable[Session]) -> bytes:
         )
     cal.add_missing_timezones()
     return cal.to_ical()
-
-
-FEED_PAST = timedelta(days=365)

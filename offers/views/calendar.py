@@ -3,7 +3,6 @@ private iCal feed of its sessions (a revocable token URL a librarian subscribes 
 
 from __future__ import annotations
 
-from datetime import timedelta
 from uuid import UUID
 
 from django.contrib import messages
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import beneficiary_required, member_required
 from accounts.policy import venues_managed_by
-from offers.calendar import booking_ics, venue_feed_ics
+from offers.calendar import FEED_PAST, booking_ics, venue_feed_ics
 from offers.models import Session, VenueCalendar
 from offers.policy import bookings_of_beneficiary
 
@@ -74,9 +73,7 @@ def venue_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The feed itself: no login (calendar apps do not log in), the token is the key."""
     feed = get_object_or_404(VenueCalendar.objects.select_related("venue"), token=token[:64])
     sessions = (
-        Session.objects.filter(
-            offer__venue=feed.venue, starts_at__gte=timezone.now() - timedelta(days=365)
-        )
+        Session.objects.filter(offer__venue=feed.venue, starts_at__gte=timezone.now() - FEED_PAST)
         .select_related("offer")
         .order_by("starts_at")[:FEED_MAX]
     )

@@ -430,3 +430,15 @@ def test_the_list_says_what_is_bookable_in_a_bounded_number_of_queries(login, sp
     with CaptureQueriesContext(connection) as many:
         client.get("/offres/")
     assert len(many) == len(few)
+
+
+def test_the_offer_page_says_how_many_sessions_are_to_come_and_the_next(login, space, owner):
+    offer = make_offer(space["venue"], "RENCONTRE", title="Club")
+    client = login(owner)
+    assert "Aucune séance à venir." in client.get(f"/offres/{offer.public_id}/").content.decode()
+    first = make_session(offer, days=4)
+    make_session(offer, days=11)
+    html = client.get(f"/offres/{offer.public_id}/").content.decode()
+    local = timezone.localtime(first.starts_at)
+    assert "2 séances à venir, prochaine le" in html
+    assert f"{local.day} " in html.split("prochaine le", 1)[1][:40]
