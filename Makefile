@@ -35,9 +35,14 @@ migrate: $(STAMP) .env
 
 # The demo's e-mails stay in memory: the logins are the last thing printed.
 seed: migrate
-	EMAIL_URL=memorymail:// $(PY) manage.py seed_demo
+	EMAIL_URL=memorymail:// TASKS_IMMEDIATE=true $(PY) manage.py seed_demo
 
+# The web server, with the task worker (e-mails) and the periodic commands alongside,
+# stopped with it (Ctrl+C).
 run: seed
+	@trap 'kill $$worker $$schedule 2>/dev/null' EXIT INT TERM; \
+	PYTHONUNBUFFERED=1 $(PY) manage.py db_worker --no-reload --interval 1 -v 0 & worker=$$!; \
+	$(PY) manage.py run_schedule -v 0 & schedule=$$!; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) .env

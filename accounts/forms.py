@@ -12,7 +12,7 @@ from accounts.models import Beneficiary, RejectionReason, Role, School, Status, 
 from accounts.services.onboarding import CollectiviteData, VenueData
 from accounts.siret import clean_siret
 from accounts.uai import clean_uai, departement_from_uai
-from passlib.emails import send_now
+from passlib.emails import send_on_commit
 from passlib.forms import Form, LoginForm, ModelForm, ResetForm, window
 
 
@@ -106,8 +106,9 @@ class FrenchPasswordResetForm(ResetForm):
         return identity.normalize_email(self.cleaned_data["email"])
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kw):
-        """Through passlib/emails.py, like every e-mail: plain text without escaping."""
-        send_now(
+        """Through passlib/emails.py, like every e-mail: plain text without escaping,
+        delivered by the worker (retried when the mail server is down)."""
+        send_on_commit(
             to=[args[1] if len(args) > 1 else kw["to_email"]],
             template="password_reset",
             context=context,

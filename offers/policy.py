@@ -33,6 +33,7 @@ from offers.models import (
     CollectiveShowcase,
     Offer,
     OfferStatus,
+    WaitlistEntry,
 )
 from passlib.refusal import Refusal
 
@@ -109,6 +110,12 @@ def bookable_offers(*, per_row: bool = True) -> QuerySet[Offer]:
     return Offer.objects.filter(OPEN_FOR_BOOKING).filter(rules.bookable_place(per_row=per_row))
 
 
+def offers_open_to_young() -> QuerySet[Offer]:
+    """An offer's page for young people: open for booking with a session or stock still
+    open, even when full (the waiting list); the catalog lists `bookable_offers` only."""
+    return Offer.objects.filter(OPEN_FOR_BOOKING).filter(rules.still_open())
+
+
 def check_may_book(user: User, today: date) -> Beneficiary:
     """Only a young person aged 15 to 18 inclusive on the booking day, with a confirmed
     email, books; the refusal says why."""
@@ -136,6 +143,11 @@ def check_may_book(user: User, today: date) -> Beneficiary:
 def bookings_of_beneficiary(user: User) -> QuerySet[Booking]:
     """A young person sees their own bookings only."""
     return Booking.objects.filter(beneficiary=user)
+
+
+def waitlist_entries_of(user: User) -> QuerySet[WaitlistEntry]:
+    """A young person sees their own places on waiting lists only."""
+    return WaitlistEntry.objects.filter(person=user)
 
 
 # --- teachers -------------------------------------------------------------------------------

@@ -16,19 +16,23 @@ names this module and tests/offers/test_rules_agree.py proves both agree.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db.models import (
     BooleanField,
     Case,
     CharField,
+    DateTimeField,
     Exists,
+    ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     QuerySet,
     Value,
     When,
 )
+from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
 from accounts.models import Status, Venue
@@ -158,6 +162,12 @@ def bookable_place(*, per_row: bool = True, now=None):
     return _BOOKABLE_PLACE[per_row](**_now_and_today(now))
 
 
+def still_open(now=None) -> Q:
+    """True when the outer offer has a session or stock still open for booking, full or
+    not (its page stays reachable, with the waiting list)."""
+    return _is_open(**_now_and_today(now), per_row=False)
+
+
 def sessions_with_places(now) -> QuerySet[Session]:
     """Open sessions with a place left (the catalog's day filter, bookable dates)."""
     return open_sessions(now).filter(SESSION_HAS_PLACE)
@@ -184,6 +194,22 @@ def cancellation_deadline_at(booked_at, starts_at):
     return max(booked_at, min(starts_at - CANCELLATION_WINDOW, booked_at + CANCELLATION_WINDOW))
 
 
+def cancellation_deadline_expr():
+    """The same rule as an ORM expression over a booking's row and its session's start
+    (the reminders before the deadline, offers/services/reminders.py)."""
+    booked = F("booked_at")
+    return ExpressionWrapper(
+        Greatest(
+            booked,
+            Least(
+                F("session__starts_at") - Value(CANCELLATION_WINDOW),
+                booked + Value(CANCELLATION_WINDOW),
+            ),
+        ),
+        output_field=DateTimeField(),
+    )
+
+
 def validation_opens_at(booked_at, starts_at):
     """From when the guichet may validate an event booking: its cancellation deadline, so
     that validating early never takes away the young person's right to cancel. None (at
@@ -205,6 +231,33 @@ def cancellation_open(booking: Booking, now) -> bool:
 def may_cancel(booking: Booking, now) -> bool:
     """The young person may still cancel: confirmed, and the deadline not reached."""
     return booking.status == BookingStatus.CONFIRMED and cancellation_open(booking, now)
+
+
+# --- waiting list ---------------------------------------------------------------------------
+
+MIN_HOLD = timedelta(minutes=15)
+
+
+def hold_until(now, closes_at, hold: timedelta):
+    """Until when a freed place is held for the first in line: `hold` (WAITLIST_HOLD_HOURS),
+    shortened to half of what is left before bookings close when the session is near, and
+    never under MIN_HOLD. None when bookings close within MIN_HOLD: the place then stays
+    open to anyone rather than being held for someone who cannot confirm in time.
+    `closes_at` None (a stock without a limit date): the full `hold`."""
+    if closes_at is None:
+        return now + hold
+    left = closes_at - now
+    if left <= MIN_HOLD:
+        return None
+    return now + min(hold, max(MIN_HOLD, left / 2))
+
+
+def stock_closes_at(stock: Stock):
+    """The instant a stock's bookings close: the end of its limit date (None: no limit)."""
+    if stock.booking_limit_date is None:
+        return None
+    day = stock.booking_limit_date + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 # --- collective -----------------------------------------------------------------------------

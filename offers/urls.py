@@ -9,6 +9,7 @@ from offers.views import (
     offers,
     sessions,
     teacher,
+    waitlist,
 )
 
 app_name = "offers"
@@ -129,6 +130,19 @@ urlpatterns = [
     path("jeunes/offres/<uuid:public_id>/", beneficiary.offer_page, name="catalog_offer"),
     path("jeunes/offres/<uuid:public_id>/reserver/", beneficiary.book, name="book"),
     path("jeunes/reservations/", beneficiary.my_bookings, name="my_bookings"),
+    path("jeunes/offres/<uuid:public_id>/liste-attente/", waitlist.join, name="waitlist_join"),
+    path("jeunes/liste-attente/<uuid:public_id>/", waitlist.entry_page, name="waitlist_entry"),
+    path(
+        "jeunes/liste-attente/<uuid:public_id>/confirmer/",
+        waitlist.confirm,
+        name="waitlist_confirm",
+    ),
+    path("jeunes/liste-attente/<uuid:public_id>/quitter/", waitlist.leave, name="waitlist_leave"),
+    path(
+        "jeunes/reservations/<uuid:public_id>/je-ne-viendrai-pas/<str:token>/",
+        beneficiary.release,
+        name="booking_release",
+    ),
     path(
         "jeunes/reservations/<uuid:public_id>/annuler/",
         beneficiary.cancel,

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "accounts",
     "catalog",
     "offers",
+    # The persistent task queue (django.tasks' database backend): e-mails, reminders.
+    "django_tasks_db",
     # The project package: commands above both apps (seed_demo).
     "passlib",
 ]
@@ -256,6 +258,24 @@ elif DEBUG:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
+# Background work (passlib/tasks.py): the database backend, run by `manage.py db_worker`
+# (make run starts one); TASKS_IMMEDIATE=true runs each task at once after the commit
+# (the tests, the demo's seed).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if env.bool("TASKS_IMMEDIATE", default=False)
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
+# How long a freed place is held for the first on a waiting list (offers/rules.py
+# `hold_until` shortens it when the session is near).
+WAITLIST_HOLD_HOURS = env.int("WAITLIST_HOLD_HOURS", default=24)
+
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="passlib <ne-pas-repondre@passlib.local>"
 )
@@ -271,6 +291,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # One line per task run and state is noise; failures and retries still show
+    # (passlib.tasks logs each retry as a warning).
+    "loggers": {"django.tasks": {"level": "WARNING"}},
 }
 
 # Beneficiaries: individual credit by age (euros), granted at sign-up and on each

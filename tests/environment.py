@@ -10,3 +10,5 @@ import os
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.setdefault("SIRENE_BACKEND", "offline")
+# Tasks run at once after the commit; tests of the worker switch to the database backend.
+os.environ.setdefault("TASKS_IMMEDIATE", "true")

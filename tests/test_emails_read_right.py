@@ -16,9 +16,10 @@ from django.core import mail
 
 from accounts.models import Role
 from accounts.services.space import invitation_send
+from offers.models import WaitlistEntry
 from offers.services import bookings as booking_services
 from offers.services import collective_bookings as collective_services
-from passlib.emails import send_now
+from passlib.emails import send_on_commit
 from tests.factories import (
     CollectiviteFactory,
     MembershipFactory,
@@ -27,6 +28,7 @@ from tests.factories import (
     make_collective_offer,
     make_offer,
     make_school,
+    make_session,
     make_showcase,
     make_teacher,
 )
@@ -64,6 +66,15 @@ def contexts():
     invitation = invitation_send(
         actor=admin, collectivite=x, email="invitee@exemple.fr", role=Role.MEMBER, venues=[]
     )
+    event = make_offer(venue, "ATELIER_PRATIQUE_ART", title=PAYLOAD[:90])
+    session = make_session(event, total_places=1)
+    entry = WaitlistEntry.objects.create(
+        offer=event,
+        session=session,
+        person=young,
+        status="offered",
+        offered_until=session.booking_limit_at,
+    )
     common = {
         "booking": booking,
         "collectivite": x,
@@ -87,16 +98,30 @@ def contexts():
         "token": "jeton",
         "step": "booked",
         "action": "reject",
+        "entry": entry,
+        "url": f"/jeunes/liste-attente/{entry.public_id}/",
+        "deadline": session.starts_at,
+        "release_url": "/jeunes/reservations/x/je-ne-viendrai-pas/jeton/",
     }
+    event_booking = booking_services.booking_create(
+        user=make_beneficiary(17, first_name=PAYLOAD), offer=event, session=session
+    )
     return {name: common for name in TEMPLATES} | {
-        "collective_booking_step": {**common, "booking": collective}
+        "collective_booking_step": {**common, "booking": collective},
+        "booking_reminder": {**common, "booking": event_booking},
+        "booking_day_before": {**common, "booking": event_booking},
     }
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
-def test_subject_and_text_say_it_verbatim_html_escapes_it(contexts, template):
+def test_subject_and_text_say_it_verbatim_html_escapes_it(
+    contexts, template, django_capture_on_commit_callbacks
+):
     mail.outbox.clear()
-    send_now(to=["destinataire@exemple.fr"], template=template, context=contexts[template])
+    with django_capture_on_commit_callbacks(execute=True):
+        send_on_commit(
+            to=["destinataire@exemple.fr"], template=template, context=contexts[template]
+        )
     (message,) = mail.outbox
     html = message.alternatives[0][0]
     assert not ENTITY.search(message.subject), message.subject
@@ -108,7 +133,9 @@ def test_subject_and_text_say_it_verbatim_html_escapes_it(contexts, template):
         assert "d'Arc & <Cie>" in message.subject, message.subject
 
 
-def test_validation_emails_agree_with_what_was_validated(contexts):
+def test_validation_emails_agree_with_what_was_validated(
+    contexts, django_capture_on_commit_callbacks
+):
     mail.outbox.clear()
     for feminine, label in ((True, "la collectivité X"), (False, "le lieu Y")):
         context = {
@@ -117,7 +144,8 @@ def test_validation_emails_agree_with_what_was_validated(contexts):
             "subject_label": label,
             "e": "e" if feminine else "",
         }
-        send_now(to=["a@exemple.fr"], template="review_decision", context=context)
+        with django_capture_on_commit_callbacks(execute=True):
+            send_on_commit(to=["a@exemple.fr"], template="review_decision", context=context)
     bodies = [m.body for m in mail.outbox]
     assert "la collectivité X a été validée." in bodies[0]
     assert "le lieu Y a été validé." in bodies[1]

@@ -27,3 +27,4 @@ from offers.models.individual import (  # noqa: F401
     Session,
     Stock,
 )
+from offers.models.waitlist import WaitlistEntry, WaitlistStatus  # noqa: F401

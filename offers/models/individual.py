@@ -144,6 +144,8 @@ class Stock(models.Model):
     offer = models.OneToOneField(Offer, on_delete=models.CASCADE, related_name="stock")
     quantity = models.PositiveIntegerField("quantité", null=True, blank=True)
     booked_count = models.PositiveIntegerField("réservations", default=0)
+    # Places held for the waiting list (offers/services/waitlist.py).
+    held_count = models.PositiveIntegerField("places proposées à la liste d'attente", default=0)
     booking_limit_date = models.DateField("date limite de réservation", null=True, blank=True)
 
     class Meta:
@@ -167,7 +169,9 @@ class Stock(models.Model):
     @property
     def remaining(self) -> int | None:
         """Python twin of offers/models/places.py for one stock (None: unlimited)."""
-        return None if self.quantity is None else self.quantity - self.booked_count
+        if self.quantity is None:
+            return None
+        return self.quantity - self.booked_count - self.held_count
 
 
 class Session(models.Model):
@@ -180,6 +184,8 @@ class Session(models.Model):
     quota = models.PositiveIntegerField("quota pass Culture", null=True, blank=True)
     booking_limit_at = models.DateTimeField("date limite de réservation")
     booked_count = models.PositiveIntegerField("réservations", default=0)
+    # Places held for the waiting list (offers/services/waitlist.py).
+    held_count = models.PositiveIntegerField("places proposées à la liste d'attente", default=0)
     # The sessions created together by one recurrence rule share a series id, so they
     # can be changed or deleted together ("this one and the following ones").
     series = models.UUIDField("série", null=True, blank=True, editable=False)
@@ -227,7 +233,7 @@ class Session(models.Model):
     def remaining(self) -> int | None:
         """Python twin of offers/models/places.py for one session (None: unlimited)."""
         cap = self.capacity
-        return None if cap is None else cap - self.booked_count
+        return None if cap is None else cap - self.booked_count - self.held_count
 
 
 class BookingStatus(models.TextChoices):
@@ -332,6 +338,9 @@ class Booking(models.Model):
     # automatically 30 days after booking. Set once at booking time so the periodic
     # UPDATE touches this table only.
     is_free_subscription = models.BooleanField(default=False)
+    # The reminders sent (offers/services/reminders.py): each once per booking.
+    reminded_at = models.DateTimeField("rappel avant la limite d'annulation", null=True, blank=True)
+    day_before_reminded_at = models.DateTimeField("rappel de la veille", null=True, blank=True)
 
     class Meta:
         verbose_name = "réservation"
@@ -389,6 +398,15 @@ class Booking(models.Model):
                 fields=["booked_at"],
                 condition=models.Q(status="confirmed", is_free_subscription=True),
                 name="booking_auto_validation_due",
+            ),
+            models.Index(
+                fields=["session"],
+                condition=models.Q(status="confirmed", session__isnull=False)
+                & (
+                    models.Q(reminded_at__isnull=True)
+                    | models.Q(day_before_reminded_at__isnull=True)
+                ),
+                name="booking_reminders_due",
             ),
         ]
 

@@ -8,7 +8,9 @@ display status and catalog (offers/rules.py) use these conditions;
 tests/offers/test_rules_agree.py proves all of them agree.
 
 A session's bookable places are its pass Culture quota, else its total places, else
-unlimited.
+unlimited. A place held for the first in line of the waiting list (`held_count`,
+offers/services/waitlist.py) is taken as much as a booked one: places left are
+capacity − booked − held.
 """
 
 from __future__ import annotations
@@ -17,15 +19,17 @@ from django.db.models import F, Q
 
 
 def session_within_capacity(lookup: str, prefix: str = "") -> Q:
-    """`booked_count <lookup> capacity` of a session (unlimited: always true)."""
+    """`booked_count <lookup> capacity − held_count` of a session (unlimited: always
+    true)."""
     booked = f"{prefix}booked_count__{lookup}"
+    held = F(f"{prefix}held_count")
     return (
-        Q(**{f"{prefix}quota__isnull": False, booked: F(f"{prefix}quota")})
+        Q(**{f"{prefix}quota__isnull": False, booked: F(f"{prefix}quota") - held})
         | Q(
             **{
                 f"{prefix}quota__isnull": True,
                 f"{prefix}total_places__isnull": False,
-                booked: F(f"{prefix}total_places"),
+                booked: F(f"{prefix}total_places") - held,
             }
         )
         | Q(**{f"{prefix}quota__isnull": True, f"{prefix}total_places__isnull": True})
@@ -33,9 +37,10 @@ def session_within_capacity(lookup: str, prefix: str = "") -> Q:
 
 
 def stock_within_capacity(lookup: str, prefix: str = "") -> Q:
-    """`booked_count <lookup> quantity` of a stock (no quantity: unlimited)."""
+    """`booked_count <lookup> quantity − held_count` of a stock (no quantity:
+    unlimited)."""
     return Q(**{f"{prefix}quantity__isnull": True}) | Q(
-        **{f"{prefix}booked_count__{lookup}": F(f"{prefix}quantity")}
+        **{f"{prefix}booked_count__{lookup}": F(f"{prefix}quantity") - F(f"{prefix}held_count")}
     )
 
 

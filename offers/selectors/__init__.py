@@ -16,6 +16,10 @@ from offers.selectors.catalog import (  # noqa: F401
     catalog,
     catalog_rows,
     my_bookings,
+    my_waitlist,
+    offer_waitlist,
+    session_waitlist,
+    waitlist_of,
 )
 from offers.selectors.collective import (  # noqa: F401
     COLLECTIVE_DISPLAY_LABELS,

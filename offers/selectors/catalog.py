@@ -6,14 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Case, Exists, OuterRef, QuerySet, When
 from django.utils import timezone
 
 from accounts.models import User
 from catalog.categories import get_subcategory
 from offers import rules
-from offers.models import Booking, Offer, Session
-from offers.policy import bookable_offers, bookings_of_beneficiary
+from offers.models import Booking, Offer, Session, WaitlistEntry, WaitlistStatus
+from offers.models.waitlist import ACTIVE as WAITLIST_ACTIVE
+from offers.policy import bookable_offers, bookings_of_beneficiary, waitlist_entries_of
 from offers.templatetags.money import euros
 from passlib.links import uuid_url
 from passlib.rows import escaped
@@ -53,6 +54,42 @@ def my_bookings(user: User) -> QuerySet[Booking]:
         .select_related("offer", "venue", "session")
         .order_by("-booked_at")
     )
+
+
+def waitlist_of(user: User) -> QuerySet[WaitlistEntry]:
+    """A young person's entries on waiting lists, with what their pages show."""
+    return waitlist_entries_of(user).select_related("offer__venue", "session", "stock")
+
+
+def my_waitlist(user: User) -> list[WaitlistEntry]:
+    """The entries still in line or offered, soonest session first."""
+    return list(
+        waitlist_of(user)
+        .filter(status__in=WAITLIST_ACTIVE)
+        .order_by("session__starts_at", "joined_at", "id")
+    )
+
+
+def offer_waitlist(user: User, offer: Offer) -> dict:
+    """The person's active entries of an offer, by session id (or "stock")."""
+    return {
+        e.session_id or "stock": e
+        for e in waitlist_of(user).filter(offer=offer, status__in=WAITLIST_ACTIVE)
+    }
+
+
+def session_waitlist(session: Session) -> list[WaitlistEntry]:
+    """A session's line as the venue sees it: places offered first, then those waiting,
+    each with its place in line (`rank`)."""
+    entries = list(
+        WaitlistEntry.objects.filter(session=session, status__in=WAITLIST_ACTIVE)
+        .select_related("person")
+        .order_by(Case(When(status=WaitlistStatus.OFFERED, then=0), default=1), "joined_at", "id")
+    )
+    waiting = [e for e in entries if e.status == WaitlistStatus.WAITING]
+    for rank, entry in enumerate(waiting, start=1):
+        entry.rank = rank
+    return entries
 
 
 def catalog_rows(queryset: QuerySet[Offer]) -> list[dict]:

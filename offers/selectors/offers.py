@@ -131,21 +131,23 @@ def offer_rows(queryset: QuerySet[Offer]) -> list[dict]:
 
 
 # One round trip for a page's offers: their sessions to come, aggregated, and their
-# stocks. Plain SQL: compiling the ORM's aggregate cost more than running it (the list
+# stocks (places left: offers/models/places.py, held places included). Plain SQL:
+# compiling the ORM's aggregate cost more than running it (the list
 # is in `make bench`).
 _PLACES_SQL = """
     SELECT s.offer_id, 'event',
            COUNT(*) FILTER (WHERE s.starts_at > %s),
            MIN(s.starts_at) FILTER (WHERE s.starts_at > %s),
            SUM(s.booked_count) FILTER (WHERE s.starts_at > %s),
-           SUM(COALESCE(s.quota, s.total_places) - s.booked_count)
+           SUM(COALESCE(s.quota, s.total_places) - s.booked_count - s.held_count)
                FILTER (WHERE s.starts_at > %s
                        AND (s.quota IS NOT NULL OR s.total_places IS NOT NULL)),
            COUNT(*) FILTER (WHERE s.starts_at > %s AND s.quota IS NULL
                             AND s.total_places IS NULL)
     FROM offers_session s WHERE s.offer_id IN ({ids}) GROUP BY s.offer_id
     UNION ALL
-    SELECT st.offer_id, 'stock', NULL, NULL, st.booked_count, st.quantity, NULL
+    SELECT st.offer_id, 'stock', NULL, NULL, st.booked_count,
+           st.quantity - st.held_count, NULL
     FROM offers_stock st WHERE st.offer_id IN ({ids})
 """
 

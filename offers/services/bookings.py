@@ -24,7 +24,7 @@ import secrets
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
@@ -43,8 +43,10 @@ from offers.models import (
     Offer,
     Session,
     Stock,
+    WaitlistEntry,
 )
 from offers.models.places import SESSION_HAS_PLACE, STOCK_HAS_PLACE
+from offers.services import holds
 from offers.templatetags.money import euros
 from passlib.counts import counts_changed
 from passlib.emails import send_on_commit
@@ -78,8 +80,22 @@ def active_booking_exists(*, user: User, offer: Offer) -> bool:
     )
 
 
-def _take_place(*, offer: Offer, session: Session | None, now, today) -> Stock | None:
-    """One conditional UPDATE on the counter; 0 rows means full or closed."""
+def _take_place(
+    *, offer: Offer, session: Session | None, now, today, from_hold: bool = False
+) -> Stock | None:
+    """One conditional UPDATE on the counter; 0 rows means full or closed. A place held
+    for the person on the waiting list (`from_hold`) moves from held to booked."""
+    if from_hold:
+        has_place, take = (
+            Q(held_count__gte=1),
+            {
+                "booked_count": F("booked_count") + 1,
+                "held_count": F("held_count") - 1,
+            },
+        )
+    else:
+        has_place = SESSION_HAS_PLACE if offer.subcategory.is_event else STOCK_HAS_PLACE
+        take = {"booked_count": F("booked_count") + 1}
     try:
         with transaction.atomic():
             if offer.subcategory.is_event:
@@ -88,10 +104,7 @@ def _take_place(*, offer: Offer, session: Session | None, now, today) -> Stock |
                         "Choisis une date de cette offre.", code="booking.session_required"
                     )
                 taken = (
-                    rules.open_sessions(now)
-                    .filter(pk=session.pk)
-                    .filter(SESSION_HAS_PLACE)
-                    .update(booked_count=F("booked_count") + 1)
+                    rules.open_sessions(now).filter(pk=session.pk).filter(has_place).update(**take)
                 )
                 stock = None
             else:
@@ -101,12 +114,8 @@ def _take_place(*, offer: Offer, session: Session | None, now, today) -> Stock |
                         "Cette offre n'est pas disponible à la réservation.",
                         code="booking.offer_closed",
                     )
-                taken = (
-                    rules.open_stocks(today)
-                    .filter(pk=stock.pk)
-                    .filter(STOCK_HAS_PLACE)
-                    .update(booked_count=F("booked_count") + 1)
-                )
+                open_stock = rules.open_stocks(today).filter(pk=stock.pk)
+                taken = open_stock.filter(has_place).update(**take)
     except IntegrityError:  # the CHECK constraint caught a race: same answer as full
         taken = 0
     if not taken:
@@ -119,8 +128,16 @@ def _take_place(*, offer: Offer, session: Session | None, now, today) -> Stock |
 
 
 @transaction.atomic
-def booking_create(*, user: User, offer: Offer, session: Session | None = None) -> Booking:
-    """Book a place for a beneficiary; see the module docstring for the rules."""
+def booking_create(
+    *,
+    user: User,
+    offer: Offer,
+    session: Session | None = None,
+    hold: WaitlistEntry | None = None,
+) -> Booking:
+    """Book a place for a beneficiary; see the module docstring for the rules. `hold`:
+    the waiting-list entry whose held place this booking takes (offers/services/
+    waitlist.py checked it is offered to this person, its target locked)."""
     now = timezone.now()
     today = timezone.localdate(now)
     beneficiary = policy.check_may_book(user, today)
@@ -144,7 +161,9 @@ def booking_create(*, user: User, offer: Offer, session: Session | None = None) 
                 f"(il te reste {euros(beneficiary.credit_cents)}).",
                 code="booking.credit",
             )
-    stock = _take_place(offer=offer, session=session, now=now, today=today)
+    stock = _take_place(
+        offer=offer, session=session, now=now, today=today, from_hold=hold is not None
+    )
     for _ in range(5):
         try:
             with transaction.atomic():
@@ -181,6 +200,7 @@ def booking_create(*, user: User, offer: Offer, session: Session | None = None) 
         from_status="",
         to_status=BookingStatus.CONFIRMED,
     )
+    holds.after_booking(user=user, offer=offer, booking=booking, hold=hold, now=now)
     counts_changed()
     calendar = (
         [(f"reservation-{booking.code}.ics", booking_ics(booking), "text/calendar")]
@@ -213,6 +233,7 @@ def _release(booking: Booking) -> None:
         Beneficiary.objects.filter(user_id=booking.beneficiary_id).update(
             credit_cents=F("credit_cents") + booking.price_cents
         )
+    holds.offer_places(session_id=booking.session_id, stock_id=booking.stock_id)
 
 
 def _cancel(booking: Booking, *, actor: User, reason: str, comment: str = "") -> Booking:

@@ -26,6 +26,7 @@ from django.utils import timezone
 from accounts.models import Beneficiary
 from offers import history
 from offers.models import Action, Booking, BookingStatus, CancellationReason, Session, Stock
+from offers.services import holds
 from passlib.counts import counts_changed
 from passlib.emails import send_on_commit
 
@@ -95,7 +96,7 @@ def _validate_due(due: QuerySet[Booking], *, lock: int, now, workers: int) -> in
     }
     parallel = workers > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block
     if not parallel:
-        with transaction.atomic(), _locked(lock, transaction_scoped=True):
+        with transaction.atomic(), locked(lock, transaction_scoped=True):
             return _validate_set(due, changes, now)
 
     def run(bounds: tuple[int, int]) -> int:
@@ -106,7 +107,7 @@ def _validate_due(due: QuerySet[Booking], *, lock: int, now, workers: int) -> in
         finally:
             connection.close()
 
-    with _locked(lock, transaction_scoped=False):
+    with locked(lock, transaction_scoped=False):
         span = due.aggregate(lo=Min("id"), hi=Max("id"))
         if span["lo"] is None:
             return 0
@@ -117,7 +118,7 @@ def _validate_due(due: QuerySet[Booking], *, lock: int, now, workers: int) -> in
 
 
 @contextmanager
-def _locked(lock: int, *, transaction_scoped: bool):
+def locked(lock: int, *, transaction_scoped: bool):
     """The rule's advisory lock on PostgreSQL (nothing to lock on SQLite, which
     serialises writers anyway)."""
     if connection.vendor != "postgresql":
@@ -155,7 +156,7 @@ def cancel_expired_paid_physical(*, now=None) -> int:
     """Cancel the paid physical bookings not validated 30 days after booking: free their
     place, refund the credit, e-mail the young person and the venue."""
     now = now or timezone.now()
-    with transaction.atomic(), _locked(PAID_PHYSICAL_LOCK, transaction_scoped=True):
+    with transaction.atomic(), locked(PAID_PHYSICAL_LOCK, transaction_scoped=True):
         due = paid_physical_due(now)
         history.record_bookings(
             due.select_for_update(),
@@ -178,6 +179,7 @@ def cancel_expired_paid_physical(*, now=None) -> int:
         places = Counter(r["stock_id"] for r in rows)
         for stock_id, n in places.items():  # one UPDATE per stock and per person
             Stock.objects.filter(pk=stock_id).update(booked_count=F("booked_count") - n)
+            holds.offer_places(stock_id=stock_id, now=now)
         refunds = Counter()
         for r in rows:
             refunds[r["beneficiary_id"]] += r["price_cents"]

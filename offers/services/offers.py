@@ -21,7 +21,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User, Venue
@@ -37,6 +37,7 @@ from offers.models import (
     Session,
     Stock,
 )
+from offers.services import holds
 from passlib.counts import changes_counts
 from passlib.refusal import Refusal
 
@@ -161,17 +162,24 @@ def offer_update(
     existing, _ = Stock.objects.get_or_create(offer=offer)
     updated = (
         Stock.objects.filter(pk=existing.pk)
-        .filter(Q(booked_count__lte=stock.quantity) if stock.quantity is not None else Q())
+        .filter(
+            # Bookings and places held for the waiting list stay (offers/models/places.py).
+            Q(booked_count__lte=stock.quantity - F("held_count"))
+            if stock.quantity is not None
+            else Q()
+        )
         .update(quantity=stock.quantity, booking_limit_date=stock.booking_limit_date)
     )
     if not updated:
         existing.refresh_from_db()
         raise ValidationError(
             {
-                "quantity": f"Impossible : {existing.booked_count} réservation(s) sont déjà "
-                "faites ; la quantité ne peut pas être inférieure."
+                "quantity": f"Impossible : {existing.booked_count + existing.held_count} "
+                "réservation(s) sont déjà faites ou proposées à la liste d'attente ; la "
+                "quantité ne peut pas être inférieure."
             }
         )
+    holds.offer_places(stock_id=existing.pk)  # more places: the waiting list first
     if (
         existing.quantity != stock.quantity
         or existing.booking_limit_date != stock.booking_limit_date

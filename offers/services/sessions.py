@@ -12,12 +12,13 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User
 from offers import history, recurrence
-from offers.models import Action, Booking, Offer, Session
+from offers.models import Action, Booking, Offer, Session, WaitlistEntry, WaitlistStatus
+from offers.services import holds
 from passlib.counts import changes_counts
 from passlib.refusal import Refusal
 
@@ -190,12 +191,13 @@ def series_update(*, actor: User, session: Session, data: SessionData) -> int:
     rows = list(following_in_series(session).select_for_update().order_by("starts_at"))
     capacity = data.quota if data.quota is not None else data.total_places
     field = "quota" if data.quota is not None else "total_places"
-    full = [s for s in rows if capacity is not None and s.booked_count > capacity]
+    full = [s for s in rows if capacity is not None and s.booked_count + s.held_count > capacity]
     if full:
         raise ValidationError(
             {
                 field: f"Impossible : la séance du {_local_day(full[0].starts_at, tz)} a déjà "
-                f"{full[0].booked_count} place(s) réservée(s) ; le nombre de places ne peut "
+                f"{full[0].booked_count + full[0].held_count} place(s) réservée(s) ou proposée(s) "
+                "à la liste d'attente ; le nombre de places ne peut "
                 "pas être inférieur. Rien n'a été modifié."
             }
         )
@@ -213,6 +215,11 @@ def series_update(*, actor: User, session: Session, data: SessionData) -> int:
     Session.objects.bulk_update(
         rows, ["starts_at", "booking_limit_at", "total_places", "quota"], batch_size=500
     )
+    waiting = WaitlistEntry.objects.filter(
+        session__in=rows, status=WaitlistStatus.WAITING
+    ).values_list("session_id", flat=True)
+    for session_id in sorted(set(waiting)):  # more places: the waiting lists first
+        holds.offer_places(session_id=session_id)
     _log(
         session.offer,
         Action.SESSION_CHANGED,
@@ -255,7 +262,8 @@ def session_update(*, actor: User, session: Session, data: SessionData) -> Sessi
     """Change a future session; its bookable places never go below its bookings."""
     data = _clean_session(data, now=timezone.now())
     capacity = data.quota if data.quota is not None else data.total_places
-    guard = Q(booked_count__lte=capacity) if capacity is not None else Q()
+    # Bookings and places held for the waiting list stay (offers/models/places.py).
+    guard = Q(booked_count__lte=capacity - F("held_count")) if capacity is not None else Q()
     updated = (
         Session.objects.filter(pk=session.pk)
         .filter(guard)
@@ -271,10 +279,12 @@ def session_update(*, actor: User, session: Session, data: SessionData) -> Sessi
         field = "quota" if data.quota is not None else "total_places"
         raise ValidationError(
             {
-                field: f"Impossible : {session.booked_count} place(s) sont déjà réservées pour "
-                "cette séance ; le nombre de places ne peut pas être inférieur."
+                field: f"Impossible : {session.booked_count + session.held_count} place(s) "
+                "sont déjà réservées ou proposées à la liste d'attente pour cette séance ; le "
+                "nombre de places ne peut pas être inférieur."
             }
         )
+    holds.offer_places(session_id=session.pk)  # more places: the waiting list first
     before = (_session_label(session), _session_places(session))
     session.refresh_from_db()
     after = (_session_label(session), _session_places(session))

@@ -6,19 +6,21 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import beneficiary_required
 from accounts.policy import beneficiary_of, roles_of
 from accounts.services.beneficiaries import credit_not_yet
 from offers import policy, rules, selectors
 from offers.forms import CatalogFilterForm
-from offers.models import BookingStatus, Session
+from offers.models import Booking, BookingStatus, Session
 from offers.qr import booking_qr_svg
 from offers.services import bookings as services
+from offers.services import reminders
+from offers.services import waitlist as waitlist_services
 from offers.views.offers import venue_time
 from passlib import params
 from passlib.counts import cached_counts
@@ -57,7 +59,9 @@ def catalog(request: HttpRequest) -> HttpResponse:
 
 
 def _bookable_offer(public_id: UUID):
-    return get_object_or_404(policy.bookable_offers().select_related("venue"), public_id=public_id)
+    return get_object_or_404(
+        policy.offers_open_to_young().select_related("venue"), public_id=public_id
+    )
 
 
 @require_GET
@@ -71,10 +75,19 @@ def offer_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
             .exclude(status=BookingStatus.CANCELLED)
             .first()
         )
+    waitlist = {}
+    if request.user.is_authenticated and existing is None:
+        waitlist = selectors.offer_waitlist(request.user, offer)
+        for entry in waitlist.values():
+            entry.rank = waitlist_services.rank(entry)
+    sessions = list(selectors.bookable_sessions(offer))
+    for s in sessions:
+        s.waitlist_entry = waitlist.get(s.pk)
     ctx = {
         "offer": offer,
         "sub": offer.subcategory,
-        "sessions": selectors.bookable_sessions(offer),
+        "sessions": sessions,
+        "stock_entry": waitlist.get("stock"),
         "stock": None if offer.is_event else getattr(offer, "stock", None),
         "existing": existing,
         "is_beneficiary": roles_of(request.user)["beneficiary"],
@@ -117,8 +130,12 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
         for b in selectors.my_bookings(request.user)
     ]
     beneficiary = beneficiary_of(request.user)
+    waitlist = selectors.my_waitlist(request.user)
+    for entry in waitlist:
+        entry.rank = waitlist_services.rank(entry)
     ctx = {
         "rows": rows,
+        "waitlist": waitlist,
         "credit": beneficiary.credit_cents,
         "credit_starts_at": credit_not_yet(beneficiary, timezone.localdate()),
     }
@@ -139,3 +156,39 @@ def cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
     else:
         messages.success(request, f"Réservation {booking.code} annulée.")
     return redirect("offers:my_bookings")
+
+
+def _released_booking(public_id: UUID, token: str):
+    """The booking a reminder's "Je ne viendrai pas" link names; 404 for a wrong token."""
+    booking = get_object_or_404(
+        Booking.objects.select_related("offer", "venue", "session", "beneficiary"),
+        public_id=public_id,
+    )
+    if not reminders.release_token_valid(booking, token):
+        raise Http404("Lien invalide.")
+    return booking
+
+
+@require_http_methods(["GET", "POST"])
+def release(request: HttpRequest, public_id: UUID, token: str) -> HttpResponse:
+    """ "Je ne viendrai pas", from the reminder e-mail: the signed link opens this page
+    (no login: the link is the young person's); only its button (POST) frees the place,
+    as a cancellation by the young person, for the waiting list."""
+    booking = _released_booking(public_id, token)
+    if request.method == "POST":
+        try:
+            services.booking_cancel_by_beneficiary(user=booking.beneficiary, booking=booking)
+        except Refusal as exc:
+            refusal_message(request, exc)
+        else:
+            messages.success(
+                request, "C'est noté : ta place est libérée pour une autre personne. Merci !"
+            )
+        return redirect(request.path)
+    ctx = {
+        "booking": booking,
+        "can_release": rules.may_cancel(booking, timezone.now()),
+        "deadline": rules.cancellation_deadline(booking),
+    }
+    with venue_time(booking.venue):
+        return render(request, "offers/beneficiary/release.html", ctx)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import member_required
-from offers import recurrence
+from offers import recurrence, selectors
 from offers.forms import RecurrenceForm, SessionEditForm, SessionForm
 from offers.models import Booking, BookingStatus, Offer, Session
 from offers.services import bookings as booking_services
@@ -223,6 +223,7 @@ def session_participants(request: HttpRequest, public_id: UUID, session_id: UUID
         "rows": rows,
         "sheet": request.GET.get("feuille") == "1",
         "expected": sum(1 for b in rows if b.status != BookingStatus.CANCELLED),
+        "waitlist": selectors.session_waitlist(session),
     }
     with venue_time(offer):
         return render(request, "offers/session_participants.html", ctx)

@@ -131,9 +131,10 @@ def test_failures_below_the_limit_show_the_french_error(client):
     assert "Adresse électronique ou mot de passe incorrect" in response.content.decode()
 
 
-def test_password_reset_sends_a_french_email(client):
+def test_password_reset_sends_a_french_email(client, django_capture_on_commit_callbacks):
     UserFactory(email="lea@exemple.fr")
-    response = client.post("/mot-de-passe/oubli/", {"email": "lea@exemple.fr"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/mot-de-passe/oubli/", {"email": "lea@exemple.fr"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "Réinitialisation" in mail.outbox[0].subject

@@ -154,3 +154,36 @@ def test_visible_to_a_school_is_one_rule_for_lists_and_actions(space, other_spac
     collective_bookings.prebook(user=teacher, offer=here)
     assert here not in set(policy.collective_offers_for_school(school, timezone.now()))
     assert rules.active_collective_bookings().filter(offer=here).count() == 1
+
+
+def test_places_held_for_the_waiting_list_count_in_sql_the_property_and_the_check(space):
+    """offers/models/places.py: booked + held ≤ capacity, in the three forms."""
+    offer = make_offer(space["venue"], title="Rencontre")
+    stock_offer = make_offer(space["venue"], "ESCAPE_GAME", quantity=3)
+    stock = stock_offer.stock
+    for total, quota in [(3, None), (3, 2), (None, 2)]:
+        session = make_session(offer, total_places=total, quota=quota, days=10)
+        cap = session.capacity
+        for booked, held in itertools.product(range(4), range(4)):
+            over = booked + held > cap
+            try:
+                with transaction.atomic():
+                    Session.objects.filter(pk=session.pk).update(
+                        booked_count=booked, held_count=held
+                    )
+            except IntegrityError:
+                assert over, (total, quota, booked, held)
+                continue
+            assert not over, (total, quota, booked, held)
+            session.refresh_from_db()
+            in_sql = Session.objects.filter(SESSION_HAS_PLACE, pk=session.pk).exists()
+            assert in_sql == (session.remaining > 0), (total, quota, booked, held)
+    for booked, held in itertools.product(range(4), range(4)):
+        try:
+            with transaction.atomic():
+                Stock.objects.filter(pk=stock.pk).update(booked_count=booked, held_count=held)
+        except IntegrityError:
+            assert booked + held > 3
+            continue
+        stock.refresh_from_db()
+        assert Stock.objects.filter(STOCK_HAS_PLACE, pk=stock.pk).exists() == (stock.remaining > 0)

@@ -356,6 +356,39 @@ MATRIX = {
         None,
         BENEFICIARY_POST,
     ),
+    # the waiting list: the young person's own entry (the world's full session)
+    "offers:waitlist_join": (
+        "post",
+        lambda w: {"public_id": o(w, "offer").public_id},
+        lambda w: {"session": str(o(w, "full_session").public_id)},
+        BENEFICIARY_POST,
+    ),
+    "offers:waitlist_entry": (
+        "get",
+        lambda w: {"public_id": o(w, "waitlist_entry").public_id},
+        None,
+        BENEFICIARY,
+    ),
+    "offers:waitlist_confirm": (
+        "post",
+        lambda w: {"public_id": o(w, "waitlist_entry").public_id},
+        None,
+        BENEFICIARY_POST,
+    ),
+    "offers:waitlist_leave": (
+        "post",
+        lambda w: {"public_id": o(w, "waitlist_entry").public_id},
+        None,
+        BENEFICIARY_POST,
+    ),
+    # the reminder's signed link is the young person's key: anyone holding it sees the
+    # page (a wrong token is a 404: tests/offers/test_reminders.py)
+    "offers:booking_release": (
+        "get",
+        lambda w: {"public_id": o(w, "booking").public_id, "token": o(w, "release_token")},
+        None,
+        PUBLIC,
+    ),
 }
 
 # The Django admin is site staff's: every admin URL requires a staff login.

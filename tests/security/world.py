@@ -10,8 +10,10 @@ from django.utils import timezone
 from accounts.models import Role, Status
 from accounts.services.space import invitation_send, invitation_token
 from accounts.tokens import email_confirmation_token
+from offers.models import WaitlistEntry
 from offers.services import bookings as booking_services
 from offers.services import collective_bookings as collective_services
+from offers.services.reminders import release_token
 from tests.factories import (
     CollectiviteFactory,
     MembershipFactory,
@@ -72,6 +74,10 @@ def build_world() -> World:
     session = make_session(offer, total_places=20)
     beneficiary = make_beneficiary(17)
     booking = booking_services.booking_create(user=beneficiary, offer=offer, session=session)
+    # A full session of the same offer, with the young person on its waiting list.
+    full = make_session(offer, days=8, total_places=1)
+    booking_services.booking_create(user=make_beneficiary(16), offer=offer, session=full)
+    waitlist_entry = WaitlistEntry.objects.create(offer=offer, session=full, person=beneficiary)
 
     school = make_school()
     make_school("0690002", name="Autre collège")
@@ -104,6 +110,9 @@ def build_world() -> World:
         "offer": offer,
         "session": session,
         "booking": booking,
+        "full_session": full,
+        "waitlist_entry": waitlist_entry,
+        "release_token": release_token(booking),
         "showcase": showcase,
         "bookable": bookable,
         "collective_booking": collective_booking,
