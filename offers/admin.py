@@ -10,6 +10,7 @@ from offers.models import (
     Offer,
     Session,
     Stock,
+    WaitlistEntry,
 )
 
 
@@ -76,3 +77,23 @@ class ExportLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False  # an audit trail is append-only
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(admin.ModelAdmin):
+    """Read-only: a line changes through offers/services/waitlist.py only (its holds are
+    counted on the session or stock)."""
+
+    list_display = ["offer", "session", "person", "status", "joined_at", "offered_until"]
+    list_filter = ["status"]
+    search_fields = ["person__email", "offer__title"]
+    list_select_related = ["offer", "session", "person"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

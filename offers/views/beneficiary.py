@@ -96,22 +96,28 @@ def offer_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
         return render(request, "offers/beneficiary/offer.html", ctx)
 
 
+def posted_choice(request: HttpRequest, public_id: UUID):
+    """The offer of the page and, for an event, the date chosen in its form (refused
+    when missing or not one of the offer's)."""
+    offer = _bookable_offer(public_id)
+    if not offer.is_event:
+        return offer, None
+    session_id = params.uuid_or_none(request.POST.get("session"))
+    session = Session.objects.filter(offer=offer, public_id=session_id).first()
+    if session is None:
+        raise Refusal("Choisis une date.", code="booking.session_required")
+    return offer, session
+
+
 @beneficiary_required
 @require_POST
 def book(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    offer = _bookable_offer(public_id)
-    session = None
-    if offer.is_event:
-        session_id = params.uuid_or_none(request.POST.get("session"))
-        session = Session.objects.filter(offer=offer, public_id=session_id).first()
-        if session is None:
-            messages.error(request, "Choisis une date.")
-            return redirect("offers:catalog_offer", public_id=offer.public_id)
     try:
+        offer, session = posted_choice(request, public_id)
         booking = services.booking_create(user=request.user, offer=offer, session=session)
     except Refusal as exc:
         refusal_message(request, exc)
-        return redirect("offers:catalog_offer", public_id=offer.public_id)
+        return redirect("offers:catalog_offer", public_id=public_id)
     messages.success(request, f"Réservation confirmée. Ta contremarque : {booking.code}.")
     return redirect("offers:my_bookings")
 

@@ -12,26 +12,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import beneficiary_required
-from offers import policy, selectors
-from offers.models import Session
+from offers import selectors
 from offers.services import waitlist as services
+from offers.views.beneficiary import posted_choice
 from offers.views.offers import venue_time
-from passlib import params
 from passlib.refusal import Refusal, refusal_message
 
 
 @beneficiary_required
 @require_POST
 def join(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    offer = get_object_or_404(policy.offers_open_to_young(), public_id=public_id)
-    session = None
-    if offer.is_event:
-        session_id = params.uuid_or_none(request.POST.get("session"))
-        session = Session.objects.filter(offer=offer, public_id=session_id).first()
-        if session is None:
-            messages.error(request, "Choisis une date.")
-            return redirect("offers:catalog_offer", public_id=offer.public_id)
     try:
+        offer, session = posted_choice(request, public_id)
         entry = services.waitlist_join(user=request.user, offer=offer, session=session)
     except Refusal as exc:
         refusal_message(request, exc)
@@ -41,7 +33,7 @@ def join(request: HttpRequest, public_id: UUID) -> HttpResponse:
             f"Tu es sur la liste d'attente, en position {services.rank(entry)}. Si une place "
             "se libère, on te l'écrit : tu auras un délai pour la confirmer.",
         )
-    return redirect("offers:catalog_offer", public_id=offer.public_id)
+    return redirect("offers:catalog_offer", public_id=public_id)
 
 
 def _entry(request: HttpRequest, public_id: UUID):

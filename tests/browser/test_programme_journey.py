@@ -13,24 +13,11 @@ from django.utils import timezone
 
 from offers import recurrence
 from offers.models import Booking, BookingStatus, Session
+from tests.browser.labels import field, log_in_from_home
 from tests.conftest import assert_accessible
-from tests.factories import PASSWORD, make_beneficiary, make_booking, make_offer, make_session
+from tests.factories import make_beneficiary, make_booking, make_offer, make_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def field(page, label: str):
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \(obligatoire\))?$"))
-
-
-def log_in_from_home(page, email: str) -> None:
-    page.goto("/")
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Se connecter"
-    ).click()
-    field(page, "Adresse électronique").fill(email)
-    field(page, "Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def test_a_weekly_reading_club_with_a_holiday_then_more_places_for_all(page, space, member):

@@ -10,30 +10,11 @@ import pytest
 from django.core import mail
 
 from offers.models import Booking, BookingStatus, WaitlistEntry
+from tests.browser.labels import field, log_in_from_home, log_out
 from tests.conftest import assert_accessible
 from tests.factories import PASSWORD, make_beneficiary, make_offer, make_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def field(page, label: str):
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \(obligatoire\))?$"))
-
-
-def log_in_from_home(page, email: str) -> None:
-    page.goto("/")
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Se connecter"
-    ).click()
-    field(page, "Adresse électronique").fill(email)
-    field(page, "Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
-
-
-def log_out(page) -> None:
-    page.get_by_role("button", name="Se déconnecter").click()
-    page.wait_for_url("**/")
 
 
 def test_join_the_list_someone_cancels_the_first_in_line_confirms(page, space):

@@ -396,6 +396,8 @@ ADMIN_SAMPLE = [
     "admin:index",
     "admin:accounts_collectivite_changelist",
     "admin:offers_booking_changelist",
+    "admin:offers_waitlistentry_changelist",
+    "admin:django_tasks_database_dbtaskresult_changelist",
     "admin:accounts_user_changelist",
 ]
 
