@@ -26,9 +26,12 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -47,6 +50,8 @@ from offers.models import (
     OfferStatus,
     Session,
     Stock,
+    WaitlistEntry,
+    WaitlistStatus,
 )
 from offers.models.places import SESSION_HAS_PLACE, STOCK_HAS_PLACE
 from passlib.sql import CompiledExpression
@@ -250,6 +255,32 @@ def hold_until(now, closes_at, hold: timedelta):
     if left <= MIN_HOLD:
         return None
     return now + min(hold, max(MIN_HOLD, left / 2))
+
+
+def waitlist_rank():
+    """An entry's place in its line (1: the first), as an expression over its row: the
+    entries of the same session (or stock) waiting before it, plus one; None when it is
+    not waiting. Pages annotate it (offers/selectors/catalog.py), one query for a list."""
+    ahead = (
+        WaitlistEntry.objects.filter(
+            Q(session__isnull=False, session_id=OuterRef("session_id"))
+            | Q(stock__isnull=False, stock_id=OuterRef("stock_id")),
+            Q(joined_at__lt=OuterRef("joined_at"))
+            | Q(joined_at=OuterRef("joined_at"), id__lt=OuterRef("id")),
+            status=WaitlistStatus.WAITING,
+        )
+        .order_by()
+        .annotate(n=Func(F("id"), function="COUNT"))
+        .values("n")
+    )
+    return Case(
+        When(
+            status=WaitlistStatus.WAITING,
+            then=Subquery(ahead, output_field=IntegerField()) + 1,
+        ),
+        default=None,
+        output_field=IntegerField(),
+    )
 
 
 def stock_closes_at(stock: Stock):

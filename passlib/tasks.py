@@ -21,8 +21,9 @@ from datetime import timedelta
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.tasks import default_task_backend, task
+from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, default_task_backend, task, task_backends
 from django.utils import timezone
+from django_tasks_db import DatabaseBackend
 
 logger = logging.getLogger(__name__)
 
@@ -36,9 +37,10 @@ def retry_delay(attempt: int) -> timedelta:
     return min(FIRST_DELAY * (2 ** min(attempt, 12)), LONGEST_DELAY)
 
 
-def persistent() -> bool:
-    """The default backend keeps tasks in our database (enqueued in the transaction)."""
-    return default_task_backend.supports_defer
+def in_our_database() -> bool:
+    """The default backend keeps its tasks in our database: enqueuing writes a row in
+    the current transaction."""
+    return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend)
 
 
 def enqueue(the_task, *args, **kwargs) -> None:
@@ -48,7 +50,7 @@ def enqueue(the_task, *args, **kwargs) -> None:
     commits with the action or disappears with it, nothing in between can lose it.
     With a backend that runs at once (tests), the task runs after the commit, so a
     rolled-back action never e-mails anyone."""
-    if persistent():
+    if in_our_database():
         the_task.enqueue(*args, **kwargs)
     else:
         transaction.on_commit(lambda: the_task.enqueue(*args, **kwargs))
@@ -70,7 +72,8 @@ def deliver_email(payload: dict, attempt: int = 0) -> str:
     try:
         message_of(payload).send()
     except (smtplib.SMTPException, OSError) as exc:
-        if attempt + 1 >= MAX_ATTEMPTS or not persistent():
+        # A backend that cannot run a task later (the immediate one) cannot retry.
+        if attempt + 1 >= MAX_ATTEMPTS or not default_task_backend.supports_defer:
             logger.error(
                 "email %r to %s failed for good: %s", payload["subject"], payload["to"], exc
             )

@@ -142,3 +142,19 @@ def test_a_rolled_back_action_queues_nothing(space, database_tasks, smtp):
         raise RuntimeError
     assert not DBTaskResult.objects.exists()
     assert not Booking.objects.exists()
+
+
+def test_after_the_last_attempt_the_email_fails_for_good_and_stays(database_tasks, smtp):
+    payload = {
+        "subject": "Réservation confirmée : Atelier",
+        "text": "Bonjour",
+        "html": "<p>Bonjour</p>",
+        "from": "passlib <ne-pas-repondre@passlib.local>",
+        "to": ["chloe@exemple.fr"],
+        "attachments": [],
+    }
+    tasks.deliver_email.enqueue(payload, tasks.MAX_ATTEMPTS - 1)
+    _work()
+    (row,) = DBTaskResult.objects.all()
+    assert row.status == "FAILED"  # kept, with the e-mail in its arguments
+    assert row.args_kwargs["args"][0]["to"] == ["chloe@exemple.fr"]

@@ -57,8 +57,13 @@ def my_bookings(user: User) -> QuerySet[Booking]:
 
 
 def waitlist_of(user: User) -> QuerySet[WaitlistEntry]:
-    """A young person's entries on waiting lists, with what their pages show."""
-    return waitlist_entries_of(user).select_related("offer__venue", "session", "stock")
+    """A young person's entries on waiting lists, with what their pages show and their
+    place in line (`rank`)."""
+    return (
+        waitlist_entries_of(user)
+        .select_related("offer__venue", "session", "stock")
+        .annotate(rank=rules.waitlist_rank())
+    )
 
 
 def my_waitlist(user: User) -> list[WaitlistEntry]:
@@ -81,15 +86,12 @@ def offer_waitlist(user: User, offer: Offer) -> dict:
 def session_waitlist(session: Session) -> list[WaitlistEntry]:
     """A session's line as the venue sees it: places offered first, then those waiting,
     each with its place in line (`rank`)."""
-    entries = list(
+    return list(
         WaitlistEntry.objects.filter(session=session, status__in=WAITLIST_ACTIVE)
         .select_related("person")
+        .annotate(rank=rules.waitlist_rank())
         .order_by(Case(When(status=WaitlistStatus.OFFERED, then=0), default=1), "joined_at", "id")
     )
-    waiting = [e for e in entries if e.status == WaitlistStatus.WAITING]
-    for rank, entry in enumerate(waiting, start=1):
-        entry.rank = rank
-    return entries
 
 
 def catalog_rows(queryset: QuerySet[Offer]) -> list[dict]:

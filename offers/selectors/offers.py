@@ -154,7 +154,7 @@ _PLACES_SQL = """
 
 def _places_of(ids: list[int]) -> dict[int, dict]:
     """Per offer id: its sessions to come (count, next start, booked, left, unlimited
-    ones) or its stock (booked, quantity)."""
+    ones) or its stock (booked, quantity less the places held)."""
     if not ids:
         return {}
     now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -164,7 +164,8 @@ def _places_of(ids: list[int]) -> dict[int, dict]:
         found = {}
         for offer_id, kind, count, first, booked, left, unlimited in cursor.fetchall():
             if kind == "stock":
-                found[offer_id] = {"kind": kind, "booked_count": booked, "quantity": left}
+                # `left` is the quantity less the places held for the waiting list.
+                found[offer_id] = {"kind": kind, "booked_count": booked, "available": left}
             else:
                 found[offer_id] = {
                     "kind": kind,
@@ -182,8 +183,8 @@ def _places_text(places: dict | None, time_zone: str) -> str:
     if places is None:
         return "Aucune séance"
     if places["kind"] == "stock":
-        booked, quantity = places["booked_count"], places["quantity"]
-        left = "stock illimité" if quantity is None else f"{quantity - booked} restant(s)"
+        booked, available = places["booked_count"], places["available"]
+        left = "stock illimité" if available is None else f"{available - booked} restant(s)"
         return f"{booked} réservé(s), {left}"
     if not places["count"]:
         return "Aucune séance à venir"

@@ -7,8 +7,8 @@ call locks the session's (or stock's) row first, as every change of a waiting li
 places held are counted in `held_count`, and the CHECK constraints of
 offers/models/places.py (booked + held ≤ capacity) make overselling impossible.
 
-An entry is offered by a guarded UPDATE (still `waiting`), so someone leaving the list at
-the same instant is skipped, never offered.
+The entries offered are locked first, in line order: someone leaving the list at the same
+instant is either skipped or waited for, never offered a place after leaving.
 """
 
 from __future__ import annotations
@@ -57,6 +57,8 @@ def offer_places(*, session_id: int | None = None, stock_id: int | None = None, 
     line = WaitlistEntry.objects.filter(**line_of(target), status=WaitlistStatus.WAITING)
     offered: list[int] = []
     while len(offered) < free:
+        # Locked in line order; on PostgreSQL a row someone left meanwhile no longer
+        # matches and is skipped (then the loop reads the next ones).
         ids = list(
             line.order_by("joined_at", "id")
             .select_for_update()
@@ -64,11 +66,10 @@ def offer_places(*, session_id: int | None = None, stock_id: int | None = None, 
         )
         if not ids:
             break
-        for entry_id in ids:  # one by one: the order of the line is the order of offers
-            if WaitlistEntry.objects.filter(pk=entry_id, status=WaitlistStatus.WAITING).update(
-                status=WaitlistStatus.OFFERED, offered_at=now, offered_until=until
-            ):
-                offered.append(entry_id)
+        line.filter(pk__in=ids).update(
+            status=WaitlistStatus.OFFERED, offered_at=now, offered_until=until
+        )
+        offered += ids
     if not offered:
         return 0
     type(target).objects.filter(pk=target.pk).update(held_count=F("held_count") + len(offered))

@@ -91,16 +91,18 @@ def _send(due, field: str, mail, now) -> int:
         with transaction.atomic():
             # Locked, then re-read by PostgreSQL after a concurrent run's commit: a row
             # stamped meanwhile no longer matches and is not taken twice.
-            rows = due(now).select_for_update(of=("self",)).order_by("id")
-            ids = list(rows.values_list("id", flat=True)[:BATCH])
-            if not ids:
+            batch = list(
+                due(now)
+                .select_for_update(of=("self",))
+                .select_related("offer", "venue", "session", "beneficiary")
+                .order_by("id")[:BATCH]
+            )
+            if not batch:
                 return total
-            Booking.objects.filter(id__in=ids, **{f"{field}__isnull": True}).update(**{field: now})
-            for booking in Booking.objects.filter(id__in=ids).select_related(
-                "offer", "venue", "session", "beneficiary"
-            ):
+            Booking.objects.filter(id__in=[b.pk for b in batch]).update(**{field: now})
+            for booking in batch:
                 mail(booking)
-            total += len(ids)
+            total += len(batch)
 
 
 def _deadline_mail(booking: Booking) -> None:

@@ -146,13 +146,6 @@ def expire_holds(*, now=None) -> int:
 
 
 def rank(entry: WaitlistEntry) -> int | None:
-    """1 for the first in line; None when not waiting."""
-    if entry.status != WaitlistStatus.WAITING:
-        return None
-    ahead = WaitlistEntry.objects.filter(
-        Q(joined_at__lt=entry.joined_at) | Q(joined_at=entry.joined_at, id__lt=entry.id),
-        session_id=entry.session_id,
-        stock_id=entry.stock_id,
-        status=WaitlistStatus.WAITING,
-    )
-    return ahead.count() + 1
+    """1 for the first in line; None when not waiting (offers/rules.py `waitlist_rank`)."""
+    ranked = WaitlistEntry.objects.annotate(rank=rules.waitlist_rank())
+    return ranked.values_list("rank", flat=True).get(pk=entry.pk)

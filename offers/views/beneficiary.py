@@ -20,7 +20,6 @@ from offers.models import Booking, BookingStatus, Session
 from offers.qr import booking_qr_svg
 from offers.services import bookings as services
 from offers.services import reminders
-from offers.services import waitlist as waitlist_services
 from offers.views.offers import venue_time
 from passlib import params
 from passlib.counts import cached_counts
@@ -58,7 +57,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
     return render(request, template, ctx)
 
 
-def _bookable_offer(public_id: UUID):
+def _open_offer(public_id: UUID):
     return get_object_or_404(
         policy.offers_open_to_young().select_related("venue"), public_id=public_id
     )
@@ -66,7 +65,7 @@ def _bookable_offer(public_id: UUID):
 
 @require_GET
 def offer_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    offer = _bookable_offer(public_id)
+    offer = _open_offer(public_id)
     existing = None
     if request.user.is_authenticated:
         existing = (
@@ -78,8 +77,6 @@ def offer_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
     waitlist = {}
     if request.user.is_authenticated and existing is None:
         waitlist = selectors.offer_waitlist(request.user, offer)
-        for entry in waitlist.values():
-            entry.rank = waitlist_services.rank(entry)
     sessions = list(selectors.bookable_sessions(offer))
     for s in sessions:
         s.waitlist_entry = waitlist.get(s.pk)
@@ -99,7 +96,7 @@ def offer_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def posted_choice(request: HttpRequest, public_id: UUID):
     """The offer of the page and, for an event, the date chosen in its form (refused
     when missing or not one of the offer's)."""
-    offer = _bookable_offer(public_id)
+    offer = _open_offer(public_id)
     if not offer.is_event:
         return offer, None
     session_id = params.uuid_or_none(request.POST.get("session"))
@@ -136,12 +133,9 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
         for b in selectors.my_bookings(request.user)
     ]
     beneficiary = beneficiary_of(request.user)
-    waitlist = selectors.my_waitlist(request.user)
-    for entry in waitlist:
-        entry.rank = waitlist_services.rank(entry)
     ctx = {
         "rows": rows,
-        "waitlist": waitlist,
+        "waitlist": selectors.my_waitlist(request.user),
         "credit": beneficiary.credit_cents,
         "credit_starts_at": credit_not_yet(beneficiary, timezone.localdate()),
     }

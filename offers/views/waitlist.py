@@ -44,7 +44,7 @@ def _entry(request: HttpRequest, public_id: UUID):
 @require_GET
 def entry_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
     entry = _entry(request, public_id)
-    ctx = {"entry": entry, "rank": services.rank(entry), "offer": entry.offer}
+    ctx = {"entry": entry, "offer": entry.offer}
     with venue_time(entry.offer):
         return render(request, "offers/beneficiary/waitlist_entry.html", ctx)
 

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import io
 import re
-import threading
 from datetime import timedelta
 
 import pytest
 import zxingcpp
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 from icalendar import Calendar
 from PIL import Image
@@ -23,6 +21,7 @@ from offers.services import bookings as booking_services
 from offers.services import reminders
 from offers.services import waitlist as waitlist_services
 from tests.factories import make_beneficiary, make_offer, make_session
+from tests.threads import at_once
 
 
 def _booking(space, *, starts_in, booked_ago, places=None, first_name="Chloé"):
@@ -99,21 +98,8 @@ def test_two_scheduler_runs_at_the_same_instant_send_each_reminder_once(space):
         for _ in range(6)
     ]
     mail.outbox.clear()
-    barrier = threading.Barrier(2)
-    results = []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(reminders.send_due_reminders())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results, errors = at_once([reminders.send_due_reminders] * 2)
+    assert errors == []
     assert sorted(r["day_before"] for r in results) == [0, 6]
     for booking in bookings:
         assert len(_mails_to(booking)) == 1

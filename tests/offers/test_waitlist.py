@@ -333,3 +333,65 @@ def test_a_duplicate_join_submit_keeps_one_entry(full, login):
     for _ in range(2):
         client.post(url, {"session": str(full["session"].public_id)})
     assert WaitlistEntry.objects.filter(person=young).count() == 1
+
+
+# --- every way a place frees goes to the line first -----------------------------------------
+
+
+def test_the_hold_lasts_what_the_setting_says(full, settings, django_capture_on_commit_callbacks):
+    settings.WAITLIST_HOLD_HOURS = 2
+    (entry,) = _join(full)
+    before = timezone.now()
+    _cancel(full["bookings"][0], django_capture_on_commit_callbacks)
+    entry.refresh_from_db()
+    assert before + timedelta(hours=2) <= entry.offered_until <= timezone.now() + timedelta(hours=2)
+
+
+def test_more_places_in_a_series_go_to_the_line_first(space, member):
+    offer = make_offer(space["venue"], "ATELIER_PRATIQUE_ART")
+    made = session_services.sessions_add_series(
+        actor=member,
+        offer=offer,
+        starts=[timezone.now() + timedelta(days=d) for d in (10, 17)],
+        total_places=1,
+        quota=None,
+    )
+    for session in made:
+        booking_services.booking_create(user=make_beneficiary(16), offer=offer, session=session)
+    entry = services.waitlist_join(user=make_beneficiary(16), offer=offer, session=made[1])
+    session_services.series_update(
+        actor=member,
+        session=made[0],
+        data=session_services.SessionData(starts_at=made[0].starts_at, total_places=2),
+    )
+    assert _status(entry) == "offered"
+    assert Session.objects.get(pk=made[1].pk).held_count == 1
+
+
+def test_a_larger_stock_goes_to_the_line_first(space, member):
+    from offers.services import offers as offer_services
+
+    offer = make_offer(space["venue"], "ESCAPE_GAME", quantity=1, title="Escape game")
+    booking_services.booking_create(user=make_beneficiary(17), offer=offer)
+    entry = services.waitlist_join(user=make_beneficiary(17), offer=offer)
+    data = offer_services.OfferData(
+        venue=space["venue"], subcategory_id="ESCAPE_GAME", title="Escape game", price_cents=0
+    )
+    offer_services.offer_update(
+        actor=member, offer=offer, data=data, stock=offer_services.StockData(quantity=2)
+    )
+    assert _status(entry) == "offered"
+    stock = Stock.objects.get(pk=offer.stock.pk)
+    assert (stock.booked_count, stock.held_count, stock.remaining) == (1, 1, 0)
+
+
+def test_the_30_day_cancellation_frees_the_place_for_the_line(space):
+    from offers.services.closing import cancel_expired_paid_physical
+
+    offer = make_offer(space["venue"], "ESCAPE_GAME", quantity=1, price_cents=1500)
+    booking = booking_services.booking_create(user=make_beneficiary(17), offer=offer)
+    Booking.objects.filter(pk=booking.pk).update(booked_at=timezone.now() - timedelta(days=31))
+    entry = services.waitlist_join(user=make_beneficiary(17), offer=offer)
+    assert cancel_expired_paid_physical() == 1
+    assert _status(entry) == "offered"
+    assert Stock.objects.get(pk=offer.stock.pk).held_count == 1

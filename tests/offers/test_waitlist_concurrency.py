@@ -3,38 +3,15 @@ exactly one person each, in line order, never twice, never oversold."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from offers.models import Booking, BookingStatus, Session, WaitlistEntry, WaitlistStatus
 from offers.services import bookings as booking_services
 from offers.services import waitlist as services
 from tests.factories import make_beneficiary, make_offer, make_session
+from tests.threads import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _in_threads(calls):
-    barrier = threading.Barrier(len(calls))
-    errors: list[BaseException] = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
 
 
 def test_20_waiting_5_cancellations_and_5_confirmations_at_once(space):
@@ -59,7 +36,7 @@ def test_20_waiting_5_cancellations_and_5_confirmations_at_once(space):
         (lambda b=b: booking_services.booking_cancel_by_beneficiary(user=b.beneficiary, booking=b))
         for b in bookings[5:]
     ] + [(lambda e=e: services.waitlist_confirm(user=e.person, entry=e)) for e in line[:5]]
-    errors = _in_threads(calls)
+    _, errors = at_once(calls)
     assert errors == []
 
     statuses = [WaitlistEntry.objects.get(pk=e.pk).status for e in line]
@@ -77,7 +54,7 @@ def test_20_waiting_5_cancellations_and_5_confirmations_at_once(space):
 
     # The next five confirm at once: ten bookings, nothing held, nothing left.
     calls = [(lambda e=e: services.waitlist_confirm(user=e.person, entry=e)) for e in line[5:10]]
-    assert _in_threads(calls) == []
+    assert at_once(calls)[1] == []
     session.refresh_from_db()
     assert (session.booked_count, session.held_count) == (10, 0)
     assert Session.objects.get(pk=session.pk).remaining == 0
