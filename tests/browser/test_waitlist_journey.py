@@ -1,6 +1,7 @@
 """A full session, through visible French labels only (issue 16): Inès joins the waiting
-list from the offer page; Léa, who holds the last place, cancels it; Inès gets the
-e-mail, follows its link and confirms the place held for her. Axe on every page."""
+list from the offer page; the librarian sees her in the session's line; Léa, who holds
+the last place, cancels it; Inès gets the e-mail, follows its link and confirms the place
+held for her. Axe on every page."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from tests.factories import PASSWORD, make_beneficiary, make_offer, make_session
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_join_the_list_someone_cancels_the_first_in_line_confirms(page, space):
+def test_join_the_list_someone_cancels_the_first_in_line_confirms(page, space, member):
     offer = make_offer(space["venue"], "ATELIER_PRATIQUE_ART", title="Atelier BD d'Angoulême")
     full = make_session(offer, days=9, total_places=1)
     make_session(offer, days=16, total_places=10)  # another date, with places
@@ -39,6 +40,18 @@ def test_join_the_list_someone_cancels_the_first_in_line_confirms(page, space):
     page.wait_for_selector("text=en position 1")
     assert_accessible(page, "waitlist-02-joined")
     assert page.get_by_role("button", name=re.compile("^Quitter la liste d'attente")).is_visible()
+    log_out(page)
+
+    # The librarian sees who waits, under the session's participants.
+    log_in_from_home(page, member.email)
+    page.get_by_role("link", name="Offres", exact=True).click()
+    page.get_by_role("link", name="Atelier BD d'Angoulême").click()
+    page.get_by_role("link", name=re.compile(r"^Participants de la séance du")).first.click()
+    page.wait_for_url("**/participants/")
+    assert page.get_by_role("heading", name="Liste d'attente (1)").is_visible()
+    assert page.get_by_role("cell", name="N'Diaye Inès").is_visible()
+    assert page.get_by_role("cell", name="En attente (n° 1)").is_visible()
+    assert_accessible(page, "waitlist-02b-librarian-sees-the-line")
     log_out(page)
 
     # Léa cannot come after all: she cancels from her bookings.
