@@ -17,6 +17,7 @@ from accounts.policy import venues_managed_by
 from offers.calendar import FEED_PAST, booking_ics, venue_feed_ics
 from offers.models import Session, VenueCalendar
 from offers.policy import bookings_of_beneficiary
+from offers.services import calendar as services
 
 FEED_MAX = 2000  # sessions in a feed: a year back and what is to come
 
@@ -48,16 +49,14 @@ def venue_calendar(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action in ("create", "renew"):
-            VenueCalendar.objects.filter(venue=venue).delete()
-            VenueCalendar.objects.create(venue=venue, created_by=request.user)
+            services.feed_renew(actor=request.user, venue=venue)
             messages.success(
                 request,
                 "Nouveau lien d'agenda créé : l'ancien ne fonctionne plus."
                 if feed
                 else "Lien d'agenda créé.",
             )
-        elif action == "revoke" and feed is not None:
-            feed.delete()
+        elif action == "revoke" and services.feed_revoke(venue=venue):
             messages.success(request, "Lien d'agenda révoqué : il ne fonctionne plus.")
         else:
             messages.error(request, "Action inconnue.")

@@ -102,3 +102,16 @@ def test_the_venue_feed_needs_its_token_and_stops_once_revoked(login, space, own
     assert not VenueCalendar.objects.exists()
     # another collectivité's administrator cannot see or change this venue's feed
     assert login(outsider).get(page_url).status_code == 404
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_renewals_at_once_leave_one_feed(space, member):
+    from offers.services.calendar import feed_renew
+    from tests.threads import at_once
+
+    venue = space["venue"]
+    feeds, errors = at_once([lambda: feed_renew(actor=member, venue=venue)] * 4)
+    assert errors == []
+    (feed,) = VenueCalendar.objects.filter(venue=venue)
+    assert feed.token in {f.token for f in feeds}
