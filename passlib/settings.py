@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "accounts",
     "catalog",
     "offers",
+    # Reimbursements: bank details, statements, transfer files (docs/finance.md).
+    "finance",
     # The persistent task queue (django.tasks' database backend): e-mails, reminders.
     "django_tasks_db",
     # The project package: commands above both apps (seed_demo).
@@ -338,7 +340,16 @@ RATE_LIMITS = {
     "resend_confirmation_target": _rate("resend_confirmation_target", "3/3600"),
     "guichet": _rate("guichet", f"{5 * GUICHET_LOOKUPS_PER_MINUTE}/60"),
     "guichet_target": _rate("guichet_target", f"{GUICHET_LOOKUPS_PER_MINUTE}/60"),
+    # Bank details: the password typed to confirm a change, per person.
+    "bank_password_target": _rate("bank_password_target", "5/900"),
 }
+
+# Reimbursements (finance/): the platform's account the transfers leave from (the SEPA
+# file's debtor), and how long after a change of bank details a payment is held for staff.
+FINANCE_DEBTOR_NAME = env.str("FINANCE_DEBTOR_NAME", default="pass Culture (démonstration)")
+FINANCE_DEBTOR_IBAN = env.str("FINANCE_DEBTOR_IBAN", default="FR7630001007941234567890185")
+FINANCE_DEBTOR_BIC = env.str("FINANCE_DEBTOR_BIC", default="BDFEFRPPCCT")
+FINANCE_RECENT_CHANGE_DAYS = env.int("FINANCE_RECENT_CHANGE_DAYS", default=10)
 
 # Benchmark only (bench/run.py): route the framework-floor view /bench/floor.
 BENCH_FLOOR_VIEW = env.bool("BENCH_FLOOR_VIEW", default=False)

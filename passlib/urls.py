@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("accounts.urls")),
     path("", include("offers.urls")),
+    path("", include("finance.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -365,6 +365,8 @@ class Verb(models.TextChoices):
     INVITATION_RESENT = "invitation_resent", "Invitation renvoyée"
     INVITATION_REVOKED = "invitation_revoked", "Invitation révoquée"
     INVITATION_ACCEPTED = "invitation_accepted", "Invitation acceptée"
+    BANK_ACCOUNT_ADDED = "bank_account_added", "Coordonnées bancaires ajoutées"
+    BANK_ACCOUNT_CHANGED = "bank_account_changed", "Coordonnées bancaires modifiées"
 
 
 class ActionLog(models.Model):

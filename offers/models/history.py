@@ -43,12 +43,14 @@ class Action(models.TextChoices):
     MARKED_ABSENT = "marked_absent", "Absent"
     MARKED_PRESENT = "marked_present", "Présence"
     AUTO_CANCELLED = "auto_cancelled", "Annulation automatique"
+    REIMBURSED = "reimbursed", "Remboursement"
     COLLECTIVE_PUBLISHED = "collective_published", "Offre collective publiée"
     COLLECTIVE_ARCHIVED = "collective_archived", "Offre collective archivée"
     COLLECTIVE_PREBOOKED = "collective_prebooked", "Préréservation"
     COLLECTIVE_CONFIRMED = "collective_confirmed", "Réservation confirmée"
     COLLECTIVE_CANCELLED = "collective_cancelled", "Réservation collective annulée"
     COLLECTIVE_ENDED = "collective_ended", "Réservation collective terminée"
+    COLLECTIVE_REIMBURSED = "collective_reimbursed", "Réservation collective remboursée"
 
 
 class Transition(models.Model):

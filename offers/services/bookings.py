@@ -247,6 +247,12 @@ def _cancel(booking: Booking, *, actor: User, reason: str, comment: str = "") ->
     )
     if not updated:
         booking.refresh_from_db()
+        if booking.status == BookingStatus.REIMBURSED:
+            raise Refusal(
+                "Cette réservation figure sur un relevé de remboursement : elle ne peut plus "
+                "être annulée.",
+                code="booking.reimbursed",
+            )
         raise Refusal(
             f"Cette réservation ne peut plus être annulée (statut : "
             f"{booking.get_status_display().lower()}).",
@@ -375,7 +381,8 @@ def booking_unvalidate(*, actor: User, booking: Booking) -> Booking:
         booking.refresh_from_db()
         if booking.status == BookingStatus.REIMBURSED:
             raise Refusal(
-                "Cette réservation est remboursée : elle ne peut plus être invalidée.",
+                "Cette réservation figure sur un relevé de remboursement : sa validation ne "
+                "peut plus être annulée.",
                 code="booking.reimbursed",
             )
         raise Refusal("Cette contremarque n'est pas validée.", code="booking.not_validated")

@@ -196,6 +196,12 @@ def _cancel(booking: CollectiveBooking, *, actor: User, reason: str, comment: st
     )
     if not updated:
         booking.refresh_from_db()
+        if booking.status == CollectiveBookingStatus.REIMBURSED:
+            raise Refusal(
+                "Cette réservation figure sur un relevé de remboursement : elle ne peut plus "
+                "être annulée.",
+                code="collective.reimbursed",
+            )
         raise Refusal(
             f"Cette réservation ne peut plus être annulée (statut : "
             f"{booking.get_status_display().lower()}).",

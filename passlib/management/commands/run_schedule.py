@@ -21,6 +21,7 @@ SCHEDULE = (
     ("validate_event_bookings", 60 * 60),
     ("end_collective_bookings", 60 * 60),
     ("cancel_expired_bookings", 24 * 60 * 60),
+    ("run_reimbursements", 6 * 60 * 60),
 )
 
 

@@ -1,0 +1,246 @@
+"""The documents of a statement and of a run, built from what the statement holds (it
+never changes, so a document downloaded twice is the same):
+
+- the justificatif PDF of a statement (reportlab: its standard fonts write €, accents
+  and apostrophes): number, period, collectivité, bank account masked, totals per venue
+  and per rate;
+- the CSV of its lines (UTF-8 with BOM, ';', French decimal comma, as the booking
+  exports: it opens in French Excel);
+- the SEPA credit transfer file of a run (pain.001.001.03, sepaxml, validated against
+  the schema it ships): one transfer per payable statement (held ones wait).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+
+from finance.bank import mask
+from finance.models import RateRule, ReimbursementRun, Statement, StatementLine
+from finance.rates import percent
+from passlib.refusal import Refusal
+from passlib.text import printable
+
+CSV_HEADER = [
+    "Relevé",
+    "Période",
+    "Lieu",
+    "Offre",
+    "Contremarque ou référence",
+    "Date de validation",
+    "Prix (€)",
+    "Taux",
+    "Règle appliquée",
+    "Montant remboursé (€)",
+]
+
+
+def decimal_fr(cents: int) -> str:
+    """1250 → "12,50" (a number a French spreadsheet reads)."""
+    sign = "-" if cents < 0 else ""
+    whole, rest = divmod(abs(int(cents)), 100)
+    return f"{sign}{whole},{rest:02d}"
+
+
+def euros_fr(cents: int) -> str:
+    """1234550 → "12 345,50 €" (thousands grouped, for reading)."""
+    whole, rest = divmod(int(cents), 100)
+    return f"{whole:,}".replace(",", " ") + f",{rest:02d} €"
+
+
+def period_label(statement_or_run) -> str:
+    run = getattr(statement_or_run, "run", statement_or_run)
+    return f"du {run.period_start:%d/%m/%Y} au {run.period_end:%d/%m/%Y}"
+
+
+def totals_by_venue(statement: Statement) -> list[dict]:
+    return list(
+        statement.lines.values("venue_id", "venue_name")
+        .annotate(count=Count("id"), price=Sum("price_cents"), amount=Sum("amount_cents"))
+        .order_by("venue_name", "venue_id")
+    )
+
+
+def totals_by_rate(statement: Statement) -> list[dict]:
+    rows = (
+        statement.lines.values("rule", "rate_bp")
+        .annotate(count=Count("id"), price=Sum("price_cents"), amount=Sum("amount_cents"))
+        .order_by("-rate_bp", "rule")
+    )
+    return [{**r, "label": RateRule(r["rule"]).label, "rate": percent(r["rate_bp"])} for r in rows]
+
+
+def _lines(statement: Statement) -> Iterable[StatementLine]:
+    return statement.lines.order_by("venue_name", "validated_at", "id").iterator()
+
+
+def statement_csv(statement: Statement) -> bytes:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    period = period_label(statement)
+    for line in _lines(statement):
+        writer.writerow(
+            [
+                statement.number,
+                period,
+                printable(line.venue_name),
+                printable(line.offer_title),
+                line.reference,
+                timezone.localtime(line.validated_at).strftime("%d/%m/%Y %H:%M"),
+                decimal_fr(line.price_cents),
+                percent(line.rate_bp),
+                line.get_rule_display(),
+                decimal_fr(line.amount_cents),
+            ]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+def statement_pdf(statement: Statement) -> bytes:
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=f"Relevé de remboursement {statement.number}",
+        author="passlib — pass Culture",
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+    )
+
+    def p(text: str, style: str = "Normal") -> Paragraph:
+        return Paragraph(escape(printable(text)), styles[style])
+
+    collectivite = statement.collectivite
+    issued = timezone.localtime(statement.created_at, ZoneInfo("Europe/Paris"))
+    story = [
+        p(f"Relevé de remboursement n° {statement.number}", "Title"),
+        p(f"Période {period_label(statement)}"),
+        p(f"Émis le {date_format(issued, 'j F Y')}"),
+        Spacer(1, 4 * mm),
+        p(f"Collectivité : {collectivite.name} (SIREN {collectivite.siren})"),
+        p(f"{collectivite.address}, {collectivite.postal_code} {collectivite.city}"),
+        p(
+            f"Compte : {statement.account_label} — titulaire {statement.holder} — "
+            f"IBAN {mask(statement.iban)} — BIC {statement.bic}"
+        ),
+    ]
+    if statement.held and statement.released_at is None:
+        story.append(
+            p(
+                "Paiement retenu : les coordonnées bancaires ont été modifiées récemment ; "
+                "le virement part après vérification par l'équipe du pass Culture."
+            )
+        )
+    story += [Spacer(1, 6 * mm), p("Total par lieu", "Heading2")]
+    table_style = TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+            ("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black),
+            ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
+            ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+    )
+    venues = totals_by_venue(statement)
+    rows = [["Lieu", "Réservations", "Prix", "Remboursé"]]
+    rows += [
+        [p(v["venue_name"]), str(v["count"]), euros_fr(v["price"]), euros_fr(v["amount"])]
+        for v in venues
+    ]
+    rows.append(
+        [
+            "Total",
+            str(sum(v["count"] for v in venues)),
+            euros_fr(sum(v["price"] for v in venues)),
+            euros_fr(statement.total_cents),
+        ]
+    )
+    story.append(Table(rows, colWidths=[80 * mm, 28 * mm, 32 * mm, 32 * mm], style=table_style))
+    story += [Spacer(1, 6 * mm), p("Total par taux", "Heading2")]
+    rates = totals_by_rate(statement)
+    rows = [["Règle", "Taux", "Réservations", "Prix", "Remboursé"]]
+    rows += [
+        [p(r["label"]), r["rate"], str(r["count"]), euros_fr(r["price"]), euros_fr(r["amount"])]
+        for r in rates
+    ]
+    rows.append(
+        [
+            "Total",
+            "",
+            str(sum(r["count"] for r in rates)),
+            euros_fr(sum(r["price"] for r in rates)),
+            euros_fr(statement.total_cents),
+        ]
+    )
+    story.append(
+        Table(rows, colWidths=[70 * mm, 20 * mm, 24 * mm, 29 * mm, 29 * mm], style=table_style)
+    )
+    story += [
+        Spacer(1, 6 * mm),
+        p(f"Montant total remboursé : {euros_fr(statement.total_cents)}", "Heading2"),
+        p(
+            "Le détail des réservations figure dans le fichier CSV du relevé. Montants en "
+            "euros, calculés au centime sur chaque réservation."
+        ),
+    ]
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def payable_statements(run: ReimbursementRun) -> list[Statement]:
+    statements = run.statements.select_related("collectivite").order_by("number")
+    return [s for s in statements if s.payable and s.total_cents > 0]
+
+
+def sepa_file(run: ReimbursementRun) -> bytes:
+    """pain.001.001.03 for the run's payable statements, validated against its XSD."""
+    from sepaxml import SepaTransfer
+
+    config = {
+        "name": settings.FINANCE_DEBTOR_NAME,
+        "IBAN": settings.FINANCE_DEBTOR_IBAN,
+        "BIC": settings.FINANCE_DEBTOR_BIC,
+        "batch": True,
+        "currency": "EUR",
+    }
+    payable = payable_statements(run)
+    if not payable:
+        raise Refusal(
+            "Aucun virement à émettre pour cette période (relevés vides ou retenus).",
+            code="finance.nothing_to_pay",
+        )
+    transfer = SepaTransfer(config, clean=True)
+    execution = timezone.localdate() + timedelta(days=1)
+    for statement in payable:
+        transfer.add_payment(
+            {
+                "name": statement.holder[:70],
+                "IBAN": statement.iban,
+                "BIC": statement.bic,
+                "amount": int(statement.total_cents),
+                "execution_date": execution,
+                "description": f"pass Culture remboursement {statement.number}"[:140],
+                "endtoend_id": statement.number.replace("-", ""),
+            }
+        )
+    return transfer.export(validate=True)
