@@ -110,12 +110,11 @@ _FR_AREA = {"GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF", "M
 
 
 def mask(iban: str) -> str:
-    """Shown everywhere but the form: every character hidden but the last 4."""
+    """Shown everywhere but the form: every character hidden but the last 4
+    ("•••• 0189")."""
     if not iban:
         return ""
-    hidden = "•" * max(len(iban) - 4, 0)
-    groups = [hidden[i : i + 4] for i in range(0, len(hidden), 4)]
-    return " ".join([*groups, iban[-4:]])
+    return f"•••• {iban[-4:]}"
 
 
 def formatted(iban: str) -> str:

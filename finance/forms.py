@@ -39,8 +39,8 @@ class BankAccountForm(Form):
         label="Votre mot de passe",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="Pour confirmer qu'il s'agit bien de vous : des coordonnées bancaires "
-        "modifiées détournent les remboursements.",
+        help_text="Pour confirmer qu'il s'agit bien de vous : changer les coordonnées "
+        "bancaires est le moyen le plus courant de détourner des remboursements.",
     )
 
     def __init__(

@@ -1,5 +1,5 @@
 """Reimbursements: the collectivités' bank accounts, the scheme's custom rates, and the
-fortnightly runs with their immutable statements (SPEC §9, docs/finance.md).
+fortnightly runs with their immutable statements (docs/finance.md).
 
 Every amount is an integer number of cents and every rate an integer number of basis
 points (10 000 = 100 %): no float anywhere.

@@ -75,7 +75,22 @@ def contexts():
         status="offered",
         offered_until=session.booking_limit_at,
     )
+    from django.utils import timezone
+
+    from finance.services.runs import close_period
+    from tests.finance.helpers import account_for, validated
+
+    bank_account = account_for(x, venue, label=PAYLOAD[:100])
+    validated(venue, title=PAYLOAD[:90])
+    statement = close_period().statements.get()
     common = {
+        "account": bank_account,
+        "statement": statement,
+        "actor": admin,
+        "added": True,
+        "what": PAYLOAD,
+        "when": timezone.now(),
+        "venues": [PAYLOAD],
         "booking": booking,
         "collectivite": x,
         "venue": venue,

@@ -31,6 +31,9 @@ PROS_READ = exp(
 )
 SPACE_ADMIN = exp(404, anonymous=302, member=403, admin=200)
 SPACE_ADMIN_POST = exp(404, anonymous=302, member=403, admin=302)
+# Bank details and statements: the administrators of the collectivité only (every other
+# role is refused before the collectivité is looked up: not a member).
+FINANCE_ADMIN = exp(403, anonymous=302, admin=200)
 # Site staff are the national team: they review what no officer covers (the world's
 # pending collectivité is in 69, which has its officer: out of their scope, 404).
 OFFICERS = exp(403, anonymous=302, officer=200, officer_other=200, staff=200)
@@ -389,6 +392,47 @@ MATRIX = {
         None,
         PUBLIC,
     ),
+    # reimbursements: the collectivité's administrators; its venue members see their lines
+    "finance:home": ("get", lambda w: {"public_id": o(w, "x").public_id}, None, MEMBERS),
+    "finance:account_add": (
+        "get",
+        lambda w: {"public_id": o(w, "x").public_id},
+        None,
+        FINANCE_ADMIN,
+    ),
+    "finance:account_edit": (
+        "get",
+        lambda w: {"public_id": o(w, "x").public_id, "account_id": o(w, "bank_account").public_id},
+        None,
+        FINANCE_ADMIN,
+    ),
+    "finance:statement_pdf": (
+        "get",
+        lambda w: {"public_id": o(w, "x").public_id, "statement_id": o(w, "statement").public_id},
+        None,
+        FINANCE_ADMIN,
+    ),
+    "finance:statement_csv": (
+        "get",
+        lambda w: {"public_id": o(w, "x").public_id, "statement_id": o(w, "statement").public_id},
+        None,
+        FINANCE_ADMIN,
+    ),
+    # site staff's reimbursement pages
+    "finance:staff_runs": ("get", None, None, exp(403, anonymous=302, staff=200)),
+    "finance:staff_sepa": (
+        "get",
+        lambda w: {"run_id": o(w, "run").pk},
+        None,
+        exp(403, anonymous=302, staff=200),
+    ),
+    # the world's statement is not held: releasing it says so (back to the list)
+    "finance:staff_release": (
+        "post",
+        lambda w: {"statement_id": o(w, "statement").public_id},
+        None,
+        exp(403, anonymous=302, staff=302),
+    ),
 }
 
 # The Django admin is site staff's: every admin URL requires a staff login.
@@ -397,6 +441,9 @@ ADMIN_SAMPLE = [
     "admin:accounts_collectivite_changelist",
     "admin:offers_booking_changelist",
     "admin:offers_waitlistentry_changelist",
+    "admin:finance_bankaccount_changelist",
+    "admin:finance_statement_changelist",
+    "admin:finance_customrate_changelist",
     "admin:django_tasks_database_dbtaskresult_changelist",
     "admin:accounts_user_changelist",
 ]

@@ -99,8 +99,18 @@ def build_world() -> World:
         "member": member_ship.user,
         "admin": admin,
     }
+    # Reimbursements: an account for venue1 and a closed period with its statement.
+    from finance.services.runs import close_period
+    from tests.finance.helpers import account_for, validated
+
+    bank_account = account_for(x, venue1)
+    validated(venue1, price_cents=1500)
+    run = close_period()
     objects = {
         "x": x,
+        "bank_account": bank_account,
+        "run": run,
+        "statement": run.statements.get(),
         "venue1": venue1,
         "member_ship": member_ship,
         "join_request": join_request,

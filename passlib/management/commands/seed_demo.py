@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from passlib.demo.accounts import DEMO_PASSWORD, LOGINS, seed_accounts
+from passlib.demo.finance import seed_finance
 from passlib.demo.offers import seed_bookings, seed_collective, seed_offers
 
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         )
         seed_bookings(offers, accounts["lyon_admin"])
         seed_collective(accounts["part_dieu"], accounts["lyon_admin"])
+        seed_finance(accounts["part_dieu"])
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
         for email, role in LOGINS:
             self.stdout.write(f"  {email:<34} {role}")
