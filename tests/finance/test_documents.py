@@ -99,4 +99,4 @@ def test_a_held_statement_is_left_out_of_the_transfer_file_until_released(space)
         documents.sepa_file(run)
     release(actor=UserFactory(is_staff=True), statement=run.statements.get())
     xml = documents.sepa_file(run)
-    assert b"<InstdAmt Ccy=\"EUR\">15.00</InstdAmt>" in xml
+    assert b'<InstdAmt Ccy="EUR">15.00</InstdAmt>' in xml

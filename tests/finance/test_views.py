@@ -67,9 +67,7 @@ def test_an_administrator_adds_bank_details_confirmed_recorded_and_emailed(
     space, owner, login, django_capture_on_commit_callbacks
 ):
     second_admin = MembershipFactory(collectivite=space["collectivite"]).user
-    MembershipFactory(
-        collectivite=space["collectivite"], role=Role.MEMBER, venues=[space["venue"]]
-    )
+    MembershipFactory(collectivite=space["collectivite"], role=Role.MEMBER, venues=[space["venue"]])
     client = login(owner)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_add_url(space), _form(space))
@@ -239,9 +237,11 @@ def test_the_amount_to_come_and_the_waiting_venues(space, owner, login):
     account_for(space["collectivite"], space["venue"])
     validated(space["venue"], price_cents=1250)
     validated(space["other_venue"], price_cents=700)
-    html = login(owner).get(
-        reverse("finance:home", args=[space["collectivite"].public_id])
-    ).content.decode()
+    html = (
+        login(owner)
+        .get(reverse("finance:home", args=[space["collectivite"].public_id]))
+        .content.decode()
+    )
     assert "Ajoutez vos coordonnées bancaires pour être remboursé" in html
     assert "12,50 €" in html and "7 €" in html and "19,50 €" in html
 
