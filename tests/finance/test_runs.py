@@ -270,3 +270,30 @@ def test_an_unvalidation_racing_the_run_either_wins_or_is_refused(space, owner):
             assert b.status == BookingStatus.CONFIRMED
     for statement in Statement.objects.all():  # none when every unvalidation went first
         assert statement.total_cents == sum(statement.lines.values_list("amount_cents", flat=True))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_releasing_a_payment_at_once_release_it_once(space):
+    account_for(space["collectivite"], space["venue"], changed_days_ago=1)
+    validated(space["venue"])
+    statement = close_period().statements.get()
+    staff = [MembershipFactory(collectivite=space["collectivite"]).user for _ in range(4)]
+    for person in staff:
+        person.is_staff = True
+        person.save()
+
+    def release_by(person):
+        def call():
+            try:
+                return runs.release(actor=person, statement=statement).released_by_id
+            except Refusal as exc:
+                return exc.code
+
+        return call
+
+    results, errors = at_once([release_by(p) for p in staff])
+    assert errors == []
+    assert sorted(r == "finance.not_held" for r in results) == [False, True, True, True]
+    statement.refresh_from_db()
+    assert statement.released_by_id in {p.pk for p in staff}

@@ -4,9 +4,12 @@ and the staff's pages."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import ActionLog, Role, Verb
 from finance.forms import BankAccountForm
@@ -265,3 +268,60 @@ def test_staff_pages_are_for_staff(space, owner, login, client):
     response = login(staff).get(sepa)
     assert response.status_code == 200 and b"pain.001.001.03" in response.content
     assert login(staff).get(reverse("finance:staff_sepa", args=[999999])).status_code == 404
+
+
+def test_the_finance_page_reads_a_bounded_number_of_queries(
+    space, owner, member, login, django_assert_max_num_queries
+):
+    """The same number of queries with 2 or 62 bookings owed and on statements."""
+    account_for(space["collectivite"], space["venue"])
+    home = reverse("finance:home", args=[space["collectivite"].public_id])
+    counts = []
+    for size in (1, 31):
+        for _ in range(size):
+            validated(space["venue"], at=timezone.now() - timedelta(days=40))
+            validated(space["other_venue"], at=timezone.now() - timedelta(days=40))
+        close_period(now=timezone.now() - timedelta(days=16 * (2 - size // 31)))
+        for _ in range(size):
+            validated(space["venue"])
+        for person in (owner, member):
+            client = login(person)
+            with django_assert_max_num_queries(20) as captured:
+                assert client.get(home).status_code == 200
+            counts.append(len(captured))
+    assert counts[:2] == counts[2:], counts
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_administrators_adding_the_same_account_at_once_make_one(space):
+    from finance.services.accounts import AccountData, account_add
+    from passlib.refusal import Refusal
+    from tests.threads import at_once
+
+    admins = [MembershipFactory(collectivite=space["collectivite"]).user for _ in range(4)]
+    data = AccountData(
+        label="Trésor public",
+        holder="Trésor public",
+        iban="FR7630006000011234567890189",
+        bic="AGRIFRPP",
+        venue_ids=frozenset({space["venue"].pk}),
+    )
+
+    def add(person):
+        def call():
+            try:
+                return account_add(
+                    actor=person, collectivite=space["collectivite"], data=data, password=PASSWORD
+                ).pk
+            except Refusal as exc:
+                return exc.code
+
+        return call
+
+    results, errors = at_once([add(a) for a in admins])
+    assert errors == []
+    assert sorted(r == "finance.duplicate_iban" for r in results) == [False, True, True, True]
+    assert BankAccount.objects.count() == 1
+    assert VenueBankAccount.objects.count() == 1
+    assert ActionLog.objects.filter(verb=Verb.BANK_ACCOUNT_ADDED).count() == 1
