@@ -77,6 +77,23 @@ def record_booking(
     )
 
 
+def record_collective_booking(
+    booking, *, action: Action, actor: User | None, from_status: str, to_status: str, **kw
+) -> Transition:
+    """A transition of a collective booking, labelled by its offer's title."""
+    return record(
+        action=action,
+        actor=actor,
+        venue_id=booking.venue_id,
+        label=f"Réservation collective — {booking.offer.title}",
+        from_status=from_status,
+        to_status=to_status,
+        collective_offer_id=booking.offer_id,
+        collective_booking=booking,
+        **kw,
+    )
+
+
 _BOOKING_COLUMNS = (
     "action",
     "actor_id",

@@ -71,7 +71,27 @@ def _attach(account: BankAccount, venue_ids: frozenset[int]) -> list[str]:
     return sorted(found.values())
 
 
-def _tell_administrators(account: BankAccount, *, actor: User, added: bool, what: str) -> None:
+def _save(account: BankAccount) -> None:
+    """Insert or update; the same IBAN twice in one collectivité is a French "no"."""
+    try:
+        with transaction.atomic():
+            account.save()
+    except IntegrityError:
+        raise Refusal(
+            "Ce compte (même IBAN) est déjà enregistré pour la collectivité.",
+            code="finance.duplicate_iban",
+        ) from None
+
+
+def _announce(account: BankAccount, *, actor: User, added: bool, what: str) -> None:
+    """In the collectivité's history and in every administrator's mailbox."""
+    action_log(
+        actor=actor,
+        verb=Verb.BANK_ACCOUNT_ADDED if added else Verb.BANK_ACCOUNT_CHANGED,
+        collectivite=account.collectivite,
+        target_label=account.label,
+        comment=what,
+    )
     send_on_commit(
         to=administrator_emails(account.collectivite),
         template="bank_account_changed",
@@ -94,36 +114,23 @@ def account_add(
     check_password(actor, password)
     _lock(collectivite)
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            account = BankAccount.objects.create(
-                collectivite=collectivite,
-                label=data.label,
-                holder=data.holder,
-                iban=data.iban,
-                bic=data.bic,
-                created_by=actor,
-                created_at=now,
-                changed_at=now,
-                changed_by=actor,
-            )
-    except IntegrityError:
-        raise Refusal(
-            "Ce compte (même IBAN) est déjà enregistré pour la collectivité.",
-            code="finance.duplicate_iban",
-        ) from None
+    account = BankAccount(
+        collectivite=collectivite,
+        label=data.label,
+        holder=data.holder,
+        iban=data.iban,
+        bic=data.bic,
+        created_by=actor,
+        created_at=now,
+        changed_at=now,
+        changed_by=actor,
+    )
+    _save(account)
     venues = _attach(account, data.venue_ids)
     what = f"{account.label} : IBAN {mask(account.iban)}, BIC {account.bic}, titulaire " + (
         f"{account.holder}. Lieux : {', '.join(venues) or 'aucun'}."
     )
-    action_log(
-        actor=actor,
-        verb=Verb.BANK_ACCOUNT_ADDED,
-        collectivite=collectivite,
-        target_label=account.label,
-        comment=what,
-    )
-    _tell_administrators(account, actor=actor, added=True, what=what)
+    _announce(account, actor=actor, added=True, what=what)
     return account
 
 
@@ -160,26 +167,12 @@ def account_change(
     if details_changed:
         account.changed_at = timezone.now()
         account.changed_by = actor
-    try:
-        with transaction.atomic():
-            account.save()
-    except IntegrityError:
-        raise Refusal(
-            "Ce compte (même IBAN) est déjà enregistré pour la collectivité.",
-            code="finance.duplicate_iban",
-        ) from None
+    _save(account)
     venues = _attach(account, data.venue_ids)
     if set(venues) != before_venues:
         changes.append(f"lieux : {', '.join(venues) or 'aucun'}")
     if not changes:
         return account
     what = f"{account.label} : " + " ; ".join(changes) + "."
-    action_log(
-        actor=actor,
-        verb=Verb.BANK_ACCOUNT_CHANGED,
-        collectivite=collectivite,
-        target_label=account.label,
-        comment=what,
-    )
-    _tell_administrators(account, actor=actor, added=False, what=what)
+    _announce(account, actor=actor, added=False, what=what)
     return account

@@ -193,15 +193,12 @@ def _mark_reimbursed(priced: list[PricedItem], now) -> None:
         ).update(status=CollectiveBookingStatus.REIMBURSED, reimbursed_at=now)
         assert changed == len(chunk), "a locked collective booking changed under the run"
         for booking in CollectiveBooking.objects.filter(id__in=chunk).select_related("offer"):
-            history.record(
+            history.record_collective_booking(
+                booking,
                 action=Action.COLLECTIVE_REIMBURSED,
                 actor=None,
-                venue_id=booking.venue_id,
-                label=f"Réservation collective — {booking.offer.title}",
                 from_status=CollectiveBookingStatus.ENDED,
                 to_status=CollectiveBookingStatus.REIMBURSED,
-                collective_offer_id=booking.offer_id,
-                collective_booking=booking,
                 created_at=now,
             )
 

@@ -51,16 +51,8 @@ def teacher_of(user: User) -> Teacher:
 
 
 def _log(booking: CollectiveBooking, action: Action, actor, from_status: str, to_status: str, **kw):
-    history.record(
-        action=action,
-        actor=actor,
-        venue_id=booking.venue_id,
-        label=f"Réservation collective — {booking.offer.title}",
-        from_status=from_status,
-        to_status=to_status,
-        collective_offer_id=booking.offer_id,
-        collective_booking=booking,
-        **kw,
+    history.record_collective_booking(
+        booking, action=action, actor=actor, from_status=from_status, to_status=to_status, **kw
     )
 
 

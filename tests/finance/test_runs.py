@@ -83,6 +83,9 @@ def test_a_run_writes_one_statement_per_account_and_reimburses_its_bookings(
         assert Transition.objects.filter(booking=booking, action=Action.REIMBURSED).count() == 1
     cb.refresh_from_db()
     assert cb.status == "reimbursed" and cb.reimbursed_at == run.created_at
+    assert Transition.objects.get(
+        collective_booking=cb, action=Action.COLLECTIVE_REIMBURSED
+    ).label.startswith("Réservation collective — ")
     free.refresh_from_db()
     assert free.status == BookingStatus.VALIDATED  # a free offer owes nothing
     numbers = sorted(s.number for s in run.statements.all())

@@ -286,7 +286,7 @@ def test_unvalidate_refused_when_reimbursed(event, owner):
     Booking.objects.filter(pk=booking.pk).update(
         status=BookingStatus.REIMBURSED, reimbursed_at=timezone.now()
     )
-    with pytest.raises(Refusal, match="remboursée"):
+    with pytest.raises(Refusal, match="figure sur un relevé de remboursement"):
         services.booking_unvalidate(actor=owner, booking=booking)
 
 
