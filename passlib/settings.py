@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "offers",
     # Reimbursements: bank details, statements, transfer files (docs/finance.md).
     "finance",
+    # The pro home's panels and the statistics (above offers and finance).
+    "reporting",
     # The persistent task queue (django.tasks' database backend): e-mails, reminders.
     "django_tasks_db",
     # The project package: commands above both apps (seed_demo).

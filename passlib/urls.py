@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("offers.urls")),
     path("", include("finance.urls")),
+    path("", include("reporting.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import selectors
+from accounts import home, selectors
 from accounts.forms import SignupForm
 from accounts.models import User
 from accounts.policy import roles_of, speaks_tu
@@ -137,6 +137,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ctx = {
         "memberships": selectors.memberships_of(request.user),
         "is_officer": roles["officer"],
+        # To-dos, sessions, statistics: given by the apps above accounts (accounts/home.py).
+        "panels": home.panels_for(request),
     }
     return render(request, "accounts/dashboard.html", ctx)
 

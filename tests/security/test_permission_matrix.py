@@ -31,9 +31,9 @@ PROS_READ = exp(
 )
 SPACE_ADMIN = exp(404, anonymous=302, member=403, admin=200)
 SPACE_ADMIN_POST = exp(404, anonymous=302, member=403, admin=302)
-# Bank details and statements: the administrators of the collectivité only (every other
-# role is refused before the collectivité is looked up: not a member).
-FINANCE_ADMIN = exp(403, anonymous=302, admin=200)
+# Bank details, statements, statistics of a collectivité: its administrators only (every
+# other role is refused before the collectivité is looked up: not a member).
+COLLECTIVITE_ADMIN = exp(403, anonymous=302, admin=200)
 # Site staff are the national team: they review what no officer covers (the world's
 # pending collectivité is in 69, which has its officer: out of their scope, 404).
 OFFICERS = exp(403, anonymous=302, officer=200, officer_other=200, staff=200)
@@ -398,26 +398,47 @@ MATRIX = {
         "get",
         lambda w: {"public_id": o(w, "x").public_id},
         None,
-        FINANCE_ADMIN,
+        COLLECTIVITE_ADMIN,
     ),
     "finance:account_edit": (
         "get",
         lambda w: {"public_id": o(w, "x").public_id, "account_id": o(w, "bank_account").public_id},
         None,
-        FINANCE_ADMIN,
+        COLLECTIVITE_ADMIN,
     ),
     "finance:statement_pdf": (
         "get",
         lambda w: {"public_id": o(w, "x").public_id, "statement_id": o(w, "statement").public_id},
         None,
-        FINANCE_ADMIN,
+        COLLECTIVITE_ADMIN,
     ),
     "finance:statement_csv": (
         "get",
         lambda w: {"public_id": o(w, "x").public_id, "statement_id": o(w, "statement").public_id},
         None,
-        FINANCE_ADMIN,
+        COLLECTIVITE_ADMIN,
     ),
+    # statistics: a collectivité's (administrators), a venue's (its members), a territory's
+    "reporting:collectivite": (
+        "get",
+        lambda w: {"public_id": o(w, "x").public_id},
+        None,
+        COLLECTIVITE_ADMIN,
+    ),
+    "reporting:report_pdf": (
+        "get",
+        lambda w: {"public_id": o(w, "x").public_id},
+        None,
+        COLLECTIVITE_ADMIN,
+    ),
+    "reporting:report_xlsx": (
+        "get",
+        lambda w: {"public_id": o(w, "x").public_id},
+        None,
+        COLLECTIVITE_ADMIN,
+    ),
+    "reporting:venue": ("get", lambda w: {"public_id": o(w, "venue1").public_id}, None, MEMBERS),
+    "reporting:territory": ("get", None, None, OFFICERS),
     # site staff's reimbursement pages
     "finance:staff_runs": ("get", None, None, exp(403, anonymous=302, staff=200)),
     "finance:staff_sepa": (

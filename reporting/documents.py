@@ -1,0 +1,184 @@
+"""The year's activity report of a collectivité: a PDF for its elected officials (with
+the charts and the tables) and the figures as XLSX (numeric cells) — both built from
+reporting/figures.py, so they say what the page says."""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from django.utils import timezone
+
+from reporting.figures import AGES, LABELS, MONEY, MONTHS, Figures
+from reporting.present import CHARTS, number, shown
+
+
+def report_xlsx(figures: Figures, title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    summary = book.active
+    summary.title = "Synthèse"
+    summary.append([title])
+    summary["A1"].font = Font(bold=True, size=14)
+    summary.append(["Indicateur", f"Total {figures.year}"])
+    for key, label in LABELS.items():
+        value = figures.totals[key]
+        summary.append([label + (" (€)" if key in MONEY else ""), _cell(key, value)])
+    summary.append(["Séances de l'année", figures.fill.get("sessions", 0)])
+    summary.append(["Places proposées", figures.fill.get("places", 0)])
+    summary.append(["Places réservées", figures.fill.get("booked", 0)])
+    summary.append(
+        ["Taux de remplissage (%)", figures.fill_rate if figures.fill_rate is not None else ""]
+    )
+    monthly = book.create_sheet("Par mois")
+    keys = list(LABELS)
+    monthly.append(["Mois", *(LABELS[k] + (" (€)" if k in MONEY else "") for k in keys)])
+    for m in range(12):
+        monthly.append([MONTHS[m], *(_cell(k, figures.months[m][k]) for k in keys)])
+    ages = book.create_sheet("Par âge")
+    ages.append(["Âge à la première réservation", "Jeunes"])
+    for age, n in figures.by_age.items():
+        ages.append([f"{age} ans" if age in AGES else "autre", n])
+    venues = book.create_sheet("Par lieu")
+    venues.append(["Lieu", "Réservations faites", "Annulées", "Validées", "Montant validé (€)"])
+    for row in figures.by_venue:
+        venues.append(
+            [
+                row["venue"],
+                row["made"],
+                row["cancelled"],
+                row["validated"],
+                row["validated_cents"] / 100,
+            ]
+        )
+    subs = book.create_sheet("Par sous-catégorie")
+    subs.append(["Sous-catégorie", "Réservations (non annulées)"])
+    for row in figures.by_subcategory:
+        subs.append([row["subcategory"], row["made"]])
+    top = book.create_sheet("Offres les plus réservées")
+    top.append(["Offre", "Lieu", "Réservations (non annulées)"])
+    for row in figures.top_offers:
+        top.append([row["offer__title"], row["venue__name"], row["n"]])
+    for sheet in book.worksheets:
+        sheet.column_dimensions["A"].width = 42
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _cell(key: str, value: int):
+    """Euros as a number of euros (2 decimals), counts as integers."""
+    return round(value / 100, 2) if key in MONEY else value
+
+
+def report_pdf(figures: Figures, *, collectivite_name: str, scope: str) -> bytes:
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.shapes import Drawing, String
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import (
+        KeepTogether,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
+
+    styles = getSampleStyleSheet()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=f"Rapport d'activité pass Culture {figures.year} — {collectivite_name}",
+        author="passlib — pass Culture",
+        leftMargin=16 * mm,
+        rightMargin=16 * mm,
+    )
+
+    def p(text: str, style: str = "Normal") -> Paragraph:
+        return Paragraph(escape(text), styles[style])
+
+    grid = TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+            ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+            ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+        ]
+    )
+    story = [
+        p(f"Rapport d'activité pass Culture {figures.year}", "Title"),
+        p(f"{collectivite_name} — {scope}"),
+        p(f"Édité le {timezone.localdate():%d/%m/%Y} avec passlib."),
+        Spacer(1, 5 * mm),
+        p("L'année en chiffres", "Heading2"),
+    ]
+    rows = [["Indicateur", "Total"]]
+    rows += [[LABELS[k], shown(k, figures.totals[k])] for k in LABELS]
+    if figures.fill_rate is not None:
+        rows.append(
+            [
+                "Taux de remplissage des séances",
+                f"{figures.fill_rate} % ({number(figures.fill['booked'])} places réservées "
+                f"sur {number(figures.fill['places'])})",
+            ]
+        )
+    story.append(Table(rows, colWidths=[95 * mm, 80 * mm], style=grid))
+    for key in CHARTS:
+        series = figures.series(key)
+        drawing = Drawing(175 * mm, 62 * mm)
+        chart = VerticalBarChart()
+        chart.x, chart.y, chart.width, chart.height = 12 * mm, 10 * mm, 158 * mm, 44 * mm
+        chart.data = [[v / 100 if key in MONEY else v for v in series]]
+        chart.categoryAxis.categoryNames = [m[:4] for m in MONTHS]
+        chart.categoryAxis.labels.fontSize = 7
+        chart.valueAxis.labels.fontSize = 7
+        chart.valueAxis.valueMin = 0
+        chart.bars[0].fillColor = colors.HexColor("#1f3a8a")
+        chart.barLabels.fontSize = 6
+        chart.barLabelFormat = "%d" if key not in MONEY else "%.0f"
+        chart.barLabels.nudge = 5
+        drawing.add(chart)
+        title = f"{LABELS[key]} par mois" + (" (€)" if key in MONEY else "")
+        drawing.add(String(0, 58 * mm, title, fontName="Helvetica-Bold", fontSize=10))
+        table = Table(
+            [[m[:4] for m in MONTHS], [shown(key, v) for v in series]],
+            style=TableStyle(
+                [("FONTSIZE", (0, 0), (-1, -1), 7), ("ALIGN", (0, 0), (-1, -1), "CENTER")]
+            ),
+        )
+        story.append(KeepTogether([Spacer(1, 4 * mm), drawing, table]))
+    story += [Spacer(1, 5 * mm), p("Jeunes touchés par âge", "Heading2")]
+    ages = [["Âge à la première réservation de l'année", "Jeunes"]]
+    ages += [
+        [f"{a} ans" if a in AGES else "autre âge", number(n)] for a, n in figures.by_age.items()
+    ]
+    story.append(Table(ages, colWidths=[95 * mm, 80 * mm], style=grid))
+    story += [Spacer(1, 5 * mm), p("Par lieu", "Heading2")]
+    venues = [["Lieu", "Faites", "Annulées", "Validées", "Montant validé"]]
+    venues += [
+        [
+            p(r["venue"]),
+            number(r["made"]),
+            number(r["cancelled"]),
+            number(r["validated"]),
+            shown("validated_cents", r["validated_cents"]),
+        ]
+        for r in figures.by_venue
+    ]
+    story.append(Table(venues, colWidths=[70 * mm, 24 * mm, 24 * mm, 24 * mm, 33 * mm], style=grid))
+    story += [Spacer(1, 5 * mm), p("Par sous-catégorie", "Heading2")]
+    subs = [["Sous-catégorie", "Réservations"]]
+    subs += [[p(r["subcategory"]), number(r["made"])] for r in figures.by_subcategory]
+    story.append(Table(subs, colWidths=[120 * mm, 55 * mm], style=grid))
+    story += [Spacer(1, 5 * mm), p("Offres les plus réservées", "Heading2")]
+    top = [["Offre", "Lieu", "Réservations"]]
+    top += [[p(r["offer__title"]), p(r["venue__name"]), number(r["n"])] for r in figures.top_offers]
+    story.append(Table(top, colWidths=[90 * mm, 60 * mm, 25 * mm], style=grid))
+    doc.build(story)
+    return buffer.getvalue()

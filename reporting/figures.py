@@ -1,0 +1,311 @@
+"""The figures of a year for a set of venues: what the statistics page, the activity
+report and the territory view show. Every figure is a count or a sum over the same
+querysets the lists use (`offers/policy.py` scopes them; `offers/models` statuses), by
+month in the venues' time zone:
+
+- bookings made (booked that month), validated (validated that month, by hand or
+  automatically; reimbursed ones were validated too), cancelled (cancelled that
+  month), no-shows (marked absent, by the session's month);
+- young people reached: distinct young people with a booking made that month, neither
+  cancelled nor marked absent; for the year, each once; by age on the day of their
+  first booking of the year;
+- classes and students reached: collective bookings confirmed that month (réservée,
+  terminée or remboursée), and their students;
+- free and paid bookings made; amounts validated (prices of the validated bookings) and
+  reimbursed (amounts of the statement lines issued that month, finance/);
+- top offers (bookings made, not cancelled), fill rate of the sessions of the year
+  (places booked / places offered, sessions with a capacity), by venue and subcategory.
+
+A bounded number of queries whatever the data (one per figure and time zone).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, F, Min, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from accounts.models import Venue
+from catalog.categories import UnknownSubcategory, get_subcategory
+from finance.models import StatementLine
+from offers.models import (
+    Booking,
+    BookingStatus,
+    CollectiveBooking,
+    CollectiveBookingStatus,
+    Session,
+)
+
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+AGES = (15, 16, 17, 18)
+MONTHLY = (
+    "made",
+    "validated",
+    "cancelled",
+    "no_shows",
+    "young",
+    "classes",
+    "students",
+    "free",
+    "paid",
+    "validated_cents",
+    "reimbursed_cents",
+)
+LABELS = {
+    "made": "Réservations faites",
+    "validated": "Réservations validées",
+    "cancelled": "Réservations annulées",
+    "no_shows": "Absences (non venus)",
+    "young": "Jeunes touchés",
+    "classes": "Classes touchées (offres collectives)",
+    "students": "Élèves touchés (offres collectives)",
+    "free": "Réservations gratuites",
+    "paid": "Réservations payantes",
+    "validated_cents": "Montant validé",
+    "reimbursed_cents": "Montant remboursé",
+}
+MONEY = {"validated_cents", "reimbursed_cents"}
+
+
+@dataclass
+class Figures:
+    year: int
+    months: list[dict[str, int]] = field(default_factory=lambda: [Counter() for _ in range(12)])
+    totals: dict[str, int] = field(default_factory=Counter)
+    by_age: dict[int, int] = field(default_factory=dict)
+    top_offers: list[dict] = field(default_factory=list)
+    fill: dict[str, int] = field(default_factory=dict)
+    by_venue: list[dict] = field(default_factory=list)
+    by_subcategory: list[dict] = field(default_factory=list)
+
+    @property
+    def fill_rate(self) -> int | None:
+        """Percent of the places offered that were booked (None without a capacity)."""
+        if not self.fill.get("places"):
+            return None
+        return round(100 * self.fill["booked"] / self.fill["places"])
+
+    def series(self, key: str) -> list[int]:
+        return [self.months[m][key] for m in range(12)]
+
+
+def _bounds(year: int, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    return datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
+
+
+def _zones(venue_ids: list[int]) -> dict[str, list[int]]:
+    zones: dict[str, list[int]] = defaultdict(list)
+    for pk, tz in Venue.objects.filter(pk__in=venue_ids).values_list("pk", "time_zone"):
+        zones[tz].append(pk)
+    return zones
+
+
+def _month_index(month) -> int:
+    """0 for January: the database answers a datetime (a date on some backends)."""
+    return month.month - 1
+
+
+def _monthly(figures, key, qs, when: str, tz, value=None):
+    """Add one figure by month: COUNT (or SUM of `value`) of `qs`, `when` in the year."""
+    start, end = _bounds(figures.year, tz)
+    rows = (
+        qs.filter(**{f"{when}__gte": start, f"{when}__lt": end})
+        .annotate(month=TruncMonth(when, tzinfo=tz))
+        .values("month")
+        .annotate(n=Sum(value) if value else Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        figures.months[_month_index(row["month"])][key] += row["n"] or 0
+
+
+def year_figures(venue_ids: list[int], year: int) -> Figures:
+    figures = Figures(year=year)
+    venue_ids = list(venue_ids)
+    if not venue_ids:
+        return figures
+    young_first: dict[int, tuple[datetime, date]] = {}
+    zones = _zones(venue_ids)
+    for tz_name, ids in zones.items():
+        tz = ZoneInfo(tz_name)
+        bookings = Booking.objects.filter(venue_id__in=ids)
+        # Reached: a booking neither cancelled nor marked absent.
+        reached_young = bookings.exclude(status=BookingStatus.CANCELLED).exclude(
+            absent_at__isnull=False
+        )
+        _monthly(figures, "made", bookings, "booked_at", tz)
+        _monthly(
+            figures,
+            "validated",
+            bookings.filter(status__in=[BookingStatus.VALIDATED, BookingStatus.REIMBURSED]),
+            "validated_at",
+            tz,
+        )
+        _monthly(
+            figures,
+            "validated_cents",
+            bookings.filter(status__in=[BookingStatus.VALIDATED, BookingStatus.REIMBURSED]),
+            "validated_at",
+            tz,
+            value="price_cents",
+        )
+        _monthly(
+            figures,
+            "cancelled",
+            bookings.filter(status=BookingStatus.CANCELLED),
+            "cancelled_at",
+            tz,
+        )
+        _monthly(
+            figures,
+            "no_shows",
+            bookings.filter(absent_at__isnull=False, status=BookingStatus.CONFIRMED),
+            "session__starts_at",
+            tz,
+        )
+        _monthly(figures, "free", bookings.filter(price_cents=0), "booked_at", tz)
+        _monthly(figures, "paid", bookings.filter(price_cents__gt=0), "booked_at", tz)
+        reached = CollectiveBooking.objects.filter(
+            venue_id__in=ids,
+            status__in=[
+                CollectiveBookingStatus.BOOKED,
+                CollectiveBookingStatus.ENDED,
+                CollectiveBookingStatus.REIMBURSED,
+            ],
+        )
+        _monthly(figures, "classes", reached, "confirmed_at", tz)
+        _monthly(figures, "students", reached, "confirmed_at", tz, value="offer__students")
+        _monthly(
+            figures,
+            "reimbursed_cents",
+            StatementLine.objects.filter(venue_id__in=ids),
+            "statement__created_at",
+            tz,
+            value="amount_cents",
+        )
+        # Young people: distinct by month, and each once in the year with their first
+        # booking (for the age); one row per (young person, month).
+        start, end = _bounds(year, tz)
+        rows = (
+            reached_young.filter(booked_at__gte=start, booked_at__lt=end)
+            .annotate(month=TruncMonth("booked_at", tzinfo=tz))
+            .values("beneficiary_id", "month", birth=F("beneficiary__beneficiary__birth_date"))
+            .annotate(first=Min("booked_at"))
+            .order_by()
+        )
+        seen_by_month: dict[int, set[int]] = defaultdict(set)
+        for row in rows:
+            seen_by_month[_month_index(row["month"])].add(row["beneficiary_id"])
+            first = row["first"].astimezone(tz).date()
+            known = young_first.get(row["beneficiary_id"])
+            if known is None or first < known[0]:
+                young_first[row["beneficiary_id"]] = (first, row["birth"])
+        for index, people in seen_by_month.items():
+            figures.months[index]["young"] += len(people)
+    for key in MONTHLY:
+        figures.totals[key] = sum(figures.months[m][key] for m in range(12))
+    figures.totals["young"] = len(young_first)  # each young person once in the year
+    ages = Counter(_age(birth, first) for first, birth in young_first.values() if birth)
+    figures.by_age = {age: ages.get(age, 0) for age in AGES}
+    other = sum(n for age, n in ages.items() if age not in AGES)
+    if other:
+        figures.by_age["autre"] = other
+    _top_and_breakdowns(figures, venue_ids, zones)
+    return figures
+
+
+def _age(birth: date, on: date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def _year_filter(year: int, field_name: str, zones, venue_field: str = "venue_id") -> Q:
+    """The year in each venue's own time zone, as one condition."""
+    condition = Q(pk__in=[])
+    for tz_name, ids in zones.items():
+        start, end = _bounds(year, ZoneInfo(tz_name))
+        condition |= Q(
+            **{f"{venue_field}__in": ids, f"{field_name}__gte": start, f"{field_name}__lt": end}
+        )
+    return condition
+
+
+def _top_and_breakdowns(figures: Figures, venue_ids: list[int], zones) -> None:
+    year = figures.year
+    made = Booking.objects.filter(_year_filter(year, "booked_at", zones))
+    kept = made.exclude(status=BookingStatus.CANCELLED)
+    figures.top_offers = list(
+        kept.values("offer_id", "offer__title", "venue__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "offer__title")[:10]
+    )
+    sessions = Session.objects.filter(_year_filter(year, "starts_at", zones, "offer__venue_id"))
+    capacity = Q(quota__isnull=False) | Q(total_places__isnull=False)
+    agg = sessions.filter(capacity).aggregate(
+        booked=Sum("booked_count"),
+        quota_places=Sum("quota", filter=Q(quota__isnull=False)),
+        total_places_sum=Sum("total_places", filter=Q(quota__isnull=True)),
+        count=Count("pk"),
+    )
+    figures.fill = {
+        "sessions": agg["count"] or 0,
+        "booked": agg["booked"] or 0,
+        "places": (agg["quota_places"] or 0) + (agg["total_places_sum"] or 0),
+    }
+    validated = Booking.objects.filter(_year_filter(year, "validated_at", zones)).filter(
+        status__in=[BookingStatus.VALIDATED, BookingStatus.REIMBURSED]
+    )
+    per_venue = {
+        r["venue_id"]: r
+        for r in made.values("venue_id").annotate(
+            made=Count("pk"), cancelled=Count("pk", filter=Q(status=BookingStatus.CANCELLED))
+        )
+    }
+    per_venue_validated = {
+        r["venue_id"]: r
+        for r in validated.values("venue_id").annotate(n=Count("pk"), cents=Sum("price_cents"))
+    }
+    names = dict(Venue.objects.filter(pk__in=venue_ids).values_list("pk", "name"))
+    figures.by_venue = sorted(
+        (
+            {
+                "venue": names[pk],
+                "made": per_venue.get(pk, {}).get("made", 0),
+                "cancelled": per_venue.get(pk, {}).get("cancelled", 0),
+                "validated": per_venue_validated.get(pk, {}).get("n", 0),
+                "validated_cents": per_venue_validated.get(pk, {}).get("cents", 0) or 0,
+            }
+            for pk in venue_ids
+        ),
+        key=lambda r: (-r["made"], r["venue"]),
+    )
+    figures.by_subcategory = sorted(
+        (
+            {"subcategory": _label(r["offer__subcategory_id"]), "made": r["n"]}
+            for r in kept.values("offer__subcategory_id").annotate(n=Count("pk"))
+        ),
+        key=lambda r: (-r["made"], r["subcategory"]),
+    )
+
+
+def _label(subcategory_id: str) -> str:
+    try:
+        return get_subcategory(subcategory_id).label
+    except UnknownSubcategory:
+        return subcategory_id

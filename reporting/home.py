@@ -1,0 +1,332 @@
+"""What "Mon espace" tells a professional in the morning: the things to do, each with
+its count and a link, today's and this week's sessions, the offers that end soon, what
+their structures still wait for; and to a territory officer, the state of their queue.
+
+Each item reads the rule where it lives (offers/rules.py, the policies, finance/); the
+home only counts. Queries are bounded: one per item, whatever the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import (
+    OPEN_STATUSES,
+    Collectivite,
+    Invitation,
+    Membership,
+    Role,
+    Status,
+    Venue,
+)
+from accounts.policy import managed_venue_ids, officer_departements, roles_of
+from accounts.selectors import ReviewFilters, review_counts
+from finance.models import VenueBankAccount
+from offers.models import (
+    Booking,
+    BookingStatus,
+    CollectiveOffer,
+    CollectiveRequest,
+    Offer,
+    OfferStatus,
+    Session,
+    WaitlistStatus,
+)
+
+SOON = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Todo:
+    label: str  # "3 offres en brouillon"
+    count: int
+    url: str
+    link_text: str
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _admin_of(user) -> list[int]:
+    return list(
+        Membership.objects.filter(user=user, status=Status.VALIDATED, role=Role.ADMIN).values_list(
+            "collectivite_id", flat=True
+        )
+    )
+
+
+def _today_bounds(now):
+    today = timezone.localdate(now)
+    start = timezone.make_aware(datetime.combine(today, time(0)))
+    return start, start + timedelta(days=1)
+
+
+def todos(user, *, now=None) -> list[Todo]:
+    now = now or timezone.now()
+    venues = managed_venue_ids(user)
+    admin_of = _admin_of(user)
+    items: list[Todo] = []
+    if admin_of:
+        requests = (
+            Membership.objects.filter(collectivite_id__in=admin_of, status__in=OPEN_STATUSES)
+            .values("collectivite_id")
+            .annotate(n=Count("pk"))
+        )
+        for row in requests:
+            coll = Collectivite.objects.only("public_id", "name").get(pk=row["collectivite_id"])
+            items.append(
+                Todo(
+                    _plural(row["n"], "demande de rattachement", "demandes de rattachement")
+                    + f" à {coll.name}",
+                    row["n"],
+                    reverse("accounts:space", args=[coll.public_id]),
+                    "Examiner les demandes",
+                )
+            )
+    invitations = Invitation.objects.filter(
+        email__iexact=user.email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+    ).count()
+    if invitations:
+        items.append(
+            Todo(
+                _plural(invitations, "invitation vous attend", "invitations vous attendent")
+                + " : ouvrez le lien reçu par courriel",
+                invitations,
+                reverse("accounts:dashboard"),
+                "Voir mes structures",
+            )
+        )
+    if venues:
+        drafts = Offer.objects.filter(venue_id__in=venues, status=OfferStatus.DRAFT).count()
+        if drafts:
+            items.append(
+                Todo(
+                    _plural(drafts, "offre en brouillon", "offres en brouillon"),
+                    drafts,
+                    reverse("offers:list") + "?status=draft",
+                    "Voir les brouillons",
+                )
+            )
+        answered = CollectiveOffer.objects.filter(request=OuterRef("pk"))
+        unanswered = (
+            CollectiveRequest.objects.filter(showcase__venue_id__in=venues)
+            .exclude(Exists(answered))
+            .count()
+        )
+        if unanswered:
+            items.append(
+                Todo(
+                    _plural(
+                        unanswered,
+                        "demande d'enseignant sans réponse",
+                        "demandes d'enseignants sans réponse",
+                    ),
+                    unanswered,
+                    reverse("offers:collective_list"),
+                    "Répondre aux enseignants",
+                )
+            )
+        start, end = _today_bounds(now)
+        to_validate = Booking.objects.filter(
+            venue_id__in=venues,
+            status=BookingStatus.CONFIRMED,
+            absent_at__isnull=True,
+            session__starts_at__gte=start,
+            session__starts_at__lt=end,
+        ).count()
+        if to_validate:
+            items.append(
+                Todo(
+                    _plural(
+                        to_validate,
+                        "réservation à valider aujourd'hui",
+                        "réservations à valider aujourd'hui",
+                    ),
+                    to_validate,
+                    reverse("offers:guichet"),
+                    "Ouvrir le guichet",
+                )
+            )
+    if admin_of:
+        linked = VenueBankAccount.objects.filter(venue=OuterRef("pk"))
+        without = (
+            Venue.objects.filter(collectivite_id__in=admin_of)
+            .exclude(Exists(linked))
+            .values("collectivite__public_id")
+            .annotate(n=Count("pk"))
+        )
+        for row in without:
+            items.append(
+                Todo(
+                    _plural(
+                        row["n"],
+                        "lieu sans coordonnées bancaires",
+                        "lieux sans coordonnées bancaires",
+                    ),
+                    row["n"],
+                    reverse("finance:home", args=[row["collectivite__public_id"]]),
+                    "Ajouter des coordonnées bancaires",
+                )
+            )
+    return items
+
+
+def sessions_ahead(user, *, now=None, days: int = 7) -> list[dict]:
+    """Today's and the coming days' sessions of the person's venues, with places booked,
+    left and the waiting list (at most 50)."""
+    now = now or timezone.now()
+    start, _ = _today_bounds(now)
+    rows = (
+        Session.objects.filter(
+            offer__venue_id__in=managed_venue_ids(user),
+            starts_at__gte=start,
+            starts_at__lt=start + timedelta(days=days),
+        )
+        .annotate(waiting=Count("waitlist", filter=Q(waitlist__status=WaitlistStatus.WAITING)))
+        .select_related("offer", "offer__venue")
+        .order_by("starts_at", "pk")[:50]
+    )
+    today = timezone.localdate(now)
+    result = []
+    for s in rows:
+        local = timezone.localtime(s.starts_at)
+        result.append(
+            {
+                "session": s,
+                "today": local.date() == today,
+                "starts_at": local,
+                "booked": s.booked_count,
+                "left": s.remaining,
+                "waiting": s.waiting,
+                "url": reverse(
+                    "offers:session_participants", args=[s.offer.public_id, s.public_id]
+                ),
+            }
+        )
+    return result
+
+
+def ending_soon(user, *, now=None) -> list[dict]:
+    """Published offers whose last open session starts, or whose stock closes, within a
+    week (at most 20)."""
+    now = now or timezone.now()
+    venues = managed_venue_ids(user)
+    last = (
+        Offer.objects.filter(venue_id__in=venues, status=OfferStatus.PUBLISHED)
+        .annotate(last=Max("sessions__starts_at"))
+        .filter(last__gte=now, last__lt=now + SOON)
+        .values("public_id", "title", "last")
+        .order_by("last")[:20]
+    )
+    stocks = (
+        Offer.objects.filter(
+            venue_id__in=venues,
+            status=OfferStatus.PUBLISHED,
+            stock__booking_limit_date__gte=timezone.localdate(now),
+            stock__booking_limit_date__lt=timezone.localdate(now) + SOON,
+        )
+        .values("public_id", "title", last=Max("stock__booking_limit_date"))
+        .order_by("last")[:20]
+    )
+    rows = [{**r, "url": reverse("offers:detail", args=[r["public_id"]])} for r in [*last, *stocks]]
+    return rows
+
+
+def waiting_for_review(user) -> list[dict]:
+    """The person's collectivités and venues not validated yet, and what they wait for."""
+    memberships = Membership.objects.filter(user=user, status=Status.VALIDATED).select_related(
+        "collectivite"
+    )
+    rows = []
+    for m in memberships:
+        c = m.collectivite
+        if c.status != Status.VALIDATED:
+            rows.append(
+                {
+                    "label": c.name,
+                    "status": c.get_status_display(),
+                    "missing": "la validation de la collectivité par le chargé de territoire",
+                    "url": reverse("accounts:space", args=[c.public_id]),
+                }
+            )
+    for v in Venue.objects.filter(pk__in=managed_venue_ids(user)).exclude(status=Status.VALIDATED):
+        rows.append(
+            {
+                "label": v.name,
+                "status": v.get_status_display(),
+                "missing": "la validation du lieu par le chargé de territoire : ses offres "
+                "ne sont pas encore visibles des jeunes",
+                "url": "",
+            }
+        )
+    return rows
+
+
+def officer_overview(user, *, oldest: int = 5) -> dict | None:
+    if not roles_of(user)["officer"]:
+        return None
+    deps = sorted(officer_departements(user))
+    counts = review_counts(user, ReviewFilters())
+    per_dep = (
+        Collectivite.objects.filter(departement__in=deps, status__in=OPEN_STATUSES)
+        .values("departement")
+        .annotate(n=Count("pk"))
+        .order_by("departement")
+    )
+    pending = list(
+        Collectivite.objects.filter(departement__in=deps, status__in=OPEN_STATUSES).order_by(
+            "created_at"
+        )[:oldest]
+    )
+    return {"counts": counts, "per_departement": list(per_dep), "oldest": pending}
+
+
+def home_panels(request) -> dict | None:
+    """The pro home's panel (accounts/home.py): to-dos, sessions, offers ending soon,
+    reviews awaited; the officer's queue."""
+    user = request.user
+    roles = roles_of(user)
+    if not (roles["member"] or roles["officer"]):
+        return None
+    ctx: dict = {"template": "reporting/_home.html"}
+    if roles["member"]:
+        sessions = sessions_ahead(user)
+        ctx.update(
+            todos=todos(user),
+            sessions_today=[s for s in sessions if s["today"]],
+            sessions_week=[s for s in sessions if not s["today"]],
+            ending=ending_soon(user),
+            awaiting=waiting_for_review(user),
+            statistics=_statistics_links(user),
+        )
+    ctx["officer"] = officer_overview(user)
+    return ctx
+
+
+def _statistics_links(user) -> list[dict]:
+    links = [
+        {
+            "label": f"Statistiques de {c.name}",
+            "url": reverse("reporting:collectivite", args=[c.public_id]),
+        }
+        for c in Collectivite.objects.filter(pk__in=_admin_of(user)).order_by("name")
+    ]
+    links += [
+        {
+            "label": f"Statistiques de {v.name}",
+            "url": reverse("reporting:venue", args=[v.public_id]),
+        }
+        for v in Venue.objects.filter(pk__in=managed_venue_ids(user))
+        .exclude(collectivite_id__in=_admin_of(user))
+        .order_by("name")
+    ]
+    return links

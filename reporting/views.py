@@ -1,0 +1,133 @@
+"""Statistics of a collectivité (its administrators) and of a venue (its members), the
+year's activity report, and the territory view of an officer (read-only)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from accounts import departements
+from accounts.decorators import member_required, pro_required
+from accounts.models import Venue
+from accounts.policy import (
+    collectivites_of,
+    officer_departements,
+    require_admin,
+    require_officer,
+    venues_managed_by,
+)
+from offers.models import Offer, OfferStatus
+from passlib.params import choice
+from reporting import documents
+from reporting.figures import AGES, LABELS, year_figures
+from reporting.present import charts, chosen_year, monthly_rows, summary, years
+
+
+def _page(request, *, figures, title: str, scope: str, extra: dict | None = None):
+    ctx = {
+        "title": title,
+        "scope": scope,
+        "figures": figures,
+        "charts": charts(figures),
+        "monthly": monthly_rows(figures),
+        "labels": list(LABELS.values()),
+        "summary": summary(figures),
+        "ages": [(f"{a} ans" if a in AGES else "autre âge", n) for a, n in figures.by_age.items()],
+        "years": years(),
+        "year": figures.year,
+        **(extra or {}),
+    }
+    return render(request, "reporting/statistics.html", ctx)
+
+
+def _admin_collectivite(request: HttpRequest, public_id: UUID):
+    collectivite = get_object_or_404(collectivites_of(request.user), public_id=public_id)
+    require_admin(request.user, collectivite)
+    return collectivite
+
+
+@member_required
+def collectivite_statistics(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    collectivite = _admin_collectivite(request, public_id)
+    year = chosen_year(request.GET.get("annee"))
+    venue_ids = list(collectivite.venues.values_list("pk", flat=True))
+    return _page(
+        request,
+        figures=year_figures(venue_ids, year),
+        title=f"Statistiques {year} — {collectivite.name}",
+        scope=f"Tous les lieux de la collectivité ({len(venue_ids)})",
+        extra={"collectivite": collectivite},
+    )
+
+
+@member_required
+def venue_statistics(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    venue = get_object_or_404(venues_managed_by(request.user), public_id=public_id)
+    year = chosen_year(request.GET.get("annee"))
+    return _page(
+        request,
+        figures=year_figures([venue.pk], year),
+        title=f"Statistiques {year} — {venue.name}",
+        scope=f"Le lieu {venue.name}",
+        extra={"venue": venue},
+    )
+
+
+@member_required
+def activity_report(request: HttpRequest, public_id: UUID, fmt: str) -> HttpResponse:
+    collectivite = _admin_collectivite(request, public_id)
+    year = chosen_year(request.GET.get("annee"))
+    venue_ids = list(collectivite.venues.values_list("pk", flat=True))
+    figures = year_figures(venue_ids, year)
+    name = f"rapport-pass-culture-{year}"
+    if fmt == "pdf":
+        body = documents.report_pdf(
+            figures,
+            collectivite_name=collectivite.name,
+            scope=f"{len(venue_ids)} lieu{'x' if len(venue_ids) > 1 else ''}",
+        )
+        response = HttpResponse(body, content_type="application/pdf")
+    else:
+        body = documents.report_xlsx(figures, f"Rapport d'activité {year} — {collectivite.name}")
+        response = HttpResponse(
+            body,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@pro_required
+def territory(request: HttpRequest) -> HttpResponse:
+    require_officer(request.user)
+    deps = sorted(officer_departements(request.user))
+    dep_choices = [(code, f"{code} — {departements.name_of(code)}") for code in deps]
+    chosen = choice(request.GET.get("departement"), dep_choices)
+    scope_deps = [chosen] if chosen else deps
+    year = chosen_year(request.GET.get("annee"))
+    venues = Venue.objects.filter(departement__in=scope_deps)
+    venue_ids = list(venues.values_list("pk", flat=True))
+    extra = {
+        "departement_choices": dep_choices,
+        "departement": chosen,
+        "territory": {
+            "venues": len(venue_ids),
+            "offers": Offer.objects.filter(
+                venue_id__in=venue_ids, status=OfferStatus.PUBLISHED
+            ).count(),
+        },
+    }
+    label = (
+        f"{chosen} — {departements.name_of(chosen)}"
+        if chosen
+        else f"{len(deps)} département{'s' if len(deps) > 1 else ''}"
+    )
+    return _page(
+        request,
+        figures=year_figures(venue_ids, year),
+        title=f"Territoire {year} — {label}",
+        scope=f"Lieux des départements que vous suivez ({label})",
+        extra=extra,
+    )

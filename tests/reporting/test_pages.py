@@ -1,0 +1,149 @@
+"""The pro home and the statistics pages (issue 18): what each person is told, who may
+open what, hostile parameters, and queries that do not grow with the data."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role, Status
+from offers.models import CollectiveRequest
+from tests.factories import (
+    CollectiviteFactory,
+    MembershipFactory,
+    UserFactory,
+    make_beneficiary,
+    make_booking,
+    make_offer,
+    make_school,
+    make_session,
+    make_showcase,
+    make_teacher,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _today_session(venue, title="Club de lecture ados", hours=2):
+    offer = make_offer(venue, "RENCONTRE", title=title)
+    session = make_session(offer, days=1, total_places=12)
+    start = timezone.localtime().replace(hour=23, minute=0, second=0, microsecond=0)
+    if start <= timezone.now():
+        start = timezone.now() + timedelta(minutes=30)
+    type(session).objects.filter(pk=session.pk).update(starts_at=start, booking_limit_at=start)
+    session.refresh_from_db()
+    return offer, session
+
+
+def test_the_home_says_what_to_do_today(space, owner, login):
+    venue = space["venue"]
+    MembershipFactory(collectivite=space["collectivite"], role=Role.MEMBER, status=Status.NEW)
+    make_offer(venue, "RENCONTRE", status="draft", title="Brouillon")
+    showcase = make_showcase(venue)
+    school = make_school()
+    CollectiveRequest.objects.create(
+        showcase=showcase,
+        teacher=make_teacher(school),
+        school=school,
+        message="Bonjour",
+        students=25,
+    )
+    offer, session = _today_session(venue)
+    for _ in range(3):
+        make_booking(offer, session=session, beneficiary=make_beneficiary(16))
+    html = login(owner).get(reverse("accounts:dashboard")).content.decode()
+    assert "1 demande de rattachement à Ville de Lyon" in html
+    assert "1 offre en brouillon" in html
+    assert "1 demande d&#x27;enseignant sans réponse" in html
+    assert "3 réservations à valider aujourd&#x27;hui" in html
+    assert "2 lieux sans coordonnées bancaires" in html
+    assert "Club de lecture ados" in html and "<td>Aujourd'hui à" in html
+    assert reverse("offers:session_participants", args=[offer.public_id, session.public_id]) in html
+    assert "Statistiques de Ville de Lyon" in html
+
+
+def test_a_librarian_sees_her_venues_only_and_no_bank_todo(space, member, login):
+    _today_session(space["venue"], title="Séance Part-Dieu")
+    _today_session(space["other_venue"], title="Séance Jean Macé")
+    html = login(member).get(reverse("accounts:dashboard")).content.decode()
+    assert "Séance Part-Dieu" in html and "Séance Jean Macé" not in html
+    assert "coordonnées bancaires" not in html
+    assert "Statistiques de Médiathèque Part-Dieu" in html
+
+
+def test_the_officer_home_shows_the_queue(officer, login):
+    CollectiviteFactory(name="Commune en attente", status=Status.NEW, departement="69")
+    html = login(officer).get(reverse("accounts:dashboard")).content.decode()
+    assert "Votre file de revue" in html and "Commune en attente" in html
+    assert "Statistiques de votre territoire" in html
+
+
+def test_who_opens_the_statistics(space, other_space, owner, member, outsider, officer, login):
+    coll = reverse("reporting:collectivite", args=[space["collectivite"].public_id])
+    venue = reverse("reporting:venue", args=[space["venue"].public_id])
+    other_venue = reverse("reporting:venue", args=[space["other_venue"].public_id])
+    pdf = reverse("reporting:report_pdf", args=[space["collectivite"].public_id])
+    assert login(owner).get(coll).status_code == 200
+    assert login(member).get(coll).status_code == 403
+    assert login(outsider).get(coll).status_code == 404
+    assert login(member).get(venue).status_code == 200
+    assert login(member).get(other_venue).status_code == 404
+    assert login(member).get(pdf).status_code == 403
+    assert login(officer).get(coll).status_code == 403
+    assert login(officer).get(reverse("reporting:territory")).status_code == 200
+    assert login(owner).get(reverse("reporting:territory")).status_code == 403
+    response = login(owner).get(pdf)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("year", ["abc", "٢٠٢٦", "99999999999", "\x00", "1999", "-1", ""])
+def test_a_hostile_year_shows_the_current_one(space, owner, login, year):
+    url = reverse("reporting:collectivite", args=[space["collectivite"].public_id])
+    response = login(owner).get(url, {"annee": year})
+    assert response.status_code == 200
+    assert f"Statistiques {timezone.localdate().year}" in response.content.decode()
+
+
+def test_a_hostile_departement_is_ignored(officer, login):
+    response = login(officer).get(reverse("reporting:territory"), {"departement": "75\x00"})
+    assert response.status_code == 200
+    assert "Territoire" in response.content.decode()
+
+
+def test_the_charts_carry_their_numbers_in_text(space, owner, login):
+    offer = make_offer(space["venue"], "ESCAPE_GAME", title="Escape")
+    make_booking(offer, beneficiary=make_beneficiary(17))
+    url = reverse("reporting:collectivite", args=[space["collectivite"].public_id])
+    html = login(owner).get(url).content.decode()
+    assert 'role="img"' in html and "<desc id=" in html
+    assert "Réservations faites par mois" in html
+    assert "Toutes les données par mois" in html
+
+
+def _grow(space, n):
+    offer = make_offer(space["venue"], "ATELIER_PRATIQUE_ART", title=f"Atelier {n}")
+    session = make_session(offer, days=2, total_places=500)
+    for _ in range(n):
+        make_booking(offer, session=session, beneficiary=UserFactory())
+        make_offer(space["venue"], "RENCONTRE", status="draft", title="Brouillon")
+
+
+def test_home_and_statistics_read_the_same_number_of_queries_at_two_sizes(
+    space, owner, login, django_assert_max_num_queries
+):
+    urls = [
+        reverse("accounts:dashboard"),
+        reverse("reporting:collectivite", args=[space["collectivite"].public_id]),
+    ]
+    counts = []
+    for n in (2, 40):
+        _grow(space, n)
+        client = login(owner)
+        for url in urls:
+            with django_assert_max_num_queries(60) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured))
+    assert counts[:2] == counts[2:], counts
