@@ -198,6 +198,12 @@ def main() -> int:
         )
     ]
     since = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+    [(collectivite_id,)] = sql(
+        "SELECT c.public_id FROM accounts_collectivite c JOIN accounts_membership m "
+        "ON m.collectivite_id = c.id JOIN accounts_user u ON u.id = m.user_id "
+        "WHERE u.email = %s LIMIT 1",
+        "admin-0@passlib.bench",
+    )
     config = {
         "user": "admin-0@passlib.bench",
         "password": PASSWORD,
@@ -212,6 +218,8 @@ def main() -> int:
                 f"&booked_from={since}"
             },
             "beneficiary_offers": {"url": "/jeunes/offres/?free_only=on", "login": False},
+            "pro_home": {"url": "/espace/"},
+            "statistics": {"url": f"/collectivites/{collectivite_id}/statistiques/"},
         },
     }
 

@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
-from reporting.figures import AGES, LABELS, MONEY, MONTHS, Figures
+from reporting.figures import AGES, LABELS, MONEY, MONTHS, MONTHS_SHORT, Figures
 from reporting.present import CHARTS, number, shown
 
 
@@ -38,7 +38,7 @@ def report_xlsx(figures: Figures, title: str) -> bytes:
     for m in range(12):
         monthly.append([MONTHS[m], *(_cell(k, figures.months[m][k]) for k in keys)])
     ages = book.create_sheet("Par âge")
-    ages.append(["Âge à la première réservation", "Jeunes"])
+    ages.append(["Âge atteint dans l'année", "Jeunes"])
     for age, n in figures.by_age.items():
         ages.append([f"{age} ans" if age in AGES else "autre", n])
     venues = book.create_sheet("Par lieu")
@@ -135,7 +135,7 @@ def report_pdf(figures: Figures, *, collectivite_name: str, scope: str) -> bytes
         chart = VerticalBarChart()
         chart.x, chart.y, chart.width, chart.height = 12 * mm, 10 * mm, 158 * mm, 44 * mm
         chart.data = [[v / 100 if key in MONEY else v for v in series]]
-        chart.categoryAxis.categoryNames = [m[:4] for m in MONTHS]
+        chart.categoryAxis.categoryNames = MONTHS_SHORT
         chart.categoryAxis.labels.fontSize = 7
         chart.valueAxis.labels.fontSize = 7
         chart.valueAxis.valueMin = 0
@@ -147,14 +147,14 @@ def report_pdf(figures: Figures, *, collectivite_name: str, scope: str) -> bytes
         title = f"{LABELS[key]} par mois" + (" (€)" if key in MONEY else "")
         drawing.add(String(0, 58 * mm, title, fontName="Helvetica-Bold", fontSize=10))
         table = Table(
-            [[m[:4] for m in MONTHS], [shown(key, v) for v in series]],
+            [MONTHS_SHORT, [shown(key, v) for v in series]],
             style=TableStyle(
                 [("FONTSIZE", (0, 0), (-1, -1), 7), ("ALIGN", (0, 0), (-1, -1), "CENTER")]
             ),
         )
         story.append(KeepTogether([Spacer(1, 4 * mm), drawing, table]))
     story += [Spacer(1, 5 * mm), p("Jeunes touchés par âge", "Heading2")]
-    ages = [["Âge à la première réservation de l'année", "Jeunes"]]
+    ages = [["Âge atteint dans l'année", "Jeunes"]]
     ages += [
         [f"{a} ans" if a in AGES else "autre âge", number(n)] for a, n in figures.by_age.items()
     ]

@@ -7,8 +7,8 @@ month in the venues' time zone:
   automatically; reimbursed ones were validated too), cancelled (cancelled that
   month), no-shows (marked absent, by the session's month);
 - young people reached: distinct young people with a booking made that month, neither
-  cancelled nor marked absent; for the year, each once; by age on the day of their
-  first booking of the year;
+  cancelled nor marked absent; for the year, each once, by the age they reach that year
+  (year − year of birth, as INSEE counts: one row per age, whatever the data);
 - classes and students reached: collective bookings confirmed that month (réservée,
   terminée or remboursée), and their students;
 - free and paid bookings made; amounts validated (prices of the validated bookings) and
@@ -23,11 +23,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Min, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractYear, TruncMonth
 
 from accounts.models import Venue
 from catalog.categories import UnknownSubcategory, get_subcategory
@@ -53,6 +53,20 @@ MONTHS = [
     "octobre",
     "novembre",
     "décembre",
+]
+MONTHS_SHORT = [
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
 ]
 AGES = (15, 16, 17, 18)
 MONTHLY = (
@@ -122,18 +136,33 @@ def _month_index(month) -> int:
     return month.month - 1
 
 
-def _monthly(figures, key, qs, when: str, tz, value=None):
-    """Add one figure by month: COUNT (or SUM of `value`) of `qs`, `when` in the year."""
+def _monthly(figures, qs, when: str, tz, **aggregates):
+    """Add figures by month: each aggregate of `qs` grouped by the month of `when` in
+    the time zone, `when` within the year (one query)."""
     start, end = _bounds(figures.year, tz)
     rows = (
         qs.filter(**{f"{when}__gte": start, f"{when}__lt": end})
         .annotate(month=TruncMonth(when, tzinfo=tz))
         .values("month")
-        .annotate(n=Sum(value) if value else Count("pk"))
+        .annotate(**aggregates)
         .order_by()
     )
     for row in rows:
-        figures.months[_month_index(row["month"])][key] += row["n"] or 0
+        for key in aggregates:
+            figures.months[_month_index(row["month"])][key] += row[key] or 0
+
+
+VALIDATED = [BookingStatus.VALIDATED, BookingStatus.REIMBURSED]
+COLLECTIVE_REACHED = [
+    CollectiveBookingStatus.BOOKED,
+    CollectiveBookingStatus.ENDED,
+    CollectiveBookingStatus.REIMBURSED,
+]
+
+
+def reached(bookings):
+    """A young person is reached by a booking neither cancelled nor marked absent."""
+    return bookings.exclude(status=BookingStatus.CANCELLED).exclude(absent_at__isnull=False)
 
 
 def year_figures(venue_ids: list[int], year: int) -> Figures:
@@ -141,98 +170,83 @@ def year_figures(venue_ids: list[int], year: int) -> Figures:
     venue_ids = list(venue_ids)
     if not venue_ids:
         return figures
-    young_first: dict[int, tuple[datetime, date]] = {}
     zones = _zones(venue_ids)
     for tz_name, ids in zones.items():
         tz = ZoneInfo(tz_name)
         bookings = Booking.objects.filter(venue_id__in=ids)
-        # Reached: a booking neither cancelled nor marked absent.
-        reached_young = bookings.exclude(status=BookingStatus.CANCELLED).exclude(
-            absent_at__isnull=False
-        )
-        _monthly(figures, "made", bookings, "booked_at", tz)
         _monthly(
             figures,
-            "validated",
-            bookings.filter(status__in=[BookingStatus.VALIDATED, BookingStatus.REIMBURSED]),
+            bookings,
+            "booked_at",
+            tz,
+            made=Count("pk"),
+            free=Count("pk", filter=Q(price_cents=0)),
+            paid=Count("pk", filter=Q(price_cents__gt=0)),
+        )
+        _monthly(
+            figures,
+            bookings.filter(status__in=VALIDATED),
             "validated_at",
             tz,
+            validated=Count("pk"),
+            validated_cents=Sum("price_cents"),
         )
         _monthly(
             figures,
-            "validated_cents",
-            bookings.filter(status__in=[BookingStatus.VALIDATED, BookingStatus.REIMBURSED]),
-            "validated_at",
-            tz,
-            value="price_cents",
-        )
-        _monthly(
-            figures,
-            "cancelled",
             bookings.filter(status=BookingStatus.CANCELLED),
             "cancelled_at",
             tz,
+            cancelled=Count("pk"),
         )
         _monthly(
             figures,
-            "no_shows",
             bookings.filter(absent_at__isnull=False, status=BookingStatus.CONFIRMED),
             "session__starts_at",
             tz,
+            no_shows=Count("pk"),
         )
-        _monthly(figures, "free", bookings.filter(price_cents=0), "booked_at", tz)
-        _monthly(figures, "paid", bookings.filter(price_cents__gt=0), "booked_at", tz)
-        reached = CollectiveBooking.objects.filter(
-            venue_id__in=ids,
-            status__in=[
-                CollectiveBookingStatus.BOOKED,
-                CollectiveBookingStatus.ENDED,
-                CollectiveBookingStatus.REIMBURSED,
-            ],
-        )
-        _monthly(figures, "classes", reached, "confirmed_at", tz)
-        _monthly(figures, "students", reached, "confirmed_at", tz, value="offer__students")
         _monthly(
             figures,
-            "reimbursed_cents",
+            reached(bookings),
+            "booked_at",
+            tz,
+            young=Count("beneficiary_id", distinct=True),
+        )
+        _monthly(
+            figures,
+            CollectiveBooking.objects.filter(venue_id__in=ids, status__in=COLLECTIVE_REACHED),
+            "confirmed_at",
+            tz,
+            classes=Count("pk"),
+            students=Sum("offer__students"),
+        )
+        _monthly(
+            figures,
             StatementLine.objects.filter(venue_id__in=ids),
             "statement__created_at",
             tz,
-            value="amount_cents",
+            reimbursed_cents=Sum("amount_cents"),
         )
-        # Young people: distinct by month, and each once in the year with their first
-        # booking (for the age); one row per (young person, month).
-        start, end = _bounds(year, tz)
-        rows = (
-            reached_young.filter(booked_at__gte=start, booked_at__lt=end)
-            .annotate(month=TruncMonth("booked_at", tzinfo=tz))
-            .values("beneficiary_id", "month", birth=F("beneficiary__beneficiary__birth_date"))
-            .annotate(first=Min("booked_at"))
-            .order_by()
-        )
-        seen_by_month: dict[int, set[int]] = defaultdict(set)
-        for row in rows:
-            seen_by_month[_month_index(row["month"])].add(row["beneficiary_id"])
-            first = row["first"].astimezone(tz).date()
-            known = young_first.get(row["beneficiary_id"])
-            if known is None or first < known[0]:
-                young_first[row["beneficiary_id"]] = (first, row["birth"])
-        for index, people in seen_by_month.items():
-            figures.months[index]["young"] += len(people)
     for key in MONTHLY:
         figures.totals[key] = sum(figures.months[m][key] for m in range(12))
-    figures.totals["young"] = len(young_first)  # each young person once in the year
-    ages = Counter(_age(birth, first) for first, birth in young_first.values() if birth)
+    # Young people in the year: each once (a month's figure counts them in that month),
+    # by the age they reach in the year (year − year of birth, as INSEE counts).
+    young = reached(Booking.objects.filter(_year_filter(year, "booked_at", zones)))
+    figures.totals["young"] = young.aggregate(n=Count("beneficiary_id", distinct=True))["n"]
+    ages = Counter()
+    for row in (
+        young.values(born=ExtractYear("beneficiary__beneficiary__birth_date"))
+        .annotate(n=Count("beneficiary_id", distinct=True))
+        .order_by()
+    ):
+        if row["born"] is not None:
+            ages[year - row["born"]] += row["n"]
     figures.by_age = {age: ages.get(age, 0) for age in AGES}
     other = sum(n for age, n in ages.items() if age not in AGES)
     if other:
         figures.by_age["autre"] = other
     _top_and_breakdowns(figures, venue_ids, zones)
     return figures
-
-
-def _age(birth: date, on: date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 def _year_filter(year: int, field_name: str, zones, venue_field: str = "venue_id") -> Q:

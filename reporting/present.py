@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString
 
 from offers.templatetags.money import euros
 from reporting.charts import Bar, bar_chart
-from reporting.figures import LABELS, MONEY, MONTHS, Figures
+from reporting.figures import LABELS, MONEY, MONTHS, MONTHS_SHORT, Figures
 
 CHARTS = ("made", "validated", "young", "validated_cents")
 FIRST_YEAR = 2021  # the pass Culture's first year open to 15–17 year-olds
@@ -38,10 +38,7 @@ def charts(figures: Figures, prefix: str = "chart") -> list[Chart]:
     for key in CHARTS:
         series = figures.series(key)
         title = f"{LABELS[key]} par mois en {figures.year}"
-        bars = [
-            Bar(MONTHS[m][:4] + ("." if len(MONTHS[m]) > 4 else ""), v, shown(key, v))
-            for m, v in enumerate(series)
-        ]
+        bars = [Bar(MONTHS_SHORT[m], v, shown(key, v)) for m, v in enumerate(series)]
         result.append(
             Chart(
                 key=key,

@@ -55,9 +55,9 @@ def world(space):
     livre = make_offer(paris, "ESCAPE_GAME", price_cents=500, title="Escape game")
     atelier = make_offer(paris, "ATELIER_PRATIQUE_ART", title="Atelier BD")
     guyane = make_offer(cayenne, "ESCAPE_GAME", price_cents=0, title="Jeu gratuit")
-    chloe = young_born(date(2010, 2, 10))  # 15 on 31 Jan 2026, 16 from 10 Feb
-    ines = young_born(date(2008, 6, 1))  # 17
-    leo = young_born(date(2007, 12, 31))  # 18
+    chloe = young_born(date(2010, 2, 10))  # reaches 16 in 2026
+    ines = young_born(date(2008, 6, 1))  # reaches 18
+    leo = young_born(date(2007, 12, 31))  # reaches 19
     b = {}
     # 31 Jan 23:30 UTC is 1 February 00:30 in Paris: a February booking.
     b["feb_paris"] = make_booking(livre, beneficiary=chloe, booked_at=at(1, 31, 23, 30))
@@ -145,7 +145,8 @@ def test_each_figure_equals_a_direct_count(world):
     # Reached: a booking neither cancelled nor marked absent (Léo has only those).
     assert figures.totals["young"] == 2
     assert figures.series("young")[1] == 2  # February: Chloé (Paris), Inès (Cayenne)
-    assert figures.by_age == {15: 1, 16: 0, 17: 1, 18: 0}
+    # by the age reached in the year: Chloé (born 2010) 16, Inès (born 2008) 18
+    assert figures.by_age == {15: 0, 16: 1, 17: 0, 18: 1}
     # Collective: one class of 25 students in May.
     assert figures.series("classes")[4] == 1 and figures.totals["students"] == 25
     # Fill rate: 2 places booked of 10 in the year's sessions.
