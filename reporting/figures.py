@@ -21,6 +21,7 @@ A bounded number of queries whatever the data (one per figure and time zone).
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -323,3 +324,25 @@ def _label(subcategory_id: str) -> str:
         return get_subcategory(subcategory_id).label
     except UnknownSubcategory:
         return subcategory_id
+
+
+# The figures of a large collectivité take a second to compute (300,000 bookings a year:
+# docs/performance.md); statistics are read, not watched live: each set of venues and
+# year is kept in the shared cache for a while, and the page says when it was computed.
+CURRENT_YEAR_SECONDS = 10 * 60
+PAST_YEAR_SECONDS = 6 * 60 * 60
+
+
+def cached_year_figures(venue_ids: list[int], year: int) -> tuple[Figures, datetime]:
+    """(figures, when they were computed), from the shared cache when fresh enough."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    ids = sorted(set(venue_ids))
+    key = "stats:" + hashlib.sha256(repr((year, ids)).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = (year_figures(ids, year), timezone.now())
+        current = year >= timezone.localdate().year
+        cache.set(key, found, CURRENT_YEAR_SECONDS if current else PAST_YEAR_SECONDS)
+    return found

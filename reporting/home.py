@@ -8,13 +8,15 @@ home only counts. Queries are bounded: one per item, whatever the data.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import departements
 from accounts.models import (
     OPEN_STATUSES,
     Collectivite,
@@ -24,7 +26,13 @@ from accounts.models import (
     Status,
     Venue,
 )
-from accounts.policy import managed_venue_ids, officer_departements, roles_of
+from accounts.policy import (
+    collectivites_reviewable_by,
+    join_requests_reviewable_by,
+    managed_venue_ids,
+    roles_of,
+    venues_reviewable_by,
+)
 from accounts.selectors import ReviewFilters, review_counts
 from finance.models import VenueBankAccount
 from offers.models import (
@@ -35,6 +43,7 @@ from offers.models import (
     Offer,
     OfferStatus,
     Session,
+    WaitlistEntry,
     WaitlistStatus,
 )
 
@@ -182,33 +191,59 @@ def todos(user, *, now=None) -> list[Todo]:
 
 def sessions_ahead(user, *, now=None, days: int = 7) -> list[dict]:
     """Today's and the coming days' sessions of the person's venues, with places booked,
-    left and the waiting list (at most 50)."""
+    left (the capacity rule's Python twin, `Session.remaining`) and waiting (at most 50)."""
     now = now or timezone.now()
     start, _ = _today_bounds(now)
-    rows = (
+    rows = list(
         Session.objects.filter(
             offer__venue_id__in=managed_venue_ids(user),
             starts_at__gte=start,
             starts_at__lt=start + timedelta(days=days),
         )
-        .annotate(waiting=Count("waitlist", filter=Q(waitlist__status=WaitlistStatus.WAITING)))
-        .select_related("offer", "offer__venue")
-        .order_by("starts_at", "pk")[:50]
+        .order_by("starts_at", "pk")
+        .values(
+            "pk",
+            "public_id",
+            "starts_at",
+            "quota",
+            "total_places",
+            "booked_count",
+            "held_count",
+            "offer__public_id",
+            "offer__title",
+            "offer__venue__name",
+        )[:50]
+    )
+    # The waiting lists of these sessions only, in one grouped query.
+    waiting = dict(
+        WaitlistEntry.objects.filter(
+            session_id__in=[r["pk"] for r in rows], status=WaitlistStatus.WAITING
+        )
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .values_list("session_id", "n")
     )
     today = timezone.localdate(now)
     result = []
-    for s in rows:
-        local = timezone.localtime(s.starts_at)
+    for r in rows:
+        local = timezone.localtime(r["starts_at"])
+        places = Session(
+            quota=r["quota"],
+            total_places=r["total_places"],
+            booked_count=r["booked_count"],
+            held_count=r["held_count"],
+        )
         result.append(
             {
-                "session": s,
+                "title": r["offer__title"],
+                "venue": r["offer__venue__name"],
                 "today": local.date() == today,
                 "starts_at": local,
-                "booked": s.booked_count,
-                "left": s.remaining,
-                "waiting": s.waiting,
+                "booked": r["booked_count"],
+                "left": places.remaining,
+                "waiting": waiting.get(r["pk"], 0),
                 "url": reverse(
-                    "offers:session_participants", args=[s.offer.public_id, s.public_id]
+                    "offers:session_participants", args=[r["offer__public_id"], r["public_id"]]
                 ),
             }
         )
@@ -220,10 +255,17 @@ def ending_soon(user, *, now=None) -> list[dict]:
     week (at most 20)."""
     now = now or timezone.now()
     venues = managed_venue_ids(user)
+    # A session this week and none after it: two EXISTS on the index (offer, starts_at)
+    # instead of a MAX over every session of every offer.
+    week = Session.objects.filter(
+        offer=OuterRef("pk"), starts_at__gte=now, starts_at__lt=now + SOON
+    )
+    after = Session.objects.filter(offer=OuterRef("pk"), starts_at__gte=now + SOON)
     last = (
         Offer.objects.filter(venue_id__in=venues, status=OfferStatus.PUBLISHED)
+        .filter(Exists(week))
+        .exclude(Exists(after))
         .annotate(last=Max("sessions__starts_at"))
-        .filter(last__gte=now, last__lt=now + SOON)
         .values("public_id", "title", "last")
         .order_by("last")[:20]
     )
@@ -272,22 +314,42 @@ def waiting_for_review(user) -> list[dict]:
 
 
 def officer_overview(user, *, oldest: int = 5) -> dict | None:
+    """The officer's queue: counts per status (the queue's own), open dossiers per
+    département and status (collectivités, venues, join requests), the oldest ones."""
     if not roles_of(user)["officer"]:
         return None
-    deps = sorted(officer_departements(user))
-    counts = review_counts(user, ReviewFilters())
-    per_dep = (
-        Collectivite.objects.filter(departement__in=deps, status__in=OPEN_STATUSES)
-        .values("departement")
-        .annotate(n=Count("pk"))
-        .order_by("departement")
+    per_dep: dict[str, Counter] = defaultdict(Counter)
+    for qs, dep in (
+        (collectivites_reviewable_by(user), "departement"),
+        (venues_reviewable_by(user), "departement"),
+        (join_requests_reviewable_by(user), "collectivite__departement"),
+    ):
+        rows = (
+            qs.filter(status__in=OPEN_STATUSES)
+            .order_by()
+            .values(dep, "status")
+            .annotate(n=Count("pk"))
+        )
+        for row in rows:
+            per_dep[row[dep]][row["status"]] += row["n"]
+    oldest_rows = list(
+        collectivites_reviewable_by(user)
+        .filter(status__in=OPEN_STATUSES)
+        .order_by("created_at", "pk")[:oldest]
     )
-    pending = list(
-        Collectivite.objects.filter(departement__in=deps, status__in=OPEN_STATUSES).order_by(
-            "created_at"
-        )[:oldest]
-    )
-    return {"counts": counts, "per_departement": list(per_dep), "oldest": pending}
+    return {
+        "counts": review_counts(user, ReviewFilters()),
+        "per_departement": [
+            {
+                "departement": code,
+                "name": departements.name_of(code),
+                "new": counts[Status.NEW],
+                "pending": counts[Status.PENDING],
+            }
+            for code, counts in sorted(per_dep.items())
+        ],
+        "oldest": oldest_rows,
+    }
 
 
 def home_panels(request) -> dict | None:

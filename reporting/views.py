@@ -21,12 +21,15 @@ from accounts.policy import (
 from offers.models import Offer, OfferStatus
 from passlib.params import choice
 from reporting import documents
-from reporting.figures import AGES, LABELS, year_figures
+from reporting.figures import AGES, CURRENT_YEAR_SECONDS, LABELS, cached_year_figures
 from reporting.present import charts, chosen_year, monthly_rows, summary, years
 
 
-def _page(request, *, figures, title: str, scope: str, extra: dict | None = None):
+def _page(request, *, computed, title: str, scope: str, extra: dict | None = None):
+    figures, computed_at = computed
     ctx = {
+        "computed_at": computed_at,
+        "refresh_minutes": CURRENT_YEAR_SECONDS // 60,
         "title": title,
         "scope": scope,
         "figures": figures,
@@ -55,7 +58,7 @@ def collectivite_statistics(request: HttpRequest, public_id: UUID) -> HttpRespon
     venue_ids = list(collectivite.venues.values_list("pk", flat=True))
     return _page(
         request,
-        figures=year_figures(venue_ids, year),
+        computed=cached_year_figures(venue_ids, year),
         title=f"Statistiques {year} — {collectivite.name}",
         scope=f"Tous les lieux de la collectivité ({len(venue_ids)})",
         extra={"collectivite": collectivite},
@@ -68,7 +71,7 @@ def venue_statistics(request: HttpRequest, public_id: UUID) -> HttpResponse:
     year = chosen_year(request.GET.get("annee"))
     return _page(
         request,
-        figures=year_figures([venue.pk], year),
+        computed=cached_year_figures([venue.pk], year),
         title=f"Statistiques {year} — {venue.name}",
         scope=f"Le lieu {venue.name}",
         extra={"venue": venue},
@@ -80,7 +83,7 @@ def activity_report(request: HttpRequest, public_id: UUID, fmt: str) -> HttpResp
     collectivite = _admin_collectivite(request, public_id)
     year = chosen_year(request.GET.get("annee"))
     venue_ids = list(collectivite.venues.values_list("pk", flat=True))
-    figures = year_figures(venue_ids, year)
+    figures, _ = cached_year_figures(venue_ids, year)
     name = f"rapport-pass-culture-{year}"
     if fmt == "pdf":
         body = documents.report_pdf(
@@ -126,7 +129,7 @@ def territory(request: HttpRequest) -> HttpResponse:
     )
     return _page(
         request,
-        figures=year_figures(venue_ids, year),
+        computed=cached_year_figures(venue_ids, year),
         title=f"Territoire {year} — {label}",
         scope=f"Lieux des départements que vous suivez ({label})",
         extra=extra,
