@@ -62,12 +62,35 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def _admin_of(user) -> list[int]:
-    return list(
-        Membership.objects.filter(user=user, status=Status.VALIDATED, role=Role.ADMIN).values_list(
-            "collectivite_id", flat=True
-        )
+@dataclass
+class Scope:
+    """The person's validated memberships (with their collectivité) and managed venues,
+    read once for the whole home."""
+
+    memberships: list
+    venues: list[dict]
+
+    @property
+    def admin_collectivites(self) -> list[Collectivite]:
+        return [m.collectivite for m in self.memberships if m.role == Role.ADMIN]
+
+    @property
+    def admin_of(self) -> list[int]:
+        return [c.pk for c in self.admin_collectivites]
+
+
+def scope_of(user) -> Scope:
+    memberships = list(
+        Membership.objects.filter(user=user, status=Status.VALIDATED)
+        .select_related("collectivite")
+        .order_by("collectivite__name")
     )
+    venues = list(
+        Venue.objects.filter(pk__in=managed_venue_ids(user))
+        .order_by("name")
+        .values("pk", "public_id", "name", "status", "collectivite_id")
+    )
+    return Scope(memberships, venues)
 
 
 def _today_bounds(now):
@@ -76,10 +99,12 @@ def _today_bounds(now):
     return start, start + timedelta(days=1)
 
 
-def todos(user, *, now=None) -> list[Todo]:
+def todos(user, *, now=None, scope: Scope | None = None) -> list[Todo]:
     now = now or timezone.now()
-    venues = managed_venue_ids(user)
-    admin_of = _admin_of(user)
+    scope = scope or scope_of(user)
+    venues = [v["pk"] for v in scope.venues]
+    admin_of = scope.admin_of
+    names = {c.pk: c for c in scope.admin_collectivites}
     items: list[Todo] = []
     if admin_of:
         requests = (
@@ -88,7 +113,7 @@ def todos(user, *, now=None) -> list[Todo]:
             .annotate(n=Count("pk"))
         )
         for row in requests:
-            coll = Collectivite.objects.only("public_id", "name").get(pk=row["collectivite_id"])
+            coll = names[row["collectivite_id"]]
             items.append(
                 Todo(
                     _plural(row["n"], "demande de rattachement", "demandes de rattachement")
@@ -283,33 +308,30 @@ def ending_soon(user, *, now=None) -> list[dict]:
     return rows
 
 
-def waiting_for_review(user) -> list[dict]:
+def waiting_for_review(user, *, scope: Scope | None = None) -> list[dict]:
     """The person's collectivités and venues not validated yet, and what they wait for."""
-    memberships = Membership.objects.filter(user=user, status=Status.VALIDATED).select_related(
-        "collectivite"
-    )
-    rows = []
-    for m in memberships:
-        c = m.collectivite
-        if c.status != Status.VALIDATED:
-            rows.append(
-                {
-                    "label": c.name,
-                    "status": c.get_status_display(),
-                    "missing": "la validation de la collectivité par le chargé de territoire",
-                    "url": reverse("accounts:space", args=[c.public_id]),
-                }
-            )
-    for v in Venue.objects.filter(pk__in=managed_venue_ids(user)).exclude(status=Status.VALIDATED):
-        rows.append(
-            {
-                "label": v.name,
-                "status": v.get_status_display(),
-                "missing": "la validation du lieu par le chargé de territoire : ses offres "
-                "ne sont pas encore visibles des jeunes",
-                "url": "",
-            }
-        )
+    scope = scope or scope_of(user)
+    rows = [
+        {
+            "label": m.collectivite.name,
+            "status": m.collectivite.get_status_display(),
+            "missing": "la validation de la collectivité par le chargé de territoire",
+            "url": reverse("accounts:space", args=[m.collectivite.public_id]),
+        }
+        for m in scope.memberships
+        if m.collectivite.status != Status.VALIDATED
+    ]
+    rows += [
+        {
+            "label": v["name"],
+            "status": Status(v["status"]).label,
+            "missing": "la validation du lieu par le chargé de territoire : ses offres "
+            "ne sont pas encore visibles des jeunes",
+            "url": "",
+        }
+        for v in scope.venues
+        if v["status"] != Status.VALIDATED
+    ]
     return rows
 
 
@@ -361,34 +383,35 @@ def home_panels(request) -> dict | None:
         return None
     ctx: dict = {"template": "reporting/_home.html"}
     if roles["member"]:
-        sessions = sessions_ahead(user)
+        scope = scope_of(user)
         ctx.update(
-            todos=todos(user),
-            sessions_today=[s for s in sessions if s["today"]],
-            sessions_week=[s for s in sessions if not s["today"]],
+            todos=todos(user, scope=scope),
+            sessions=sessions_ahead(user),
             ending=ending_soon(user),
-            awaiting=waiting_for_review(user),
-            statistics=_statistics_links(user),
+            awaiting=waiting_for_review(user, scope=scope),
+            statistics=_statistics_links(scope),
         )
     ctx["officer"] = officer_overview(user)
     return ctx
 
 
-def _statistics_links(user) -> list[dict]:
+def _statistics_links(scope: Scope) -> list[dict]:
+    """A collectivité's statistics for its administrators; a venue's for the venues
+    managed elsewhere (an administrator reaches those through the collectivité's)."""
+    admin_of = set(scope.admin_of)
     links = [
         {
             "label": f"Statistiques de {c.name}",
             "url": reverse("reporting:collectivite", args=[c.public_id]),
         }
-        for c in Collectivite.objects.filter(pk__in=_admin_of(user)).order_by("name")
+        for c in scope.admin_collectivites
     ]
     links += [
         {
-            "label": f"Statistiques de {v.name}",
-            "url": reverse("reporting:venue", args=[v.public_id]),
+            "label": f"Statistiques de {v['name']}",
+            "url": reverse("reporting:venue", args=[v["public_id"]]),
         }
-        for v in Venue.objects.filter(pk__in=managed_venue_ids(user))
-        .exclude(collectivite_id__in=_admin_of(user))
-        .order_by("name")
+        for v in scope.venues
+        if v["collectivite_id"] not in admin_of
     ]
     return links

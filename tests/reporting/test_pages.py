@@ -153,3 +153,24 @@ def test_home_and_statistics_read_the_same_number_of_queries_at_two_sizes(
                 assert client.get(url).status_code == 200
             counts.append(len(captured))
     assert counts[:2] == counts[2:], counts
+
+
+def test_the_statistics_say_when_they_were_computed_and_are_kept_a_while(space, owner, login):
+    from django.core.cache import cache
+
+    url = reverse("reporting:collectivite", args=[space["collectivite"].public_id])
+    offer = make_offer(space["venue"], "ESCAPE_GAME", title="Escape")
+    make_booking(offer, beneficiary=make_beneficiary(17))
+    client = login(owner)
+    first = client.get(url).content.decode()
+    assert "Chiffres calculés le" in first
+    assert "<dt>Réservations faites</dt><dd>1</dd>" in first
+    make_booking(make_offer(space["venue"], "ESCAPE_GAME", title="Escape 2"))
+    kept = client.get(url).content.decode()
+    assert "<dt>Réservations faites</dt><dd>1</dd>" in kept  # within the 10 minutes
+    cache.clear()
+    fresh = client.get(url).content.decode()
+    assert "<dt>Réservations faites</dt><dd>2</dd>" in fresh
+    # another year is another entry
+    other = client.get(url, {"annee": str(timezone.localdate().year - 1)}).content.decode()
+    assert "<dt>Réservations faites</dt><dd>0</dd>" in other
