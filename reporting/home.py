@@ -46,6 +46,7 @@ from offers.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
+from passlib.counts import cached_counts
 
 SOON = timedelta(days=7)
 
@@ -376,11 +377,20 @@ def officer_overview(user, *, oldest: int = 5) -> dict | None:
 
 def home_panels(request) -> dict | None:
     """The pro home's panel (accounts/home.py): to-dos, sessions, offers ending soon,
-    reviews awaited; the officer's queue."""
+    reviews awaited; the officer's queue.
+
+    Kept in the shared cache like the lists' counts (passlib/counts.py): per person and
+    local day, until any write moves the counts' generation (the models read here are
+    watched: reporting/apps.py), at most COUNTS_CACHE_SECONDS."""
     user = request.user
     roles = roles_of(user)
     if not (roles["member"] or roles["officer"]):
         return None
+    day = timezone.localdate().isoformat()
+    return cached_counts(("home", user.pk, day), lambda: _home_context(user, roles))
+
+
+def _home_context(user, roles) -> dict:
     ctx: dict = {"template": "reporting/_home.html"}
     if roles["member"]:
         scope = scope_of(user)

@@ -174,3 +174,14 @@ def test_the_statistics_say_when_they_were_computed_and_are_kept_a_while(space, 
     # another year is another entry
     other = client.get(url, {"annee": str(timezone.localdate().year - 1)}).content.decode()
     assert "<dt>Réservations faites</dt><dd>0</dd>" in other
+
+
+def test_the_home_is_kept_until_a_write_changes_it(space, owner, login):
+    client = login(owner)
+    make_offer(space["venue"], "RENCONTRE", status="draft", title="Brouillon 1")
+    assert "1 offre en brouillon" in client.get(reverse("accounts:dashboard")).content.decode()
+    make_offer(space["venue"], "RENCONTRE", status="draft", title="Brouillon 2")
+    MembershipFactory(collectivite=space["collectivite"], role=Role.MEMBER, status=Status.NEW)
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+    assert "2 offres en brouillon" in html
+    assert "1 demande de rattachement à Ville de Lyon" in html
