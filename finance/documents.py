@@ -107,27 +107,14 @@ def statement_csv(statement: Statement) -> bytes:
 
 
 def statement_pdf(statement: Statement) -> bytes:
-    from xml.sax.saxutils import escape
-
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Spacer, Table
 
-    styles = getSampleStyleSheet()
+    from passlib.pdf import document, table_style
+    from passlib.pdf import paragraph as p
+
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=f"Relevé de remboursement {statement.number}",
-        author="passlib — pass Culture",
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-    )
-
-    def p(text: str, style: str = "Normal") -> Paragraph:
-        return Paragraph(escape(printable(text)), styles[style])
+    doc = document(buffer, title=f"Relevé de remboursement {statement.number}")
 
     collectivite = statement.collectivite
     issued = timezone.localtime(statement.created_at, ZoneInfo("Europe/Paris"))
@@ -151,16 +138,7 @@ def statement_pdf(statement: Statement) -> bytes:
             )
         )
     story += [Spacer(1, 6 * mm), p("Total par lieu", "Heading2")]
-    table_style = TableStyle(
-        [
-            ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
-            ("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black),
-            ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
-            ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]
-    )
+    grid = table_style(total_row=True)
     venues = totals_by_venue(statement)
     rows = [["Lieu", "Réservations", "Prix", "Remboursé"]]
     rows += [
@@ -175,7 +153,7 @@ def statement_pdf(statement: Statement) -> bytes:
             euros_fr(statement.total_cents),
         ]
     )
-    story.append(Table(rows, colWidths=[80 * mm, 28 * mm, 32 * mm, 32 * mm], style=table_style))
+    story.append(Table(rows, colWidths=[80 * mm, 28 * mm, 32 * mm, 32 * mm], style=grid))
     story += [Spacer(1, 6 * mm), p("Total par taux", "Heading2")]
     rates = totals_by_rate(statement)
     rows = [["Règle", "Taux", "Réservations", "Prix", "Remboursé"]]
@@ -192,9 +170,7 @@ def statement_pdf(statement: Statement) -> bytes:
             euros_fr(statement.total_cents),
         ]
     )
-    story.append(
-        Table(rows, colWidths=[70 * mm, 20 * mm, 24 * mm, 29 * mm, 29 * mm], style=table_style)
-    )
+    story.append(Table(rows, colWidths=[70 * mm, 20 * mm, 24 * mm, 29 * mm, 29 * mm], style=grid))
     story += [
         Spacer(1, 6 * mm),
         p(f"Montant total remboursé : {euros_fr(statement.total_cents)}", "Heading2"),

@@ -5,7 +5,6 @@ reporting/figures.py, so they say what the page says."""
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
@@ -77,40 +76,19 @@ def report_pdf(figures: Figures, *, collectivite_name: str, scope: str) -> bytes
     from reportlab.graphics.charts.barcharts import VerticalBarChart
     from reportlab.graphics.shapes import Drawing, String
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
-    from reportlab.platypus import (
-        KeepTogether,
-        Paragraph,
-        SimpleDocTemplate,
-        Spacer,
-        Table,
-        TableStyle,
-    )
+    from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
-    styles = getSampleStyleSheet()
+    from passlib.pdf import document, table_style
+    from passlib.pdf import paragraph as p
+
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = document(
         buffer,
-        pagesize=A4,
         title=f"Rapport d'activité pass Culture {figures.year} — {collectivite_name}",
-        author="passlib — pass Culture",
-        leftMargin=16 * mm,
-        rightMargin=16 * mm,
+        margin_mm=16,
     )
-
-    def p(text: str, style: str = "Normal") -> Paragraph:
-        return Paragraph(escape(text), styles[style])
-
-    grid = TableStyle(
-        [
-            ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
-            ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
-            ("FONTSIZE", (0, 0), (-1, -1), 8.5),
-        ]
-    )
+    grid = table_style(font_size=8.5)
     story = [
         p(f"Rapport d'activité pass Culture {figures.year}", "Title"),
         p(f"{collectivite_name} — {scope}"),
@@ -139,7 +117,7 @@ def report_pdf(figures: Figures, *, collectivite_name: str, scope: str) -> bytes
         chart.categoryAxis.labels.fontSize = 7
         chart.valueAxis.labels.fontSize = 7
         chart.valueAxis.valueMin = 0
-        chart.bars[0].fillColor = colors.HexColor("#1f3a8a")
+        chart.bars[0].fillColor = colors.HexColor("#000091")
         chart.barLabels.fontSize = 6
         chart.barLabelFormat = "%d" if key not in MONEY else "%.0f"
         chart.barLabels.nudge = 5

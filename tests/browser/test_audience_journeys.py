@@ -321,7 +321,7 @@ def test_an_administrator_approves_a_join_request_and_removes_a_member(page, spa
 
     log_in_from_home(page, owner.email, "admin")
     step(page, "admin-02-space")
-    page.get_by_role("link", name=collectivite.name).first.click()
+    page.get_by_role("link", name=collectivite.name, exact=True).click()
     page.wait_for_url("**/collectivites/**")
     step(page, "admin-03-collectivite")
     page.get_by_role("button", name="Approuver la demande de Léa L'Haÿ").click()

@@ -48,7 +48,7 @@ def test_bank_details_a_validated_booking_the_run_and_the_statement(page, space,
 
     # The administrator adds the bank details.
     log_in_from_home(page, owner.email)
-    page.get_by_role("link", name="Ville de L'Haÿ-les-Roses").first.click()
+    page.get_by_role("link", name="Ville de L'Haÿ-les-Roses", exact=True).click()
     step(page, "01-space")
     page.get_by_role("link", name="Gestion financière").click()
     step(page, "02-finance-empty")
@@ -95,7 +95,7 @@ def test_bank_details_a_validated_booking_the_run_and_the_statement(page, space,
 
     # The administrator downloads the statement.
     log_in_from_home(page, owner.email)
-    page.get_by_role("link", name="Ville de L'Haÿ-les-Roses").first.click()
+    page.get_by_role("link", name="Ville de L'Haÿ-les-Roses", exact=True).click()
     page.get_by_role("link", name="Gestion financière").click()
     step(page, "07-statement")
     assert page.get_by_role("cell", name=statement.number, exact=True).is_visible()

@@ -140,7 +140,7 @@ def test_case_b_from_signup_to_approval_by_the_administrator(page, space, owner)
     log_out(page)
 
     log_in(page, owner.email, "b-09-owner")
-    page.get_by_role("link", name=collectivite.name).click()
+    page.get_by_role("link", name=collectivite.name, exact=True).click()
     page.wait_for_url("**/collectivites/**")
     assert_accessible(page, "b-10-space-with-request")
     page.get_by_role("button", name="Approuver la demande de Léa Petit").click()
