@@ -18,7 +18,7 @@ PRODID = "-//passlib//Bibliothèques et pass Culture//FR"
 FEED_PAST = timedelta(days=365)  # a venue's feed: a year back and what is to come
 
 
-def _calendar(name: str) -> Calendar:
+def new_calendar(name: str) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -27,11 +27,13 @@ def _calendar(name: str) -> Calendar:
     return cal
 
 
-def _where(venue) -> str:
+def address_of(venue) -> str:
     return f"{venue.display_name}, {venue.address}, {venue.postal_code} {venue.city}"
 
 
-def _event(*, uid: str, start, tz: str, summary: str, location: str, description: str) -> Event:
+def session_event(
+    *, uid: str, start, tz: str, summary: str, location: str, description: str
+) -> Event:
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", timezone.now())
@@ -45,14 +47,14 @@ def _event(*, uid: str, start, tz: str, summary: str, location: str, description
 def booking_ics(booking: Booking) -> bytes:
     """The young person's booking of a session, with its code and where to go."""
     venue, session = booking.venue, booking.session
-    cal = _calendar(booking.offer.title)
+    cal = new_calendar(booking.offer.title)
     cal.add_component(
-        _event(
+        session_event(
             uid=f"reservation-{booking.public_id}@passlib",
             start=session.starts_at,
             tz=venue.time_zone,
             summary=booking.offer.title,
-            location=_where(venue),
+            location=address_of(venue),
             description=(
                 f"Contremarque {booking.code} : présente-la au guichet avec ta pièce "
                 f"d'identité. {settings.SITE_URL}/jeunes/reservations/"
@@ -65,17 +67,17 @@ def booking_ics(booking: Booking) -> bytes:
 
 def venue_feed_ics(venue, sessions: Iterable[Session]) -> bytes:
     """A venue's sessions (a year back and to come), with places booked and left."""
-    cal = _calendar(f"Séances — {venue.display_name}")
+    cal = new_calendar(f"Séances — {venue.display_name}")
     for session in sessions:
         left = session.remaining
         places = "places illimitées" if left is None else f"{left} place(s) restante(s)"
         cal.add_component(
-            _event(
+            session_event(
                 uid=f"seance-{session.public_id}@passlib",
                 start=session.starts_at,
                 tz=venue.time_zone,
                 summary=session.offer.title,
-                location=_where(venue),
+                location=address_of(venue),
                 description=f"{session.booked_count} réservation(s), {places}.",
             )
         )

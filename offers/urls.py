@@ -5,6 +5,7 @@ from offers.views import (
     bookings,
     calendar,
     collective,
+    feeds,
     guichet,
     offers,
     sessions,
@@ -63,6 +64,8 @@ urlpatterns = [
     path("guichet/", guichet.guichet, name="guichet"),
     path("lieux/<uuid:public_id>/agenda/", calendar.venue_calendar, name="venue_calendar"),
     path("agenda/<str:token>.ics", calendar.venue_feed, name="venue_feed"),
+    # public programme of a collectivité or a venue (offers/feeds.py)
+    path("programme/<str:kind>/<uuid:public_id>.<str:fmt>", feeds.programme, name="programme"),
     path(
         "jeunes/reservations/<uuid:public_id>/agenda.ics",
         calendar.booking_calendar,

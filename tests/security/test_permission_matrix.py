@@ -351,6 +351,13 @@ MATRIX = {
         None,
         MEMBERS,
     ),
+    # a collectivité's public programme (offers/feeds.py): anyone, no login
+    "offers:programme": (
+        "get",
+        lambda w: {"kind": "collectivite", "public_id": o(w, "x").public_id, "fmt": "json"},
+        None,
+        PUBLIC,
+    ),
     # without its token the feed is nobody's (the token is tested in test_calendar.py)
     "offers:venue_feed": ("get", lambda w: {"token": "pas-un-jeton"}, None, exp(404)),
     "offers:booking_cancel": (
