@@ -16,6 +16,8 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Now
+from django.utils import timezone
 
 from accounts.models import Beneficiary, School, Status, User
 from accounts.policy import (
@@ -86,22 +88,32 @@ def collective_bookings_managed_by(user: User) -> QuerySet[CollectiveBooking]:
 
 # --- young people ---------------------------------------------------------------------------
 
-# An offer open for booking: published, its venue and collectivité validated. The Python
-# twin for one offer is `is_open_for_booking` (tests/offers/test_rules_agree.py).
+# An offer open for booking: published, its venue and collectivité validated, its
+# publication instant reached (scheduled publication: the database's clock decides). The
+# Python twin for one offer is `is_open_for_booking` (tests/offers/test_rules_agree.py).
+# Its bookings may open later (`booking_opened`, checked by the booking service).
 OPEN_FOR_BOOKING = Q(
     status=OfferStatus.PUBLISHED,
     venue__status=Status.VALIDATED,
     venue__collectivite__status=Status.VALIDATED,
-)
+) & (Q(publish_at__isnull=True) | Q(publish_at__lte=Now()))
 
 
-def is_open_for_booking(offer: Offer) -> bool:
+def is_open_for_booking(offer: Offer, now=None) -> bool:
     """OPEN_FOR_BOOKING for one offer (with its venue and collectivité loaded)."""
+    now = now or timezone.now()
     return (
         offer.status == OfferStatus.PUBLISHED
         and offer.venue.status == Status.VALIDATED
         and offer.venue.collectivite.status == Status.VALIDATED
+        and (offer.publish_at is None or offer.publish_at <= now)
     )
+
+
+def booking_opened(offer: Offer, now=None) -> bool:
+    """A published offer may show before its bookings open (`booking_opens_at`)."""
+    now = now or timezone.now()
+    return offer.booking_opens_at is None or offer.booking_opens_at <= now
 
 
 def bookable_offers(*, per_row: bool = True) -> QuerySet[Offer]:

@@ -21,6 +21,7 @@ a count computed by another request between the write and its commit is dropped.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from functools import wraps
 
@@ -65,6 +66,10 @@ def cached_counts(key_parts: tuple, compute: Callable[[], dict[str, int]]) -> di
     """`compute()` kept COUNTS_CACHE_SECONDS per (generation, key)."""
     key = "counts:" + hashlib.sha256(repr((counts_generation(), *key_parts)).encode()).hexdigest()
     counts = cache.get(key)
+    # A count may say until when it holds ("valid_until", a timestamp): a scheduled
+    # publication changes the catalog at an instant no write marks.
+    if counts is not None and time.time() >= counts.get("valid_until", float("inf")):
+        counts = None
     if counts is None:
         counts = compute()
         cache.set(key, counts, COUNTS_CACHE_SECONDS)

@@ -6,9 +6,11 @@ import copy
 import re
 from datetime import time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from catalog.categories import UnknownSubcategory, get_subcategory, subcategory_choices
 from offers import recurrence
@@ -36,6 +38,23 @@ FREE_OFFER_MODELS = {
 # year (a session being corrected after the fact).
 FUTURE_DAYS = 2 * 366
 MAX_PLACES = 100_000
+
+
+def _at_venue(value, venue):
+    """A date-time typed in the venue's time zone (the form parsed it in the current
+    one): the same wall time, in the venue's zone (offers/recurrence.py's rule for a
+    skipped or repeated hour)."""
+    if value is None:
+        return None
+    wall = timezone.make_naive(value)
+    return recurrence.local_datetime(wall.date(), wall.time(), venue.time_zone)
+
+
+def venue_wall_time(moment, venue) -> str:
+    """The form's initial value of a stored instant: its wall time at the venue."""
+    if moment is None:
+        return ""
+    return timezone.localtime(moment, ZoneInfo(venue.time_zone)).strftime("%Y-%m-%dT%H:%M")
 
 
 class OfferForm(Form):
@@ -97,6 +116,28 @@ class OfferForm(Form):
     booking_email = forms.EmailField(
         label="Adresse électronique de contact pour les réservations", required=False
     )
+    publish_at = window(
+        forms.DateTimeField(
+            label="Publication programmée le",
+            required=False,
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            help_text="Facultatif, à l'heure du lieu : l'offre publiée n'apparaît aux jeunes "
+            "qu'à partir de cet instant. Vide : dès la publication.",
+        ),
+        past_days=365,
+        future_days=FUTURE_DAYS,
+    )
+    booking_opens_at = window(
+        forms.DateTimeField(
+            label="Ouverture des réservations le",
+            required=False,
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            help_text="Facultatif, à l'heure du lieu : avant cet instant, l'offre se voit "
+            "mais ne se réserve pas. Vide : dès qu'elle apparaît.",
+        ),
+        past_days=365,
+        future_days=FUTURE_DAYS,
+    )
 
     def __init__(self, *args, venues, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -138,6 +179,8 @@ class OfferForm(Form):
             withdrawal_details=d["withdrawal_details"],
             booking_email=d["booking_email"],
             price_cents=int((d["price"] * 100).to_integral_value()),
+            publish_at=_at_venue(d["publish_at"], d["venue"]),
+            booking_opens_at=_at_venue(d["booking_opens_at"], d["venue"]),
         )
         stock = StockData(quantity=d["quantity"], booking_limit_date=d["booking_limit_date"])
         return offer, stock

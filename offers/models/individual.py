@@ -69,6 +69,11 @@ class Offer(models.Model):
     status = models.CharField(
         "statut", max_length=12, choices=OfferStatus.choices, default=OfferStatus.DRAFT
     )
+    # Scheduled publication (offers/policy.py): a published offer appears to young people
+    # from `publish_at` and takes bookings from `booking_opens_at` (None: at once). Both
+    # are instants, derived from time: no job flips anything.
+    publish_at = models.DateTimeField("publication le", null=True, blank=True)
+    booking_opens_at = models.DateTimeField("ouverture des réservations le", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -105,6 +110,10 @@ class Offer(models.Model):
             models.CheckConstraint(
                 condition=models.Q(description__length__lte=DESCRIPTION_MAX),
                 name="offer_description_length",
+            ),
+            models.CheckConstraint(
+                condition=within_range("publish_at", "booking_opens_at", nullable=True),
+                name="offer_schedule_in_range",
             ),
         ]
         indexes = [

@@ -17,6 +17,7 @@ from offers.selectors.catalog import (  # noqa: F401
     catalog_rows,
     my_bookings,
     my_waitlist,
+    next_publication,
     offer_waitlist,
     session_waitlist,
     waitlist_of,

@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Case, Exists, OuterRef, QuerySet, When
+from django.db.models import Case, Exists, Min, OuterRef, QuerySet, When
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from accounts.models import User
 from catalog.categories import get_subcategory
 from offers import rules
-from offers.models import Booking, Offer, Session, WaitlistEntry, WaitlistStatus
+from offers.models import Booking, Offer, OfferStatus, Session, WaitlistEntry, WaitlistStatus
 from offers.models.waitlist import ACTIVE as WAITLIST_ACTIVE
 from offers.policy import bookable_offers, bookings_of_beneficiary, waitlist_entries_of
 from offers.templatetags.money import euros
@@ -42,6 +43,15 @@ def catalog(f: CatalogFilters, *, per_row: bool = True) -> QuerySet[Offer]:
         sessions = rules.sessions_with_places(timezone.now()).filter(offer=OuterRef("pk"))
         qs = qs.filter(Exists(sessions.filter(starts_at__date=f.day)))
     return qs.select_related("venue").order_by("-created_at", "-id")
+
+
+def next_publication() -> float:
+    """The timestamp of the next scheduled publication (infinity when none): the
+    catalog's cached count holds until then."""
+    upcoming = Offer.objects.filter(status=OfferStatus.PUBLISHED, publish_at__gt=Now()).aggregate(
+        first=Min("publish_at")
+    )["first"]
+    return upcoming.timestamp() if upcoming else float("inf")
 
 
 def bookable_sessions(offer: Offer) -> QuerySet[Session]:

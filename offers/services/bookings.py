@@ -142,9 +142,16 @@ def booking_create(
     today = timezone.localdate(now)
     beneficiary = policy.check_may_book(user, today)
     offer = Offer.objects.select_related("venue__collectivite").get(pk=offer.pk)
-    if not policy.is_open_for_booking(offer):
+    if not policy.is_open_for_booking(offer, now):
         raise Refusal(
             "Cette offre n'est pas disponible à la réservation.", code="booking.offer_closed"
+        )
+    if not policy.booking_opened(offer, now):
+        opens = timezone.localtime(offer.booking_opens_at, ZoneInfo(offer.venue.time_zone))
+        raise Refusal(
+            f"Les réservations de cette offre ouvrent le {date_format(opens, 'j F Y à H:i')} : "
+            "reviens à ce moment-là.",
+            code="booking.not_open_yet",
         )
     if active_booking_exists(user=user, offer=offer):
         raise Refusal(

@@ -17,7 +17,7 @@ Rules (SPEC §4):
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -58,6 +58,8 @@ class OfferData:
     withdrawal_details: str = ""
     booking_email: str = ""
     price_cents: int = 0
+    publish_at: datetime | None = None
+    booking_opens_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,10 @@ def catalog(request: HttpRequest) -> HttpResponse:
     offers = selectors.catalog(filters)
     total = cached_counts(
         ("catalog", filters),
-        lambda: {"total": selectors.catalog(filters, per_row=False).count()},
+        lambda: {
+            "total": selectors.catalog(filters, per_row=False).count(),
+            "valid_until": selectors.next_publication(),
+        },
     )
     page = CountedPaginator(offers, PAGE_SIZE, count=total["total"]).get_page(
         params.page_number(request.GET.get("page"))
@@ -88,6 +91,7 @@ def offer_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "stock": None if offer.is_event else getattr(offer, "stock", None),
         "existing": existing,
         "is_beneficiary": roles_of(request.user)["beneficiary"],
+        "booking_opened": policy.booking_opened(offer),
     }
     with venue_time(offer):
         return render(request, "offers/beneficiary/offer.html", ctx)

@@ -23,6 +23,7 @@ from offers.forms import (
     OfferForm,
     SessionForm,
 )
+from offers.forms.offers import venue_wall_time
 from offers.models import DisplayStatus, Offer, OfferStatus
 from offers.policy import can_edit_offer, require_offer_editor
 from offers.services import offers as services
@@ -177,6 +178,8 @@ def _initial_from_offer(offer: Offer) -> dict:
         "accessibility_visual": offer.accessibility_visual,
         "withdrawal_details": offer.withdrawal_details,
         "booking_email": offer.booking_email,
+        "publish_at": venue_wall_time(offer.publish_at, offer.venue),
+        "booking_opens_at": venue_wall_time(offer.booking_opens_at, offer.venue),
     }
 
 
