@@ -40,6 +40,21 @@ FUTURE_DAYS = 2 * 366
 MAX_PLACES = 100_000
 
 
+def wall_time_field(label: str, *, required: bool = False, help_text: str = ""):
+    """A date and time typed at the venue's wall time (a datetime-local input), within a
+    year back and the sessions' window ahead."""
+    return window(
+        forms.DateTimeField(
+            label=label,
+            required=required,
+            help_text=help_text,
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        ),
+        past_days=365,
+        future_days=FUTURE_DAYS,
+    )
+
+
 def _at_venue(value, venue):
     """A date-time typed in the venue's time zone (the form parsed it in the current
     one): the same wall time, in the venue's zone (offers/recurrence.py's rule for a
@@ -116,27 +131,15 @@ class OfferForm(Form):
     booking_email = forms.EmailField(
         label="Adresse électronique de contact pour les réservations", required=False
     )
-    publish_at = window(
-        forms.DateTimeField(
-            label="Publication programmée le",
-            required=False,
-            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            help_text="Facultatif, à l'heure du lieu : l'offre publiée n'apparaît aux jeunes "
-            "qu'à partir de cet instant. Vide : dès la publication.",
-        ),
-        past_days=365,
-        future_days=FUTURE_DAYS,
+    publish_at = wall_time_field(
+        "Publication programmée le",
+        help_text="Facultatif, à l'heure du lieu : l'offre publiée n'apparaît aux jeunes "
+        "qu'à partir de cet instant. Vide : dès la publication.",
     )
-    booking_opens_at = window(
-        forms.DateTimeField(
-            label="Ouverture des réservations le",
-            required=False,
-            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            help_text="Facultatif, à l'heure du lieu : avant cet instant, l'offre se voit "
-            "mais ne se réserve pas. Vide : dès qu'elle apparaît.",
-        ),
-        past_days=365,
-        future_days=FUTURE_DAYS,
+    booking_opens_at = wall_time_field(
+        "Ouverture des réservations le",
+        help_text="Facultatif, à l'heure du lieu : avant cet instant, l'offre se voit "
+        "mais ne se réserve pas. Vide : dès qu'elle apparaît.",
     )
 
     def __init__(self, *args, venues, **kwargs) -> None:
@@ -189,14 +192,7 @@ class OfferForm(Form):
 class SessionForm(Form):
     """Dates are typed in the venue's time zone (the view activates it)."""
 
-    starts_at = window(
-        forms.DateTimeField(
-            label="Début",
-            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        ),
-        past_days=365,
-        future_days=FUTURE_DAYS,
-    )
+    starts_at = wall_time_field("Début", required=True)
     total_places = forms.IntegerField(
         label="Nombre total de places",
         required=False,
@@ -212,15 +208,8 @@ class SessionForm(Form):
         help_text="Facultatif : places réservées aux jeunes du pass Culture, au plus le "
         "nombre total de places.",
     )
-    booking_limit_at = window(
-        forms.DateTimeField(
-            label="Date limite de réservation",
-            required=False,
-            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            help_text="Par défaut : le début de la séance.",
-        ),
-        past_days=365,
-        future_days=FUTURE_DAYS,
+    booking_limit_at = wall_time_field(
+        "Date limite de réservation", help_text="Par défaut : le début de la séance."
     )
 
     def to_data(self) -> SessionData:
