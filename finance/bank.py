@@ -115,7 +115,3 @@ def mask(iban: str) -> str:
     if not iban:
         return ""
     return f"•••• {iban[-4:]}"
-
-
-def formatted(iban: str) -> str:
-    return stdnum_iban.format(iban)

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from finance.bank import mask
-from finance.models import RateRule, ReimbursementRun, Statement, StatementLine
+from finance.models import PAYABLE, RateRule, ReimbursementRun, Statement, StatementLine
 from finance.rates import percent
 from passlib.refusal import Refusal
 from passlib.text import printable
@@ -184,8 +184,12 @@ def statement_pdf(statement: Statement) -> bytes:
 
 
 def payable_statements(run: ReimbursementRun) -> list[Statement]:
-    statements = run.statements.select_related("collectivite").order_by("number")
-    return [s for s in statements if s.payable and s.total_cents > 0]
+    """The run's statements a transfer pays: payable (finance/models.py) and not empty."""
+    return list(
+        run.statements.filter(PAYABLE, total_cents__gt=0)
+        .select_related("collectivite")
+        .order_by("number")
+    )
 
 
 def sepa_file(run: ReimbursementRun) -> bytes:

@@ -205,6 +205,7 @@ class Statement(models.Model):
 
     @property
     def payable(self) -> bool:
+        """Python twin of PAYABLE (below)."""
         return not self.held or self.released_at is not None
 
     @property
@@ -212,6 +213,10 @@ class Statement(models.Model):
         from finance.bank import mask
 
         return mask(self.iban)
+
+
+# A statement whose transfer may go: not held, or released by staff.
+PAYABLE = models.Q(held=False) | models.Q(released_at__isnull=False)
 
 
 class RateRule(models.TextChoices):

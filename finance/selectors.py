@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
 from accounts.models import Venue
-from finance.models import ReimbursementRun, Statement
+from finance.models import PAYABLE, ReimbursementRun, Statement
 from finance.pricing import items, owed_collective, owed_individual, price_all
 
 
@@ -63,7 +66,18 @@ def accounts_with_venues(accounts) -> list:
 
 
 def runs_for_staff():
-    return ReimbursementRun.objects.order_by("-period_start")[:24]
+    """The last 24 runs, each with how many transfers its SEPA file holds (one query:
+    the statements that `documents.payable_statements` would pay)."""
+    payable = (
+        Statement.objects.filter(PAYABLE, run=OuterRef("pk"), total_cents__gt=0)
+        .order_by()
+        .values("run")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return ReimbursementRun.objects.annotate(payable_count=Coalesce(Subquery(payable), 0)).order_by(
+        "-period_start"
+    )[:24]
 
 
 def held_statements():

@@ -138,10 +138,7 @@ def statement_document(
 @login_required
 def staff_runs(request: HttpRequest) -> HttpResponse:
     policy.require_staff(request.user)
-    runs = list(selectors.runs_for_staff())
-    for run in runs:
-        run.payable_count = len(documents.payable_statements(run))
-    ctx = {"runs": runs, "held": selectors.held_statements()}
+    ctx = {"runs": selectors.runs_for_staff(), "held": selectors.held_statements()}
     return render(request, "finance/staff_runs.html", ctx)
 
 

@@ -179,11 +179,18 @@ def collectivite_register(
 
 
 def administrator_emails(collectivite: Collectivite) -> list[str]:
-    return list(
-        Membership.objects.filter(
-            collectivite=collectivite, role=Role.ADMIN, status=Status.VALIDATED
-        ).values_list("user__email", flat=True)
-    )
+    return administrator_emails_of([collectivite.pk]).get(collectivite.pk, [])
+
+
+def administrator_emails_of(collectivite_ids) -> dict[int, list[str]]:
+    """Collectivité id → its validated administrators' addresses, in one query (a run
+    that writes to many collectivités)."""
+    found: dict[int, list[str]] = {}
+    for coll_id, email in Membership.objects.filter(
+        collectivite_id__in=list(collectivite_ids), role=Role.ADMIN, status=Status.VALIDATED
+    ).values_list("collectivite_id", "user__email"):
+        found.setdefault(coll_id, []).append(email)
+    return found
 
 
 @transaction.atomic

@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Collectivite, User
-from accounts.services.onboarding import administrator_emails
+from accounts.services.onboarding import administrator_emails_of
 from finance.models import BankAccount, ReimbursementRun, Statement, StatementLine
 from finance.pricing import PricedItem, items, owed_collective, owed_individual, price_all
 from offers import history
@@ -163,9 +163,10 @@ def _write_statements(run, priced: list[PricedItem], now) -> list[Statement]:
             for p in rows
         )
     StatementLine.objects.bulk_create(lines, batch_size=1000)
+    admins = administrator_emails_of({s.collectivite_id for s in statements})
     for statement in statements:
         send_on_commit(
-            to=administrator_emails(statement.collectivite),
+            to=admins.get(statement.collectivite_id, []),
             template="statement_issued",
             context={"statement": statement, "path": finance_path(statement.collectivite)},
         )
@@ -229,11 +230,12 @@ def _tell_waiting_collectivites(cutoff: datetime) -> None:
     rows = sorted(waiting_venues(cutoff), key=lambda r: r["venue__collectivite_id"])
     ids = {r["venue__collectivite_id"] for r in rows}
     collectivites = Collectivite.objects.in_bulk(list(ids))
+    admins = administrator_emails_of(ids)
     for coll_id, venue_rows in groupby(rows, key=lambda r: r["venue__collectivite_id"]):
         names = sorted({r["venue__name"] for r in venue_rows})
         collectivite = collectivites[coll_id]
         send_on_commit(
-            to=administrator_emails(collectivite),
+            to=admins.get(coll_id, []),
             template="bank_details_missing",
             context={
                 "collectivite": collectivite,

@@ -325,3 +325,20 @@ def test_two_administrators_adding_the_same_account_at_once_make_one(space):
     assert BankAccount.objects.count() == 1
     assert VenueBankAccount.objects.count() == 1
     assert ActionLog.objects.filter(verb=Verb.BANK_ACCOUNT_ADDED).count() == 1
+
+
+def test_the_staff_page_counts_each_runs_transfers_in_one_query(
+    space, other_space, login, django_assert_max_num_queries
+):
+    account_for(space["collectivite"], space["venue"], changed_days_ago=1)  # held
+    account_for(
+        other_space["collectivite"], other_space["venue"], iban="FR7630001007941234567890185"
+    )
+    validated(space["venue"])
+    validated(other_space["venue"])
+    close_period()
+    staff = UserFactory(is_staff=True)
+    client = login(staff)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("finance:staff_runs")).content.decode()
+    assert "(1 virement)" in page  # the held statement waits for its release
