@@ -185,3 +185,43 @@ def test_the_home_is_kept_until_a_write_changes_it(space, owner, login):
     html = client.get(reverse("accounts:dashboard")).content.decode()
     assert "2 offres en brouillon" in html
     assert "1 demande de rattachement à Ville de Lyon" in html
+
+
+def test_the_home_tells_of_invitations_offers_ending_and_reviews_awaited(
+    space, other_space, owner, login
+):
+    from accounts.models import Invitation
+
+    Invitation.objects.create(
+        collectivite=other_space["collectivite"],
+        email=owner.email,
+        expires_at=timezone.now() + timedelta(days=3),
+    )
+    Invitation.objects.create(
+        collectivite=CollectiviteFactory(name="Ville d'Annecy", departement="74"),
+        email=owner.email,
+        expires_at=timezone.now() - timedelta(days=1),  # expired: not counted
+    )
+    ending = make_offer(space["venue"], "RENCONTRE", title="Dernière séance")
+    make_session(ending, days=3)
+    lasting = make_offer(space["venue"], "RENCONTRE", title="Saison entière")
+    make_session(lasting, days=3)
+    make_session(lasting, days=30)
+    space["other_venue"].status = Status.NEW
+    space["other_venue"].save()
+    html = login(owner).get(reverse("accounts:dashboard")).content.decode()
+    assert "1 invitation vous attend" in html
+    assert "Dernière séance" in html.split("Offres qui se terminent bientôt")[1]
+    assert "Saison entière" not in html.split("Offres qui se terminent bientôt")[1]
+    awaited = html.split("En attente de validation")[1]
+    assert "Bibliothèque Jean Macé" in awaited and "chargé de territoire" in awaited
+
+
+def test_the_territory_view_counts_the_officers_departements_only(
+    space, other_space, officer, login
+):
+    make_booking(make_offer(space["venue"], "ESCAPE_GAME", title="Lyon"))
+    make_booking(make_offer(other_space["venue"], "ESCAPE_GAME", title="Paris"))
+    html = login(officer).get(reverse("reporting:territory")).content.decode()
+    assert "<dt>Réservations faites</dt><dd>1</dd>" in html
+    assert "2 lieux, 1 offre publiée" in html  # Lyon's two venues, its one offer
