@@ -4,14 +4,19 @@ says which objects a person may see)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
+from accounts import hours
 from accounts.models import (
     OPEN_STATUSES,
+    WEEKDAYS,
     ActionLog,
     Collectivite,
+    HoursException,
     Membership,
     Role,
     Status,
@@ -201,3 +206,37 @@ def history_of(obj) -> QuerySet[ActionLog]:
     if isinstance(obj, Venue):
         return qs.filter(venue=obj)
     return qs.filter(membership=obj)
+
+
+def week_hours(venue: Venue) -> dict[int, list]:
+    """The venue's intervals by weekday (0 = Monday), every day present (closed: [])."""
+    week: dict[int, list] = {day: [] for day in range(len(WEEKDAYS))}
+    for h in venue.opening_hours.all():
+        week[h.weekday].append((h.opens, h.closes))
+    return week
+
+
+def upcoming_exceptions(venue: Venue, *, days: int | None = None) -> list[HoursException]:
+    """The venue's exceptions from today (within `days` when given), soonest first."""
+    today = timezone.localdate()
+    qs = HoursException.objects.filter(venue=venue, day__gte=today)
+    if days is not None:
+        qs = qs.filter(day__lte=today + timedelta(days=days))
+    return list(qs.order_by("day"))
+
+
+@dataclass(frozen=True)
+class DayHours:
+    label: str
+    text: str
+    today: bool
+
+
+def public_week(venue: Venue) -> list[DayHours]:
+    """The week as the public page shows it, in French, today marked (in the venue's
+    time zone)."""
+    today = timezone.localtime(timezone=ZoneInfo(venue.time_zone)).weekday()
+    return [
+        DayHours(WEEKDAYS[day], hours.format_intervals(intervals), day == today)
+        for day, intervals in week_hours(venue).items()
+    ]

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts.forms import EmailAuthenticationForm, FrenchPasswordResetForm
-from accounts.views import auth, onboarding, review, signup, space
+from accounts.views import auth, onboarding, review, signup, space, venue_page
 
 app_name = "accounts"
 urlpatterns = [
@@ -58,6 +58,24 @@ urlpatterns = [
     path("structure/nouvelle/", onboarding.register, name="register"),
     path("structure/<str:siren>/rejoindre/", onboarding.join, name="join"),
     path("charges-de-territoire/", onboarding.officers_public, name="officers"),
+    # a venue's public page, managed by its members (shown by offers/views/venue_page.py)
+    path("lieux/<uuid:public_id>/page/", venue_page.venue_page_edit, name="venue_page_edit"),
+    path(
+        "lieux/<uuid:public_id>/page/exceptions/",
+        venue_page.hours_exception_add,
+        name="hours_exception_add",
+    ),
+    path(
+        "lieux/<uuid:public_id>/page/exceptions/<int:exception_id>/supprimer/",
+        venue_page.hours_exception_delete,
+        name="hours_exception_delete",
+    ),
+    path("lieux/<uuid:public_id>/page/image/", venue_page.venue_image, name="venue_image"),
+    path(
+        "lieux/<uuid:public_id>/page/image/supprimer/",
+        venue_page.venue_image_delete,
+        name="venue_image_delete",
+    ),
     # shared space
     path("collectivites/<uuid:public_id>/", space.space, name="space"),
     path("collectivites/<uuid:public_id>/lieux/nouveau/", space.venue_add, name="venue_add"),

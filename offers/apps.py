@@ -8,6 +8,8 @@ class OffersConfig(AppConfig):
     verbose_name = "Offres et réservations"
 
     def ready(self) -> None:
+        import passlib.search  # noqa: F401 (SQLite connections get passlib_fold)
+
         # Models load once the app registry is ready (Django's rule), hence here.
         from offers.models import (
             Booking,

@@ -10,6 +10,7 @@ from offers.views import (
     offers,
     sessions,
     teacher,
+    venue_page,
     waitlist,
 )
 
@@ -24,6 +25,10 @@ urlpatterns = [
     path("offres/<uuid:public_id>/modifier/", offers.offer_edit, name="edit"),
     path("offres/<uuid:public_id>/publier/", offers.offer_publish, name="publish"),
     path("offres/<uuid:public_id>/desactiver/", offers.offer_deactivate, name="deactivate"),
+    path("offres/<uuid:public_id>/image/", offers.offer_image, name="image"),
+    path(
+        "offres/<uuid:public_id>/image/supprimer/", offers.offer_image_delete, name="image_delete"
+    ),
     path("offres/<uuid:public_id>/dupliquer/", offers.offer_duplicate, name="duplicate"),
     path("offres/<uuid:public_id>/supprimer/", offers.offer_delete, name="delete"),
     path("offres/<uuid:public_id>/seances/", sessions.session_add, name="session_add"),
@@ -62,6 +67,7 @@ urlpatterns = [
         name="booking_cancel_by_venue",
     ),
     path("guichet/", guichet.guichet, name="guichet"),
+    path("lieux/<uuid:public_id>/", venue_page.venue_page, name="venue_page"),
     path("lieux/<uuid:public_id>/agenda/", calendar.venue_calendar, name="venue_calendar"),
     path("agenda/<str:token>.ics", calendar.venue_feed, name="venue_feed"),
     # public programme of a collectivité or a venue (offers/feeds.py)

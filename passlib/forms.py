@@ -190,3 +190,46 @@ class LoginForm(SafeInput, AuthenticationForm):
 
 class ResetForm(SafeInput, PasswordResetForm):
     pass
+
+
+class ImageForm(Form):
+    """A picture with its alternative text (required) and credit (passlib/images.py
+    checks and re-encodes the file). The file is optional when the object already has
+    a picture: the texts alone may change."""
+
+    image = forms.FileField(
+        label="Image",
+        required=False,
+        help_text="JPEG, PNG ou WebP, 10 Mo au plus, au moins 400 × 400 pixels.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    alt = forms.CharField(
+        label="Texte alternatif",
+        max_length=180,
+        help_text=(
+            "Décrivez ce que montre l'image, pour les personnes qui ne la voient pas "
+            "(par exemple « Des adolescents lisent en cercle dans la médiathèque »)."
+        ),
+    )
+    credit = forms.CharField(
+        label="Crédit (facultatif)",
+        max_length=120,
+        required=False,
+        help_text="Par exemple « © Ville de Lyon ».",
+    )
+
+    def __init__(self, *args, has_image: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.has_image = has_image
+        self.fields["image"].required = not has_image
+        self.fields["image"].widget = forms.FileInput(attrs=self.fields["image"].widget.attrs)
+
+    def clean_image(self):
+        from passlib.images import read_upload
+
+        upload = self.cleaned_data.get("image")
+        if not upload:
+            if not self.has_image:
+                raise forms.ValidationError("Choisissez une image.", code="required")
+            return None
+        return read_upload(upload)

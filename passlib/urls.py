@@ -18,6 +18,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+if not settings.MEDIA_S3_BUCKET:
+    # Local uploaded images (passlib/images.py): names are random and never reused,
+    # so they are cached for good. A front web server may serve MEDIA_ROOT instead.
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.media, name="media")
+    )
+
 if settings.BENCH_FLOOR_VIEW:
     urlpatterns.append(path("bench/floor", views.bench_floor, name="bench_floor"))
 

@@ -62,6 +62,12 @@ class CollectiviteFactory(factory.django.DjangoModelFactory):
     status = Status.VALIDATED
 
 
+def _point(venue):
+    from accounts.geo import Point, locate
+
+    return locate(venue.city, venue.departement) or Point(None, None)
+
+
 class VenueFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Venue
@@ -72,6 +78,8 @@ class VenueFactory(factory.django.DjangoModelFactory):
     postal_code = factory.LazyAttribute(lambda o: o.collectivite.postal_code)
     city = factory.LazyAttribute(lambda o: o.collectivite.city)
     departement = factory.LazyAttribute(lambda o: o.collectivite.departement)
+    latitude = factory.LazyAttribute(lambda o: _point(o).latitude)
+    longitude = factory.LazyAttribute(lambda o: _point(o).longitude)
     siret_comment = "Lieu sans SIRET : dépend du SIRET de la collectivité"
     booking_email = factory.Sequence(lambda n: f"reservations{n}@exemple.fr")
     status = Status.VALIDATED

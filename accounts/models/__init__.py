@@ -20,3 +20,4 @@ from accounts.models.organisations import (  # noqa: F401
     VenueType,
     Verb,
 )
+from accounts.models.venue_page import WEEKDAYS, HoursException, OpeningHours  # noqa: F401

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from passlib.images import ImageFields, alt_required
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -160,7 +162,7 @@ class VenueType(models.TextChoices):
 NO_SIRET_COMMENT = "Lieu sans SIRET : dépend du SIRET de la collectivité"
 
 
-class Venue(models.Model):
+class Venue(ImageFields, models.Model):
     """A cultural venue of a collectivité (a library first of all)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -183,6 +185,17 @@ class Venue(models.Model):
     accessibility_visual = models.BooleanField("accessible handicap visuel", default=False)
     booking_email = models.EmailField("adresse de réservation", blank=True)
     withdrawal_details = models.TextField("modalités de retrait", blank=True, max_length=2000)
+    # The public page (accounts/views/venue_page.py), written by the venue's members.
+    description = models.TextField("présentation", blank=True, max_length=3000)
+    accessibility_details = models.TextField(
+        "précisions sur l'accessibilité", blank=True, max_length=1000
+    )
+    contact_phone = models.CharField("téléphone", max_length=30, blank=True)
+    contact_email = models.EmailField("adresse e-mail de contact", blank=True)
+    website = models.URLField("site internet", blank=True, max_length=300)
+    # Its commune's position (accounts/geo.py), for the catalogue's distance sort.
+    latitude = models.FloatField("latitude", null=True, blank=True)
+    longitude = models.FloatField("longitude", null=True, blank=True)
     status = models.CharField(
         "statut", max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
     )
@@ -207,6 +220,7 @@ class Venue(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=Status.values), name="venue_status_valid"
             ),
+            alt_required("venue"),
         ]
 
     def __str__(self) -> str:

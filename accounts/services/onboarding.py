@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from accounts import departements, selectors
+from accounts import departements, geo, selectors
 from accounts.legal_categories import is_collectivite, legal_category_label
 from accounts.models import (
     NO_SIRET_COMMENT,
@@ -54,6 +54,11 @@ class CollectiviteData:
     ape_code: str = ""
 
 
+def _position(city: str, departement: str) -> dict:
+    point = geo.locate(city, departement)
+    return {"latitude": point and point.latitude, "longitude": point and point.longitude}
+
+
 def venue_build(*, collectivite: Collectivite, data: VenueData, actor: User | None) -> Venue:
     """An unsaved venue with département and time zone derived from its postal code.
 
@@ -78,6 +83,7 @@ def venue_build(*, collectivite: Collectivite, data: VenueData, actor: User | No
         city=data.city.strip(),
         departement=departement,
         time_zone=departements.timezone_of(departement),
+        **_position(data.city, departement),
         siret=data.siret,
         siret_comment=comment,
         accessibility_audio=data.accessibility_audio,

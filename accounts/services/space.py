@@ -63,6 +63,7 @@ def venue_update(*, actor: User, venue: Venue, data: VenueData) -> Venue:
     venue.siret_comment = rebuilt.siret_comment
     venue.departement = rebuilt.departement
     venue.time_zone = rebuilt.time_zone
+    venue.latitude, venue.longitude = rebuilt.latitude, rebuilt.longitude
     venue.full_clean()
     venue.save()
     action_log(

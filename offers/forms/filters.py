@@ -7,7 +7,7 @@ import hashlib
 
 from django import forms
 
-from accounts import departements
+from accounts import departements, geo
 from catalog.categories import CATEGORIES, subcategory_choices
 from offers.collective_reference import DOMAINS, SCHOOL_LEVELS
 from offers.models import BookingStatus, DisplayStatus
@@ -19,6 +19,7 @@ from offers.selectors import (
     OfferFilters,
     TeacherFilters,
 )
+from offers.selectors.catalog import SORT_LABELS, venue_points
 from passlib.forms import Form
 from passlib.widgets import MemoSelect
 
@@ -115,6 +116,12 @@ class BookingFilterForm(FilterForm):
 
 
 class CatalogFilterForm(FilterForm):
+    q = forms.CharField(
+        label="Rechercher",
+        required=False,
+        max_length=100,
+        help_text="Un titre, un mot, un lieu, une ville : « club lecture », « théâtre »…",
+    )
     departement = forms.ChoiceField(
         widget=MemoSelect,
         label="Département",
@@ -129,9 +136,50 @@ class CatalogFilterForm(FilterForm):
     )
     free_only = forms.BooleanField(label="Gratuites uniquement", required=False)
     day = forms.DateField(label="Date", **_DATE)
+    near = forms.CharField(
+        label="Près de (commune ou code postal)",
+        required=False,
+        max_length=80,
+        help_text="Pour trier par distance, par exemple « Villeurbanne » ou « 69100 ».",
+    )
+    sort = forms.ChoiceField(
+        widget=MemoSelect, label="Trier par", required=False, choices=list(SORT_LABELS.items())
+    )
+
+    def clean_near(self):
+        text = self.cleaned_data["near"]
+        if not text:
+            return None
+        place = geo.place_of(text, venue_points=venue_points)
+        if place is None:
+            raise forms.ValidationError(
+                "Commune ou code postal introuvable : vérifiez l'orthographe, ou essayez "
+                "le code postal.",
+                code="near.unknown",
+            )
+        return place
+
+    def clean(self):
+        data = super().clean()
+        if data.get("sort") == "distance" and not data.get("near"):
+            if "near" not in self.errors:
+                self.add_error(
+                    "near", "Indiquez une commune ou un code postal pour trier par distance."
+                )
+        elif data.get("near") and not data.get("sort"):
+            data["sort"] = "distance"  # a place chosen: nearest first
+        return data
 
     def to_filters(self) -> CatalogFilters:
-        return CatalogFilters(**self.cleaned_data) if self.is_valid() else CatalogFilters()
+        if not self.is_valid():
+            return CatalogFilters()
+        d = dict(self.cleaned_data)
+        place = d.pop("near")
+        return CatalogFilters(**d, near=place.point if place else None)
+
+    @property
+    def place(self):
+        return self.cleaned_data.get("near") if self.is_valid() else None
 
 
 class CollectiveFilterForm(Form):

@@ -12,6 +12,7 @@ from catalog.categories import get_subcategory
 from offers.collective_reference import DOMAIN_LABELS, LEVEL_LABELS, unpack
 from offers.models.individual import _catalog_pair_condition
 from passlib.dates import within_range
+from passlib.images import ImageFields, alt_required
 
 COLLECTIVE_TITLE_MAX = 110
 COLLECTIVE_DESCRIPTION_MAX = 1500
@@ -29,7 +30,7 @@ class LocationType(models.TextChoices):
     OTHER = "other", "Autre adresse"
 
 
-class CollectiveBase(models.Model):
+class CollectiveBase(ImageFields, models.Model):
     """Fields common to showcase and bookable collective offers."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -102,6 +103,7 @@ def _common_constraints(prefix: str) -> list:
         models.CheckConstraint(
             condition=models.Q(status__in=CollectiveStatus.values), name=f"{prefix}_status_valid"
         ),
+        alt_required(prefix),
     ]
 
 

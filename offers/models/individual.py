@@ -15,6 +15,7 @@ from catalog.categories import SUBCATEGORIES, get_subcategory
 from offers.models.places import session_within_capacity, stock_within_capacity
 from offers.templatetags.money import euros
 from passlib.dates import FIRST_DAY, LAST_DAY, within_range
+from passlib.images import ImageFields, alt_required
 
 # `title__length` in the CHECK constraints below.
 models.CharField.register_lookup(Length)
@@ -49,7 +50,7 @@ def _catalog_pair_condition() -> models.Q:
     )
 
 
-class Offer(models.Model):
+class Offer(ImageFields, models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     venue = models.ForeignKey("accounts.Venue", on_delete=models.PROTECT, related_name="offers")
     category_id = models.CharField("catégorie", max_length=20)
@@ -95,6 +96,7 @@ class Offer(models.Model):
         verbose_name = "offre"
         ordering = ["-created_at", "-id"]
         constraints = [
+            alt_required("offer"),
             models.CheckConstraint(condition=_catalog_pair_condition(), name="offer_catalog_pair"),
             models.CheckConstraint(
                 condition=models.Q(price_cents__gte=0, price_cents__lte=MAX_PRICE_CENTS),

@@ -3,36 +3,123 @@ bookings."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
-from django.db.models import Case, Exists, Min, OuterRef, QuerySet, When
-from django.db.models.functions import Now
+from django.core.files.storage import default_storage
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from accounts.models import User
+from accounts import geo
+from accounts.geo import Point
+from accounts.models import User, Venue
 from catalog.categories import get_subcategory
 from offers import rules
-from offers.models import Booking, Offer, OfferStatus, Session, WaitlistEntry, WaitlistStatus
+from offers.models import (
+    Booking,
+    Offer,
+    OfferStatus,
+    Session,
+    Stock,
+    WaitlistEntry,
+    WaitlistStatus,
+)
 from offers.models.waitlist import ACTIVE as WAITLIST_ACTIVE
 from offers.policy import bookable_offers, bookings_of_beneficiary, waitlist_entries_of
 from offers.templatetags.money import euros
+from passlib import search
 from passlib.links import uuid_url
 from passlib.rows import escaped
+
+SORT_LABELS = {
+    "": "Pertinence (les plus récentes sans recherche)",
+    "date": "Date la plus proche",
+    "distance": "Distance",
+}
+KM_PER_DEGREE = 111.195
+OFFER_SEARCHED = ["title", "description"]
+VENUE_SEARCHED = ["name", "public_name", "city"]
 
 
 @dataclass(frozen=True)
 class CatalogFilters:
+    q: str = ""
     departement: str = ""
     category: str = ""
     free_only: bool = False
     day: date | None = None  # offers with a session that day
+    near: Point | None = None  # the commune or postal code chosen (accounts/geo.py)
+    sort: str = ""  # SORT_LABELS
+    venue_id: int | None = None  # one venue's page
+
+
+def venue_points(postal_code: str) -> list[Point]:
+    """Positions of our venues with this postal code (accounts/geo.py `place_of`)."""
+    rows = Venue.objects.filter(postal_code=postal_code, latitude__isnull=False).values_list(
+        "latitude", "longitude"
+    )[:20]
+    return [Point(lat, lon) for lat, lon in rows]
+
+
+def searched(qs: QuerySet, words: list[str], fields: list[str], *, venue_field: str) -> QuerySet:
+    """Offers whose title or description, or whose venue's name or commune, hold one of
+    the words (passlib/search.py), with their `relevance`. Each side is its own
+    sub-select: PostgreSQL reads the first through the GIN index once (an OR of the
+    two conditions on each row would read every offer)."""
+    documents = qs.model.objects.filter(search.matching(fields, words)).values("pk")
+    venues = Venue.objects.filter(search.matching(VENUE_SEARCHED, words)).values("pk")
+    return qs.filter(Q(pk__in=documents) | Q(**{f"{venue_field}__in": venues})).annotate(
+        relevance=search.rank(fields, words)
+    )
+
+
+def _squared_distance(near: Point):
+    """Squared distance in degrees of latitude from `near` (equirectangular: a degree
+    of longitude is cos(latitude) of one of latitude); enough to order and, times
+    KM_PER_DEGREE after the square root, to label."""
+    shrink = math.cos(math.radians(near.latitude))
+    return ExpressionWrapper(
+        (F("venue__latitude") - near.latitude) * (F("venue__latitude") - near.latitude)
+        + (F("venue__longitude") - near.longitude)
+        * (F("venue__longitude") - near.longitude)
+        * (shrink * shrink),
+        output_field=FloatField(),
+    )
+
+
+def next_session_start(now) -> Subquery:
+    return Subquery(
+        rules.sessions_with_places(now)
+        .filter(offer=OuterRef("pk"))
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
 
 
 def catalog(f: CatalogFilters, *, per_row: bool = True) -> QuerySet[Offer]:
-    """Bookable offers (offers/policy.py) matching the filters, newest first. Counting
-    them: `per_row=False` (offers/rules.py)."""
+    """Bookable offers (offers/policy.py) matching the filters: with a search, those
+    holding more of its words first; else newest first; or by next date, or by
+    distance from the place chosen. Counting them: `per_row=False` (offers/rules.py)."""
     qs = bookable_offers(per_row=per_row)
+    if f.venue_id:
+        qs = qs.filter(venue_id=f.venue_id)
     if f.departement:
         qs = qs.filter(venue__departement=f.departement)
     if f.category:
@@ -42,7 +129,22 @@ def catalog(f: CatalogFilters, *, per_row: bool = True) -> QuerySet[Offer]:
     if f.day:
         sessions = rules.sessions_with_places(timezone.now()).filter(offer=OuterRef("pk"))
         qs = qs.filter(Exists(sessions.filter(starts_at__date=f.day)))
-    return qs.select_related("venue").order_by("-created_at", "-id")
+    words = search.terms(f.q)
+    if words:
+        qs = searched(qs, words, OFFER_SEARCHED, venue_field="venue_id")
+    if not per_row:
+        return qs
+    qs = qs.select_related("venue")
+    order = ["-created_at", "-id"]
+    if f.sort == "distance" and f.near is not None:
+        qs = qs.annotate(distance2=_squared_distance(f.near))
+        order = [F("distance2").asc(nulls_last=True), *order]
+    elif f.sort == "date":
+        qs = qs.annotate(next_at=next_session_start(timezone.now()))
+        order = [F("next_at").asc(nulls_last=True), *order]
+    elif words:
+        order = ["-relevance", *order]
+    return qs.order_by(*order)
 
 
 def next_publication() -> float:
@@ -104,29 +206,83 @@ def session_waitlist(session: Session) -> list[WaitlistEntry]:
     )
 
 
-def catalog_rows(queryset: QuerySet[Offer]) -> list[dict]:
-    """Display-ready cards of a page of the catalog (one `.values()` query); texts escaped once
-    (passlib/rows.py)."""
-    return [
-        escaped(
-            {
-                "url": uuid_url("offers:catalog_offer", r["public_id"]),
-                "title": r["title"],
-                "subcategory": get_subcategory(r["subcategory_id"]).label,
-                "venue": r["venue__public_name"] or r["venue__name"],
-                "city": r["venue__city"],
-                "departement": r["venue__departement"],
-                "price": euros(r["price_cents"]) if r["price_cents"] else "Gratuit",
+def _card_subqueries(now) -> dict:
+    """The next session with a place left of each card's offer, and what is left of it
+    or of the stock (None: unlimited), as sub-selects of the page's one query."""
+    sessions = rules.sessions_with_places(now).filter(offer=OuterRef("pk")).order_by("starts_at")
+    session_left = Coalesce("quota", "total_places") - F("booked_count") - F("held_count")
+    stock_left = F("quantity") - F("booked_count") - F("held_count")
+    return {
+        "next_at": Subquery(sessions.values("starts_at")[:1]),
+        "next_left": Subquery(
+            sessions.annotate(left=session_left).values("left")[:1],
+            output_field=IntegerField(),
+        ),
+        "stock_left": Subquery(
+            Stock.objects.filter(offer=OuterRef("pk")).annotate(left=stock_left).values("left")[:1],
+            output_field=IntegerField(),
+        ),
+    }
+
+
+def _places_label(left: int | None) -> str:
+    if left is None:
+        return "Places disponibles"
+    return f"{left} place{'s' if left > 1 else ''} restante{'s' if left > 1 else ''}"
+
+
+def catalog_rows(queryset: QuerySet[Offer], *, near: Point | None = None) -> list[dict]:
+    """Display-ready cards of a page of the catalog (one `.values()` query): the
+    picture, the next date in the venue's time zone and the places left, the distance
+    when a place was chosen; texts escaped once (passlib/rows.py)."""
+    now = timezone.now()
+    rows = []
+    values = queryset.annotate(**_card_subqueries(now)).values(
+        "public_id",
+        "title",
+        "subcategory_id",
+        "venue__name",
+        "venue__public_name",
+        "venue__city",
+        "venue__departement",
+        "venue__time_zone",
+        "venue__latitude",
+        "venue__longitude",
+        "price_cents",
+        "image_small",
+        "image_small_width",
+        "image_small_height",
+        "image_alt",
+        "next_at",
+        "next_left",
+        "stock_left",
+    )
+    for r in values:
+        card = {
+            "url": uuid_url("offers:catalog_offer", r["public_id"]),
+            "title": r["title"],
+            "subcategory": get_subcategory(r["subcategory_id"]).label,
+            "venue": r["venue__public_name"] or r["venue__name"],
+            "city": r["venue__city"],
+            "departement": r["venue__departement"],
+            "price": euros(r["price_cents"]) if r["price_cents"] else "Gratuit",
+            "image_alt": r["image_alt"],
+        }
+        if r["next_at"] is not None:
+            local = timezone.localtime(r["next_at"], ZoneInfo(r["venue__time_zone"]))
+            card["when"] = "Prochaine date : " + date_format(local, "l j F à H\\hi")
+            card["places"] = _places_label(r["next_left"])
+        else:
+            card["places"] = _places_label(r["stock_left"]) if r["stock_left"] != 0 else ""
+        if near is not None and r["venue__latitude"] is not None:
+            km = geo.distance_km(near, Point(r["venue__latitude"], r["venue__longitude"]))
+            card["distance"] = f"à {km:.0f} km" if km >= 10 else f"à {km:.1f} km".replace(".", ",")
+        row = escaped(card)
+        if r["image_small"]:
+            row["image"] = {
+                "url": default_storage.url(r["image_small"]),
+                "width": r["image_small_width"],
+                "height": r["image_small_height"],
             }
-        )
-        for r in queryset.values(
-            "public_id",
-            "title",
-            "subcategory_id",
-            "venue__name",
-            "venue__public_name",
-            "venue__city",
-            "venue__departement",
-            "price_cents",
-        )
-    ]
+        rows.append(row)
+    return rows

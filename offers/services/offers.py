@@ -38,6 +38,7 @@ from offers.models import (
     Stock,
 )
 from offers.services import holds
+from passlib import images
 from passlib.counts import changes_counts
 from passlib.refusal import Refusal
 
@@ -256,7 +257,12 @@ def offer_duplicate(*, actor: User, offer: Offer) -> Offer:
     copy.status = OfferStatus.DRAFT
     copy.created_by = copy.updated_by = actor
     copy.created_at = copy.updated_at = now
+    images.clear(copy)
     copy.save()
+    with images.stored(images.picture_of(offer), folder=image_folder(copy)) as files:
+        if files is not None:
+            images.apply(copy, files, alt=offer.image_alt, credit=offer.image_credit)
+            copy.save(update_fields=images.IMAGE_FIELDS)
     stock = Stock.objects.filter(offer=offer).first()
     if stock is not None:
         Stock.objects.create(
@@ -286,4 +292,44 @@ def offer_delete(*, actor: User, offer: Offer) -> None:
             "Vous pouvez la désactiver.",
             code="offer.has_bookings",
         )
+    images.remove_after_commit(images.names_of(offer))
     offer.delete()
+
+
+def image_folder(offer) -> str:
+    return f"offres/{offer.public_id}"
+
+
+@transaction.atomic
+def offer_image_save(
+    *, actor: User, offer: Offer, picture: images.ReadImage | None, alt: str, credit: str
+) -> Offer:
+    """Add or replace an offer's picture, or change its alternative text and credit
+    (passlib/images.py); in the offer's history."""
+    locked = Offer.objects.select_for_update().get(pk=offer.pk)
+    had = locked.has_image
+    try:
+        images.save_image(
+            locked, picture=picture, alt=alt, credit=credit, folder=image_folder(locked)
+        )
+    except ValidationError as exc:
+        raise Refusal(exc.messages[0], code="offer.image_missing") from None
+    comment = (
+        "Image remplacée"
+        if had and picture
+        else "Image ajoutée"
+        if picture
+        else "Texte de l'image modifié"
+    )
+    _log(locked, Action.OFFER_EDITED, actor, comment=comment)
+    return locked
+
+
+@transaction.atomic
+def offer_image_delete(*, actor: User, offer: Offer) -> Offer:
+    locked = Offer.objects.select_for_update().get(pk=offer.pk)
+    if not locked.has_image:
+        raise Refusal("Cette offre n'a pas d'image.", code="offer.no_image")
+    images.delete_image(locked)
+    _log(locked, Action.OFFER_EDITED, actor, comment="Image supprimée")
+    return locked

@@ -50,7 +50,8 @@ def catalog(request: HttpRequest) -> HttpResponse:
     ctx = {
         "form": form,
         "page": page,
-        "rows": selectors.catalog_rows(page.object_list),
+        "rows": selectors.catalog_rows(page.object_list, near=filters.near),
+        "place": form.place,
         "query": query.urlencode(),
         "credit_starts_at": young and credit_not_yet(young, timezone.localdate()),
     }

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,6 +31,7 @@ from offers.services import offers as services
 from passlib import params
 from passlib.pagination import counted_page
 from passlib.refusal import Refusal, refusal_message
+from passlib.views import image_page
 
 PAGE_SIZE = 20
 
@@ -316,3 +318,27 @@ def free_offer_start(request: HttpRequest) -> HttpResponse:
     """ "Publier une offre gratuite": the typical free offers, each pre-filling the form."""
     ctx = {"models": [(key, label) for key, (label, _, _) in FREE_OFFER_MODELS.items()]}
     return render(request, "offers/free.html", ctx)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def offer_image(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    offer = editable_offer(request, public_id)
+
+    def save(**values):
+        services.offer_image_save(actor=request.user, offer=offer, **values)
+
+    return image_page(
+        request,
+        offer,
+        save=save,
+        back_url=reverse("offers:detail", args=[offer.public_id]),
+        back_label="l'offre",
+        delete_url=reverse("offers:image_delete", args=[offer.public_id]),
+    )
+
+
+@member_required
+@require_POST
+def offer_image_delete(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    return _action(request, public_id, services.offer_image_delete, "Image supprimée.")

@@ -1,0 +1,162 @@
+"""French-aware text search, one form for every list that searches (the young people's
+catalogue, the teachers' collective offers).
+
+PostgreSQL: full-text search with our configuration `passlib_fr` (French stemming
+after `unaccent`: « théâtre » and « theatre » are one word, « lectures » and « lecture »
+one stem), created by offers/migrations/0017_search.py with a GIN index on each
+searched table's document. SQLite (development): the same words folded (accents and
+case, our `passlib_fold` function registered on each connection) and crudely stemmed,
+matched as substrings. Either way a query matches a document holding one of its
+words; `rank` orders those holding more of them first (docs/offers.md).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.db import connection
+from django.db.backends.signals import connection_created
+from django.db.models import BooleanField, Case, F, FloatField, Func, Q, Value, When
+from django.db.models.lookups import Contains
+from django.dispatch import receiver
+
+CONFIG = "passlib_fr"
+MAX_TERMS = 8
+MAX_TERM_LENGTH = 40
+# Dropped from queries (PostgreSQL's French configuration drops them too).
+_STOPWORDS = (
+    "a au aux avec ce ces d dans de des du en et l la le les leur ma mes mon ne ou "
+    "par pas pour qu que qui sa se ses son sur ta te tes ton un une vos votre"
+)
+STOPWORDS = frozenset(_STOPWORDS.split(" "))
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, letters and digits only: « Théâtre d'ombres » →
+    « theatre d ombres »."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    ascii_text = decomposed.encode("ascii", "ignore").decode().lower()
+    return " ".join("".join(c if c.isalnum() else " " for c in ascii_text).split())
+
+
+def terms(query: str) -> list[str]:
+    """The words of a query worth searching: folded, without French stop words, at most
+    `MAX_TERMS`, each cut to `MAX_TERM_LENGTH`."""
+    words = []
+    for word in fold(query).split():
+        word = word[:MAX_TERM_LENGTH]
+        if word not in STOPWORDS and word not in words:
+            words.append(word)
+    return words[:MAX_TERMS]
+
+
+def _stem(word: str) -> str:
+    """SQLite's crude French stem: « lectures » → « lectur », « theatre » → « theatr »."""
+    for suffix in ("s", "x"):
+        if len(word) > 3 and word.endswith(suffix):
+            word = word[:-1]
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+@receiver(connection_created)
+def _register_fold(sender, connection, **kwargs) -> None:
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("passlib_fold", 1, fold, deterministic=True)
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+class Document(Func):
+    """`to_tsvector('passlib_fr', coalesce(a,'') || ' ' || coalesce(b,'') …)`: written
+    exactly as the GIN indexes of offers/migrations/0017_search.py, so the planner uses
+    them."""
+
+    output_field = FloatField()  # only inside Matches and Rank
+
+    def __init__(self, *fields: str) -> None:
+        super().__init__(*(F(f) for f in fields))
+
+    def as_sql(self, compiler, conn, **extra):
+        parts = []
+        params = []
+        for expression in self.source_expressions:
+            sql, p = compiler.compile(expression)
+            parts.append(f"coalesce({sql}, '')")
+            params.extend(p)
+        joined = " || ' ' || ".join(parts)
+        return f"to_tsvector('{CONFIG}'::regconfig, {joined})", params
+
+
+def _tsquery(words: list[str]) -> str:
+    # Folded words are letters and digits only: nothing to escape in to_tsquery's syntax.
+    return " | ".join(words)
+
+
+class Matches(Func):
+    """`document @@ to_tsquery('passlib_fr', 'w1 | w2')`."""
+
+    output_field = BooleanField()
+
+    def __init__(self, document: Document, words: list[str]) -> None:
+        super().__init__(document)
+        self.words = words
+
+    def as_sql(self, compiler, conn, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql} @@ to_tsquery('{CONFIG}'::regconfig, %s))", [*params, _tsquery(self.words)]
+
+
+class Rank(Func):
+    output_field = FloatField()
+
+    def __init__(self, document: Document, words: list[str]) -> None:
+        super().__init__(document)
+        self.words = words
+
+    def as_sql(self, compiler, conn, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"ts_rank({sql}, to_tsquery('{CONFIG}'::regconfig, %s))",
+            [*params, _tsquery(self.words)],
+        )
+
+
+def _folded(field: str) -> Func:
+    return Func(F(field), function="passlib_fold")
+
+
+def matching(fields: list[str], words: list[str]) -> Q:
+    """Documents of `fields` holding one of the words."""
+    if not words:
+        return Q()
+    if is_postgres():
+        return Q(Matches(Document(*fields), words))
+    condition = Q()
+    for word in words:
+        stem = _stem(word)
+        for field in fields:
+            condition |= _contains(field, stem)
+    return condition
+
+
+def _contains(field: str, stem: str) -> Q:
+    return Q(Contains(_folded(field), stem))
+
+
+def rank(fields: list[str], words: list[str]):
+    """The more words a document holds, the higher (PostgreSQL: ts_rank; SQLite: the
+    count of words found)."""
+    if is_postgres():
+        return Rank(Document(*fields), words)
+    total = Value(0.0)
+    for word in words:
+        stem = _stem(word)
+        found = Q()
+        for field in fields:
+            found |= _contains(field, stem)
+        total = total + Case(When(found, then=Value(1.0)), default=Value(0.0))
+    return total
