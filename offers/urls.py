@@ -19,6 +19,7 @@ urlpatterns = [
     # pro side: offers
     path("offres/", offers.offer_list, name="list"),
     path("offres/nouvelle/", offers.offer_create, name="create"),
+    path("offres/actions/", offers.offer_bulk, name="bulk"),
     path("offres/gratuite/", offers.free_offer_start, name="free"),
     path("offres/<uuid:public_id>/", offers.offer_detail, name="detail"),
     path("offres/<uuid:public_id>/apercu/", offers.offer_preview, name="preview"),
@@ -96,6 +97,16 @@ urlpatterns = [
         "collectif/<str:kind>/<uuid:public_id>/publier/",
         collective.collective_publish,
         name="collective_publish",
+    ),
+    path(
+        "collectif/<str:kind>/<uuid:public_id>/image/",
+        collective.collective_image,
+        name="collective_image",
+    ),
+    path(
+        "collectif/<str:kind>/<uuid:public_id>/image/supprimer/",
+        collective.collective_image_delete,
+        name="collective_image_delete",
     ),
     path(
         "collectif/<str:kind>/<uuid:public_id>/archiver/",

@@ -4,6 +4,7 @@ list filters."""
 from offers.forms.collective import BookableForm, CollectiveForm, CollectiveRequestForm  # noqa: F401
 from offers.forms.filters import (  # noqa: F401
     BookingFilterForm,
+    BulkForm,
     CatalogFilterForm,
     CollectiveFilterForm,
     OfferFilterForm,

@@ -20,6 +20,9 @@ from offers.selectors import (
     TeacherFilters,
 )
 from offers.selectors.catalog import SORT_LABELS, venue_points
+from offers.services.bulk import ACTIONS as BULK_ACTIONS
+from offers.services.bulk import MAX_OFFERS as BULK_MAX
+from passlib import params
 from passlib.forms import Form
 from passlib.widgets import MemoSelect
 
@@ -204,6 +207,12 @@ class CollectiveFilterForm(Form):
 
 
 class TeacherFilterForm(FilterForm):
+    q = forms.CharField(
+        label="Rechercher",
+        required=False,
+        max_length=100,
+        help_text="Un titre, un mot, un lieu, une ville : « théâtre », « lecture à voix haute »…",
+    )
     domain = forms.ChoiceField(
         widget=MemoSelect, label="Domaine", required=False, choices=[("", "Tous"), *DOMAINS]
     )
@@ -218,3 +227,32 @@ class TeacherFilterForm(FilterForm):
 
     def to_filters(self) -> TeacherFilters:
         return TeacherFilters(**self.cleaned_data) if self.is_valid() else TeacherFilters()
+
+
+class BulkForm(Form):
+    """The offers list's grouped action: which action, which offers (checked rows, or
+    every offer matching the list's filters, carried as its query string), and whether
+    the person confirmed. Unreadable ids are ignored; none left is refused."""
+
+    action = forms.ChoiceField(
+        label="Action sur la sélection",
+        choices=[("", "Choisissez…"), *((k, a.label) for k, a in BULK_ACTIONS.items())],
+    )
+    tout = forms.BooleanField(label="Toutes les offres correspondant aux filtres", required=False)
+    filtres = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+    confirme = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        ids = self.data.getlist("offres") if hasattr(self.data, "getlist") else []
+        parsed = [params.uuid_or_none(v) for v in ids[: BULK_MAX + 1]]
+        data["offres"] = [u for u in parsed if u is not None]
+        if len(ids) > BULK_MAX:
+            raise forms.ValidationError(
+                f"Au plus {BULK_MAX} offres à la fois : affinez les filtres.", code="too_many"
+            )
+        if not data.get("tout") and not data["offres"]:
+            raise forms.ValidationError(
+                "Sélectionnez au moins une offre, ou toutes celles des filtres.", code="empty"
+            )
+        return data

@@ -10,6 +10,8 @@ from django.utils import timezone
 from accounts.models import School, Status, User, Venue
 from offers import policy, rules
 from offers.models import CollectiveBooking, CollectiveOffer, CollectiveShowcase, CollectiveStatus
+from offers.selectors.catalog import OFFER_SEARCHED, searched
+from passlib import search
 
 COLLECTIVE_DISPLAY_LABELS = {
     "draft": "Brouillon",
@@ -87,9 +89,15 @@ class TeacherFilters:
     domain: str = ""
     level: str = ""
     subcategory: str = ""
+    q: str = ""
 
 
 def _teacher_filtered(qs: QuerySet, f: TeacherFilters) -> QuerySet:
+    """The filters, and the text search of the young people's catalogue
+    (offers/selectors/catalog.py `searched`: title, description, venue, commune)."""
+    words = search.terms(f.q)
+    if words:
+        qs = searched(qs, words, OFFER_SEARCHED, venue_field="venue_id")
     if f.domain:
         qs = qs.filter(domains__contains=f",{f.domain},")
     if f.level:
@@ -101,13 +109,19 @@ def _teacher_filtered(qs: QuerySet, f: TeacherFilters) -> QuerySet:
 
 def showcases_for_teacher(school: School, f: TeacherFilters) -> QuerySet[CollectiveShowcase]:
     qs = policy.showcases_for_school(school)
-    return _teacher_filtered(qs, f).select_related("venue").order_by("-created_at", "-id")
+    order = ["-created_at", "-id"]
+    return _teacher_filtered(qs, f).select_related("venue").order_by(*_by_relevance(f, order))
 
 
 def bookable_for_teacher(school: School, f: TeacherFilters) -> QuerySet[CollectiveOffer]:
     """Published, still open, not booked, and for this school or any school."""
     qs = policy.collective_offers_for_school(school, timezone.now())
-    return _teacher_filtered(qs, f).select_related("venue").order_by("starts_at", "id")
+    order = ["starts_at", "id"]
+    return _teacher_filtered(qs, f).select_related("venue").order_by(*_by_relevance(f, order))
+
+
+def _by_relevance(f: TeacherFilters, order: list[str]) -> list[str]:
+    return ["-relevance", *order] if search.terms(f.q) else order
 
 
 def school_bookings(school: School) -> QuerySet[CollectiveBooking]:

@@ -117,6 +117,7 @@ def offer_rows(queryset: QuerySet[Offer]) -> list[dict]:
         escaped(
             {
                 "url": uuid_url("offers:detail", r["public_id"]),
+                "public_id": r["public_id"],
                 "title": r["title"],
                 "venue": r["venue__public_name"] or r["venue__name"],
                 "subcategory": get_subcategory(r["subcategory_id"]).label,

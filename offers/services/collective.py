@@ -38,6 +38,7 @@ from offers.models.collective import (
     COLLECTIVE_DESCRIPTION_MAX,
     COLLECTIVE_TITLE_MAX,
 )
+from passlib import images
 from passlib.refusal import Refusal
 
 SCHOOL_CANCELLATION_NOTICE = timedelta(days=30)
@@ -256,5 +257,57 @@ def collective_duplicate(*, actor: User, obj: CollectiveShowcase | CollectiveOff
     copy.created_at = copy.updated_at = timezone.now()
     if model is CollectiveOffer:
         copy.request = None
+    images.clear(copy)
     copy.save()
+    with images.stored(images.picture_of(obj), folder=image_folder(copy)) as files:
+        if files is not None:
+            images.apply(copy, files, alt=obj.image_alt, credit=obj.image_credit)
+            copy.save(update_fields=images.IMAGE_FIELDS)
     return copy
+
+
+def image_folder(obj: CollectiveShowcase | CollectiveOffer) -> str:
+    return f"collectif/{obj.public_id}"
+
+
+def _image_log(obj, actor: User, comment: str) -> None:
+    target = "collective_offer" if isinstance(obj, CollectiveOffer) else "collective_showcase"
+    history.record(
+        action=Action.OFFER_EDITED,
+        actor=actor,
+        venue_id=obj.venue_id,
+        label=obj.title,
+        comment=comment,
+        **{target: obj},
+    )
+
+
+@transaction.atomic
+def collective_image_save(
+    *,
+    actor: User,
+    obj: CollectiveShowcase | CollectiveOffer,
+    picture: images.ReadImage | None,
+    alt: str,
+    credit: str,
+):
+    """Add or replace the picture of a collective offer (passlib/images.py)."""
+    locked = type(obj).objects.select_for_update().get(pk=obj.pk)
+    try:
+        images.save_image(
+            locked, picture=picture, alt=alt, credit=credit, folder=image_folder(locked)
+        )
+    except ValidationError as exc:
+        raise Refusal(exc.messages[0], code="collective.image_missing") from None
+    _image_log(locked, actor, "Image modifiée" if picture else "Texte de l'image modifié")
+    return locked
+
+
+@transaction.atomic
+def collective_image_delete(*, actor: User, obj: CollectiveShowcase | CollectiveOffer):
+    locked = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if not locked.has_image:
+        raise Refusal("Cette offre n'a pas d'image.", code="collective.no_image")
+    images.delete_image(locked)
+    _image_log(locked, actor, "Image supprimée")
+    return locked

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,6 +29,7 @@ from offers.services import collective as services
 from offers.services import collective_bookings as booking_services
 from passlib import params
 from passlib.refusal import Refusal, refusal_message
+from passlib.views import image_page
 
 PAGE_SIZE = 20
 KINDS = {"vitrines": CollectiveShowcase, "offres": CollectiveOffer}
@@ -326,3 +328,27 @@ def collective_booking_cancel(request: HttpRequest, public_id: UUID) -> HttpResp
     else:
         messages.success(request, "Réservation annulée ; l'établissement est prévenu.")
     return redirect("offers:collective_detail", kind="offres", public_id=booking.offer.public_id)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def collective_image(request: HttpRequest, kind: str, public_id: UUID) -> HttpResponse:
+    obj = _managed(request, kind, public_id)
+
+    def save(**values):
+        services.collective_image_save(actor=request.user, obj=obj, **values)
+
+    return image_page(
+        request,
+        obj,
+        save=save,
+        back_url=reverse("offers:collective_detail", args=[kind, obj.public_id]),
+        back_label="l'offre",
+        delete_url=reverse("offers:collective_image_delete", args=[kind, obj.public_id]),
+    )
+
+
+@member_required
+@require_POST
+def collective_image_delete(request: HttpRequest, kind: str, public_id: UUID) -> HttpResponse:
+    return _action(request, kind, public_id, services.collective_image_delete, "Image supprimée.")

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from catalog.categories import GENERAL_GUIDANCE, TYPICAL_FREE_OFFERS
 from offers import history, selectors
 from offers.forms import (
     FREE_OFFER_MODELS,
+    BulkForm,
     OfferFilterForm,
     OfferForm,
     SessionForm,
@@ -27,6 +28,7 @@ from offers.forms import (
 from offers.forms.offers import venue_wall_time
 from offers.models import DisplayStatus, Offer, OfferStatus
 from offers.policy import can_edit_offer, require_offer_editor
+from offers.services import bulk
 from offers.services import offers as services
 from passlib import params
 from passlib.pagination import counted_page
@@ -342,3 +344,54 @@ def offer_image(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def offer_image_delete(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _action(request, public_id, services.offer_image_delete, "Image supprimée.")
+
+
+def _bulk_selection(request: HttpRequest, form: BulkForm):
+    """The offers a grouped action is about: the rows checked, or every offer of the
+    list's filters (read again now, from the query string the page carried)."""
+    d = form.cleaned_data
+    if d["tout"]:
+        filters = OfferFilterForm(
+            QueryDict(d["filtres"]), venue_choices=venue_choices(request.user)
+        ).to_filters()
+        return selectors.offer_list(request.user, filters)
+    return Offer.objects.filter(public_id__in=d["offres"])
+
+
+@member_required
+@require_POST
+def offer_bulk(request: HttpRequest) -> HttpResponse:
+    """A grouped action from the offers list: first a confirmation page saying what will
+    happen to how many offers, then the action (offers/services/bulk.py) and its
+    result, with each refusal and its reason."""
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        for error in form.non_field_errors() or ["Choisissez une action."]:
+            messages.error(request, error)
+        return redirect(_list_url(form.data.get("filtres", "")))
+    d = form.cleaned_data
+    selection = _bulk_selection(request, form)
+    spec = bulk.ACTIONS[d["action"]]
+    if not d["confirme"]:
+        offers = bulk.editable(request.user, selection)
+        ctx = {
+            "form": form,
+            "spec": spec,
+            "count": offers.count(),
+            "sample": list(offers.order_by("title").values_list("title", flat=True)[:10]),
+            "ids": d["offres"],
+            "list_url": _list_url(d["filtres"]),
+        }
+        return render(request, "offers/bulk_confirm.html", ctx)
+    try:
+        result = bulk.offers_bulk(actor=request.user, action=d["action"], selection=selection)
+    except Refusal as exc:
+        refusal_message(request, exc)
+        return redirect(_list_url(d["filtres"]))
+    ctx = {"result": result, "list_url": _list_url(d["filtres"])}
+    return render(request, "offers/bulk_result.html", ctx)
+
+
+def _list_url(query: str) -> str:
+    clean = QueryDict(query).urlencode() if query else ""
+    return reverse("offers:list") + (f"?{clean}" if clean else "")

@@ -137,9 +137,11 @@ def test_sort_by_distance_from_a_commune_or_postal_code(db):
     assert rows[2]["distance"] == "à 276 km"
     # a postal code: our venues with that code, else the département's prefecture
     by_code = CatalogFilterForm({"near": "13008", "sort": "distance"}).to_filters()
-    assert [o.title for o in selectors.catalog(by_code)][0] == "Atelier à Marseille"
+    assert selectors.catalog(by_code).first().title == "Atelier à Marseille"
     by_venue_code = CatalogFilterForm({"near": "69100"}).to_filters()
-    assert by_venue_code.near == geo.Point(places["Villeurbanne"].latitude, places["Villeurbanne"].longitude)
+    assert by_venue_code.near == geo.Point(
+        places["Villeurbanne"].latitude, places["Villeurbanne"].longitude
+    )
 
 
 @pytest.mark.parametrize(

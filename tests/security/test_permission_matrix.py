@@ -358,6 +358,60 @@ MATRIX = {
         None,
         PUBLIC,
     ),
+    # a venue's public page, and what its members manage of it (issue 19)
+    "offers:venue_page": ("get", lambda w: {"public_id": o(w, "venue1").public_id}, None, PUBLIC),
+    "accounts:venue_page_edit": (
+        "get",
+        lambda w: {"public_id": o(w, "venue1").public_id},
+        None,
+        MEMBERS,
+    ),
+    "accounts:hours_exception_add": (
+        "post",
+        lambda w: {"public_id": o(w, "venue1").public_id},
+        lambda w: {"day": "2099-01-01"},
+        exp(403, anonymous=302, member=400, admin=400),  # refused: too far; nothing written
+    ),
+    "accounts:hours_exception_delete": (
+        "post",
+        lambda w: {"public_id": o(w, "venue1").public_id, "exception_id": 999999},
+        None,
+        MEMBERS_POST,
+    ),
+    "accounts:venue_image": (
+        "get",
+        lambda w: {"public_id": o(w, "venue1").public_id},
+        None,
+        MEMBERS,
+    ),
+    "accounts:venue_image_delete": (
+        "post",
+        lambda w: {"public_id": o(w, "venue1").public_id},
+        None,
+        MEMBERS_POST,
+    ),
+    "offers:bulk": ("post", None, None, MEMBERS_POST),  # no selection: back to the list
+    "offers:image": ("get", lambda w: {"public_id": o(w, "offer").public_id}, None, MEMBERS),
+    "offers:image_delete": (
+        "post",
+        lambda w: {"public_id": o(w, "offer").public_id},
+        None,
+        MEMBERS_POST,
+    ),
+    "offers:collective_image": (
+        "get",
+        lambda w: {"kind": "vitrines", "public_id": o(w, "showcase").public_id},
+        None,
+        MEMBERS,
+    ),
+    "offers:collective_image_delete": (
+        "post",
+        lambda w: {"kind": "vitrines", "public_id": o(w, "showcase").public_id},
+        None,
+        MEMBERS_POST,
+    ),
+    # uploaded pictures are public files; an unknown one is 404 for everybody
+    "media": ("get", lambda w: {"path": "offres/inconnue.jpg"}, None, exp(404)),
     # without its token the feed is nobody's (the token is tested in test_calendar.py)
     "offers:venue_feed": ("get", lambda w: {"token": "pas-un-jeton"}, None, exp(404)),
     "offers:booking_cancel": (
