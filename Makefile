@@ -70,7 +70,7 @@ bench: $(STAMP)
 # writes each version with its hashes. Review the diff, run `make test`, commit.
 lock: | $(PY)
 	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/tools.txt
-	for group in runtime dev bench; do \
+	for group in runtime dev bench s3; do \
 	  $(VENV)/bin/uv pip compile pyproject.toml --group $$group --upgrade --generate-hashes \
 	    --universal --python-version 3.12 --no-header --quiet \
 	    --custom-compile-command "make lock" -o requirements/$$group.txt || exit 1; \

@@ -218,6 +218,11 @@ def main() -> int:
                 f"&booked_from={since}"
             },
             "beneficiary_offers": {"url": "/jeunes/offres/?free_only=on", "login": False},
+            "catalog_search": {"url": "/jeunes/offres/?q=club+lecture", "login": False},
+            "catalog_near": {
+                "url": "/jeunes/offres/?q=theatre&near=Villeurbanne",
+                "login": False,
+            },
             "pro_home": {"url": "/espace/"},
             "statistics": {"url": f"/collectivites/{collectivite_id}/statistiques/"},
         },

@@ -55,6 +55,8 @@ def _bookings(space, n, start, young=None):
     [
         ("/offres/", "owner", _events),
         ("/jeunes/offres/", "owner", _events),
+        ("/jeunes/offres/?q=atelier+lecture&near=Villeurbanne", "owner", _events),
+        ("/jeunes/offres/?q=atelier&sort=date", "owner", _events),
         ("/reservations/", "owner", _bookings),
         ("/collectif/", "owner", None),
         ("/reservations/collectives/", "owner", None),

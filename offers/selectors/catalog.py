@@ -49,7 +49,7 @@ from passlib.links import uuid_url
 from passlib.rows import escaped
 
 SORT_LABELS = {
-    "": "Pertinence (les plus récentes sans recherche)",
+    "": "Le plus adapté (pertinence, ou distance si un lieu est indiqué)",
     "date": "Date la plus proche",
     "distance": "Distance",
 }
@@ -225,6 +225,13 @@ def _card_subqueries(now) -> dict:
     }
 
 
+def distance_label(km: float) -> str:
+    """« à moins d'1 km », « à 3,1 km », « à 277 km »."""
+    if km < 1:
+        return "à moins d'1 km"
+    return f"à {km:.0f} km" if km >= 10 else f"à {km:.1f} km".replace(".", ",")
+
+
 def _places_label(left: int | None) -> str:
     if left is None:
         return "Places disponibles"
@@ -276,7 +283,7 @@ def catalog_rows(queryset: QuerySet[Offer], *, near: Point | None = None) -> lis
             card["places"] = _places_label(r["stock_left"]) if r["stock_left"] != 0 else ""
         if near is not None and r["venue__latitude"] is not None:
             km = geo.distance_km(near, Point(r["venue__latitude"], r["venue__longitude"]))
-            card["distance"] = f"à {km:.0f} km" if km >= 10 else f"à {km:.1f} km".replace(".", ",")
+            card["distance"] = distance_label(km)
         row = escaped(card)
         if r["image_small"]:
             row["image"] = {

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Beneficiary, School, Teacher, User, Venue
@@ -202,3 +204,48 @@ def seed_collective(venue: Venue, author: User) -> None:
                 confirmed_at=now if status == CollectiveBookingStatus.BOOKED else None,
                 confirmed_by=teacher if status == CollectiveBookingStatus.BOOKED else None,
             )
+
+
+def seed_showcase(venue: Venue, offers: list[Offer]) -> None:
+    """The Part-Dieu's public page (presentation, hours, an exception, contact) and a
+    drawn poster on each of its offers, so the demo shows what young people see."""
+    from datetime import time
+
+    from PIL import Image, ImageDraw
+
+    from accounts.models import HoursException, OpeningHours
+    from offers.services.offers import image_folder
+    from passlib import images
+
+    if not venue.description:
+        venue.description = (
+            "Quatre étages de livres, de BD, de films et de jeux, un espace ados au 2e "
+            "étage et des ateliers tous les mercredis."
+        )
+        venue.contact_phone = "04 78 62 18 00"
+        venue.website = "https://www.bm-lyon.fr"
+        venue.accessibility_details = "Ascenseurs, boucle magnétique à l'accueil."
+        venue.save()
+        week = {1: [(10, 19)], 2: [(10, 19)], 3: [(10, 19)], 4: [(10, 19)], 5: [(10, 18)]}
+        OpeningHours.objects.bulk_create(
+            OpeningHours(venue=venue, weekday=day, opens=time(o), closes=time(c))
+            for day, intervals in week.items()
+            for o, c in intervals
+        )
+        christmas = timezone.localdate().replace(month=12, day=25)
+        HoursException.objects.get_or_create(venue=venue, day=christmas, defaults={"label": "Noël"})
+    colours = [(32, 58, 140), (170, 40, 70), (20, 110, 90), (200, 120, 20)]
+    for n, offer in enumerate(o for o in offers if o.venue_id == venue.pk and not o.has_image):
+        poster = Image.new("RGB", (1200, 800), colours[n % len(colours)])
+        draw = ImageDraw.Draw(poster)
+        draw.text((60, 360), offer.title, fill="white", font_size=56)
+        out = io.BytesIO()
+        poster.save(out, "PNG")
+        picture = images.read_upload(ContentFile(out.getvalue(), name="affiche.png"))
+        images.save_image(
+            offer,
+            picture=picture,
+            alt=f"Affiche : « {offer.title} » en lettres blanches",
+            credit="© Ville de Lyon",
+            folder=image_folder(offer),
+        )

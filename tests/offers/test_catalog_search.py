@@ -186,3 +186,11 @@ def test_the_catalogue_page_searches_through_its_form(client, programme):
     assert "Club de lecture ados" in page and "Lectures à voix haute" in page
     assert "Concert jazz" not in page
     assert page.index("Club de lecture ados") < page.index("Lectures à voix haute")
+
+
+def test_distance_labels():
+    from offers.selectors.catalog import distance_label
+
+    assert distance_label(0.02) == "à moins d'1 km"
+    assert distance_label(3.14) == "à 3,1 km"
+    assert distance_label(276.6) == "à 277 km"

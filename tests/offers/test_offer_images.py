@@ -192,3 +192,32 @@ def test_only_the_offers_editors_reach_its_picture(login, outsider, offer):
     assert response.status_code == 404
     offer.refresh_from_db()
     assert not offer.has_image
+
+
+def test_several_nodes_store_pictures_in_an_s3_bucket():
+    """MEDIA_S3_BUCKET switches the storage to django-storages' S3 backend (its lock:
+    requirements/s3.txt); without it, local files served by the app."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "print(json.dumps([settings.STORAGES['default'], settings.MEDIA_S3_BUCKET]))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "passlib.settings",
+        "DEBUG": "true",
+        "MEDIA_S3_BUCKET": "passlib-images",
+        "MEDIA_S3_ENDPOINT_URL": "https://s3.fr-par.scw.cloud",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    storage, bucket = json.loads(out.stdout.strip().splitlines()[-1])
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == bucket == "passlib-images"
+    assert storage["OPTIONS"]["endpoint_url"] == "https://s3.fr-par.scw.cloud"
+    assert storage["OPTIONS"]["querystring_auth"] is False

@@ -19,6 +19,7 @@ from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts import geo
 from accounts.models import Beneficiary, Collectivite, Membership, Role, Status, User, Venue
 from catalog.categories import SUBCATEGORIES, SUBSCRIPTION_IDS
 from offers.models import (
@@ -34,6 +35,23 @@ from offers.models import (
 
 BENCH_PASSWORD = "bench-passlib-2026"  # noqa: S105 - benchmark-only accounts
 CHUNK = 10_000
+# Titles and communes vary as a real programme does, so the catalogue's search and its
+# distance sort read realistic data (a search for one theme finds 1/40 of the offers).
+THEMES = [
+    "club de lecture", "théâtre d'impro", "manga", "jazz", "origami", "poésie", "contes",
+    "bande dessinée", "photographie", "cinéma d'animation", "jeux de société", "écriture",
+    "slam", "robotique", "podcast", "dessin", "science-fiction", "musique électronique",
+    "danse hip-hop", "histoire locale", "calligraphie", "astronomie", "jeux vidéo",
+    "lecture à voix haute", "fanzine", "gravure", "sérigraphie", "chorale", "escape game",
+    "éloquence", "philosophie", "romans policiers", "langue des signes", "couture",
+    "street art", "radio", "échecs", "herbier", "cartographie", "marionnettes",
+]  # fmt: skip
+COMMUNES = [
+    ("Lyon", "69003"), ("Villeurbanne", "69100"), ("Vénissieux", "69200"),
+    ("Vaulx-en-Velin", "69120"), ("Bron", "69500"), ("Caluire-et-Cuire", "69300"),
+    ("Saint-Priest", "69800"), ("Rillieux-la-Pape", "69140"), ("Villefranche-sur-Saône", "69400"),
+    ("Tarare", "69170"),
+]  # fmt: skip
 _SPACE = len(CODE_ALPHABET) ** CODE_LENGTH
 
 
@@ -102,13 +120,16 @@ class Command(BaseCommand):
             )
             for c in range(o["collectivites"])
         )
+        places = [(city, postal, geo.locate(city, "69")) for city, postal in COMMUNES]
         venues = Venue.objects.bulk_create(
             Venue(
                 collectivite=col,
                 name=f"Médiathèque {c}-{v}",
                 address=f"{v} rue des Livres",
-                postal_code="69003",
-                city="Lyon",
+                postal_code=places[(c + v) % len(places)][1],
+                city=places[(c + v) % len(places)][0],
+                latitude=places[(c + v) % len(places)][2].latitude,
+                longitude=places[(c + v) % len(places)][2].longitude,
                 departement="69",
                 siret_comment="Lieu sans SIRET : dépend du SIRET de la collectivité",
                 booking_email=f"mediatheque-{c}-{v}@passlib.bench",
@@ -170,8 +191,9 @@ class Command(BaseCommand):
                     venue=venues[i % len(venues)],
                     category_id=sub.category.id,
                     subcategory_id=sub.id,
-                    title=f"{sub.label} n°{i}",
-                    description="Offre de démonstration à grande échelle.",
+                    title=f"{sub.label} : {THEMES[i % len(THEMES)]} n°{i}"[:90],
+                    description=f"Offre de démonstration à grande échelle, autour de "
+                    f"{THEMES[(i * 7) % len(THEMES)]}.",
                     price_cents=0
                     if sub.id in SUBSCRIPTION_IDS or rng.random() < 0.7
                     else rng.choice([300, 500, 800, 1200]),

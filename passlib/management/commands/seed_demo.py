@@ -8,7 +8,7 @@ from django.db import transaction
 
 from passlib.demo.accounts import DEMO_PASSWORD, LOGINS, seed_accounts
 from passlib.demo.finance import seed_finance
-from passlib.demo.offers import seed_bookings, seed_collective, seed_offers
+from passlib.demo.offers import seed_bookings, seed_collective, seed_offers, seed_showcase
 
 
 class Command(BaseCommand):
@@ -22,6 +22,7 @@ class Command(BaseCommand):
             accounts["lyon_admin"],
         )
         seed_bookings(offers, accounts["lyon_admin"])
+        seed_showcase(accounts["part_dieu"], offers)
         seed_collective(accounts["part_dieu"], accounts["lyon_admin"])
         seed_finance(accounts["part_dieu"])
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
