@@ -23,6 +23,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from passlib.images import read_upload
 from passlib.text import clean_line, clean_text
 
 INT_MAX = 2_147_483_647  # PostgreSQL's integer
@@ -225,8 +226,6 @@ class ImageForm(Form):
         self.fields["image"].widget = forms.FileInput(attrs=self.fields["image"].widget.attrs)
 
     def clean_image(self):
-        from passlib.images import read_upload
-
         upload = self.cleaned_data.get("image")
         if not upload:
             if not self.has_image:

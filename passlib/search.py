@@ -96,33 +96,35 @@ def _tsquery(words: list[str]) -> str:
     return " | ".join(words)
 
 
-class Matches(Func):
+class _WithQuery(Func):
+    """A document and the query of some words: `template` says what to do with them
+    (`{document}`, `{query}`)."""
+
+    template_sql = ""
+
+    def __init__(self, document: Document, words: list[str]) -> None:
+        super().__init__(document)
+        self.words = words
+
+    def as_sql(self, compiler, conn, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        query = f"to_tsquery('{CONFIG}'::regconfig, %s)"
+        return self.template_sql.format(document=sql, query=query), [
+            *params,
+            _tsquery(self.words),
+        ]
+
+
+class Matches(_WithQuery):
     """`document @@ to_tsquery('passlib_fr', 'w1 | w2')`."""
 
     output_field = BooleanField()
-
-    def __init__(self, document: Document, words: list[str]) -> None:
-        super().__init__(document)
-        self.words = words
-
-    def as_sql(self, compiler, conn, **extra):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"({sql} @@ to_tsquery('{CONFIG}'::regconfig, %s))", [*params, _tsquery(self.words)]
+    template_sql = "({document} @@ {query})"
 
 
-class Rank(Func):
+class Rank(_WithQuery):
     output_field = FloatField()
-
-    def __init__(self, document: Document, words: list[str]) -> None:
-        super().__init__(document)
-        self.words = words
-
-    def as_sql(self, compiler, conn, **extra):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return (
-            f"ts_rank({sql}, to_tsquery('{CONFIG}'::regconfig, %s))",
-            [*params, _tsquery(self.words)],
-        )
+    template_sql = "ts_rank({document}, {query})"
 
 
 def _folded(field: str) -> Func:

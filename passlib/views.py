@@ -1,12 +1,16 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.static import serve
+
+from passlib.forms import ImageForm
+from passlib.refusal import Refusal
 
 
 @require_GET
@@ -55,11 +59,6 @@ def image_page(request: HttpRequest, obj, *, save, back_url: str, back_label: st
     changed, for an offer, a collective offer or a venue: `save(picture, alt, credit)`
     is the object's service (it raises Refusal). A refused file changes nothing and the
     texts typed stay in the form."""
-    from django.contrib import messages
-    from django.shortcuts import redirect
-
-    from passlib.forms import ImageForm
-    from passlib.refusal import Refusal
 
     initial = {"alt": obj.image_alt, "credit": obj.image_credit}
     if request.method == "POST":

@@ -29,6 +29,16 @@ from passlib.widgets import MemoSelect
 _DATE = {"required": False, "widget": forms.DateInput(attrs={"type": "date"})}
 
 
+def search_field(examples: str) -> forms.CharField:
+    """« Rechercher » of the catalogues (passlib/search.py reads it)."""
+    return forms.CharField(
+        label="Rechercher",
+        required=False,
+        max_length=100,
+        help_text=f"Un titre, un mot, un lieu, une ville : {examples}…",
+    )
+
+
 class FilterForm(Form):
     """A list's filter form. Its markup is a pure function of the submitted values and
     the choices offered (a person's venues), so the page caches it by `render_key`
@@ -119,12 +129,7 @@ class BookingFilterForm(FilterForm):
 
 
 class CatalogFilterForm(FilterForm):
-    q = forms.CharField(
-        label="Rechercher",
-        required=False,
-        max_length=100,
-        help_text="Un titre, un mot, un lieu, une ville : « club lecture », « théâtre »…",
-    )
+    q = search_field("« club lecture », « théâtre »")
     departement = forms.ChoiceField(
         widget=MemoSelect,
         label="Département",
@@ -207,12 +212,7 @@ class CollectiveFilterForm(Form):
 
 
 class TeacherFilterForm(FilterForm):
-    q = forms.CharField(
-        label="Rechercher",
-        required=False,
-        max_length=100,
-        help_text="Un titre, un mot, un lieu, une ville : « théâtre », « lecture à voix haute »…",
-    )
+    q = search_field("« théâtre », « lecture à voix haute »")
     domain = forms.ChoiceField(
         widget=MemoSelect, label="Domaine", required=False, choices=[("", "Tous"), *DOMAINS]
     )

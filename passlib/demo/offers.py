@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
-from accounts.models import Beneficiary, School, Teacher, User, Venue
+from accounts.models import (
+    Beneficiary,
+    HoursException,
+    OpeningHours,
+    School,
+    Teacher,
+    User,
+    Venue,
+)
 from catalog.categories import get_subcategory
 from offers.collective_reference import pack
 from offers.models import (
@@ -24,6 +33,8 @@ from offers.models import (
     Stock,
 )
 from offers.services.bookings import booking_cancel_by_beneficiary, booking_create
+from offers.services.offers import image_folder
+from passlib import images
 from passlib.demo.accounts import demo_user
 
 # (venue key, subcategory, title, price in cents, stock quantity, sessions: (days, places, quota))
@@ -209,13 +220,6 @@ def seed_collective(venue: Venue, author: User) -> None:
 def seed_showcase(venue: Venue, offers: list[Offer]) -> None:
     """The Part-Dieu's public page (presentation, hours, an exception, contact) and a
     drawn poster on each of its offers, so the demo shows what young people see."""
-    from datetime import time
-
-    from PIL import Image, ImageDraw
-
-    from accounts.models import HoursException, OpeningHours
-    from offers.services.offers import image_folder
-    from passlib import images
 
     if not venue.description:
         venue.description = (

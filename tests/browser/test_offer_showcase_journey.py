@@ -88,6 +88,7 @@ def test_a_librarian_adds_a_picture_schedules_publishes_in_bulk_and_writes_the_v
     page.get_by_label("Sélectionner « Heure du conte »").check()
     page.get_by_label("Sélectionner « Atelier origami »").check()
     page.get_by_label("Action sur la sélection").select_option(label="Publier")
+    step(page, "04a-list-selection")
     page.get_by_role("button", name="Appliquer à la sélection").click()
     step(page, "04-bulk-confirm")
     assert page.get_by_role("heading", name="Publier 2 offres ?").is_visible()
