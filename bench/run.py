@@ -223,6 +223,8 @@ def main() -> int:
                 "url": "/jeunes/offres/?q=theatre&near=Villeurbanne",
                 "login": False,
             },
+            "catalog_by_date": {"url": "/jeunes/offres/?sort=date", "login": False},
+            "catalog_nearest": {"url": "/jeunes/offres/?near=69100", "login": False},
             "pro_home": {"url": "/espace/"},
             "statistics": {"url": f"/collectivites/{collectivite_id}/statistiques/"},
         },

@@ -221,3 +221,17 @@ def test_several_nodes_store_pictures_in_an_s3_bucket():
     assert storage["OPTIONS"]["bucket_name"] == bucket == "passlib-images"
     assert storage["OPTIONS"]["endpoint_url"] == "https://s3.fr-par.scw.cloud"
     assert storage["OPTIONS"]["querystring_auth"] is False
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../../passlib/settings.jpg", "photo\x00.php.jpg", "ａｆｆｉｃｈｅ.jpg", "x" * 300 + ".jpg"],
+)
+def test_the_senders_file_name_is_never_used(login, owner, offer, _media_root, name):
+    response = post_image(login(owner), offer, picture(), name=name)
+    assert response.status_code in (302, 400)
+    offer.refresh_from_db()
+    for path in stored_files(_media_root):
+        relative = path.relative_to(_media_root).as_posix()
+        assert relative.startswith(f"offres/{offer.public_id}/") and relative.endswith(".jpg")
+        assert "settings" not in relative and "php" not in relative
