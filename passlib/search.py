@@ -3,8 +3,8 @@ catalogue, the teachers' collective offers).
 
 PostgreSQL: full-text search with our configuration `passlib_fr` (French stemming
 after `unaccent`: « théâtre » and « theatre » are one word, « lectures » and « lecture »
-one stem), created by offers/migrations/0017_search.py with a GIN index on each
-searched table's document. SQLite (development): the same words folded (accents and
+one stem), created by offers/migrations/0017_search.py with, on each offers' table,
+a stored document column and its GIN index. SQLite (development): the same words folded (accents and
 case, our `passlib_fold` function registered on each connection) and crudely stemmed,
 matched as substrings. Either way a query matches a document holding one of its
 words; `rank` orders those holding more of them first (docs/offers.md).
@@ -71,9 +71,8 @@ def is_postgres() -> bool:
 
 
 class Document(Func):
-    """`to_tsvector('passlib_fr', coalesce(a,'') || ' ' || coalesce(b,'') …)`: written
-    exactly as the GIN indexes of offers/migrations/0017_search.py, so the planner uses
-    them."""
+    """`to_tsvector('passlib_fr', coalesce(a,'') || ' ' || coalesce(b,'') …)` of some
+    columns, computed by the query (the venues: a few rows)."""
 
     output_field = FloatField()  # only inside Matches and Rank
 
@@ -89,6 +88,22 @@ class Document(Func):
             params.extend(p)
         joined = " || ' ' || ".join(parts)
         return f"to_tsvector('{CONFIG}'::regconfig, {joined})", params
+
+
+class StoredDocument(Func):
+    """The `search_document` column PostgreSQL keeps on the offers' tables
+    (offers/migrations/0017_search.py: title weighted A, description C, GIN index), of
+    the query's own table (its alias in a sub-select too). Not a Django field: every
+    read of an offer would carry it."""
+
+    output_field = FloatField()  # only inside Matches and Rank
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    def as_sql(self, compiler, conn, **extra):
+        alias = compiler.query.get_initial_alias()
+        return f'{compiler.quote_name(alias)}."search_document"', []
 
 
 def _tsquery(words: list[str]) -> str:
@@ -131,12 +146,17 @@ def _folded(field: str) -> Func:
     return Func(F(field), function="passlib_fold")
 
 
-def matching(fields: list[str], words: list[str]) -> Q:
-    """Documents of `fields` holding one of the words."""
+def _document(fields: list[str], stored: bool) -> Func:
+    return StoredDocument() if stored else Document(*fields)
+
+
+def matching(fields: list[str], words: list[str], *, stored: bool = False) -> Q:
+    """Documents of `fields` holding one of the words. `stored`: on PostgreSQL, the
+    table's `search_document` column (the offers' tables) rather than `fields`."""
     if not words:
         return Q()
     if is_postgres():
-        return Q(Matches(Document(*fields), words))
+        return Q(Matches(_document(fields, stored), words))
     condition = Q()
     for word in words:
         stem = _stem(word)
@@ -149,11 +169,11 @@ def _contains(field: str, stem: str) -> Q:
     return Q(Contains(_folded(field), stem))
 
 
-def rank(fields: list[str], words: list[str]):
-    """The more words a document holds, the higher (PostgreSQL: ts_rank; SQLite: the
-    count of words found)."""
+def rank(fields: list[str], words: list[str], *, stored: bool = False):
+    """The more words a document holds (in its title, on PostgreSQL), the higher
+    (PostgreSQL: ts_rank; SQLite: the count of words found)."""
     if is_postgres():
-        return Rank(Document(*fields), words)
+        return Rank(_document(fields, stored), words)
     total = Value(0.0)
     for word in words:
         stem = _stem(word)

@@ -1,21 +1,22 @@
 """French full-text search on PostgreSQL (passlib/search.py): the `unaccent`
-extension, our text search configuration `passlib_fr` (French stemming after
-unaccent), and a GIN index on the searched document of each table, written exactly as
-`passlib.search.Document` writes it. Nothing on SQLite (the search folds words in
-Python there)."""
+extension; our text search configuration `passlib_fr` (French stemming after
+unaccent); on each searched table a stored generated column `search_document` (the
+title weighted A, the description C, computed by PostgreSQL on every write: a search
+never recomputes a description's vector) with its GIN index. The column is not a
+Django field (Django would read it with every offer); `passlib.search.StoredDocument`
+names it in queries. Nothing on SQLite (the search folds words in Python there)."""
 
 from django.db import migrations
 
-DOCUMENTS = {
-    "offer_search": ("offers_offer", ["title", "description"]),
-    "collective_offer_search": ("offers_collectiveoffer", ["title", "description"]),
-    "showcase_search": ("offers_collectiveshowcase", ["title", "description"]),
+TABLES = {
+    "offers_offer": "offer_search",
+    "offers_collectiveoffer": "collective_offer_search",
+    "offers_collectiveshowcase": "showcase_search",
 }
-
-
-def _document(columns):
-    joined = " || ' ' || ".join(f"coalesce({c}, '')" for c in columns)
-    return f"to_tsvector('passlib_fr'::regconfig, {joined})"
+DOCUMENT = (
+    "setweight(to_tsvector('passlib_fr'::regconfig, coalesce(title, '')), 'A') || "
+    "setweight(to_tsvector('passlib_fr'::regconfig, coalesce(description, '')), 'C')"
+)
 
 
 def forward(apps, schema_editor):
@@ -30,17 +31,22 @@ def forward(apps, schema_editor):
         "FOR hword, hword_part, word WITH unaccent, french_stem; "
         "END IF; END $$"
     )
-    for name, (table, columns) in DOCUMENTS.items():
+    for table, index in TABLES.items():
         schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({_document(columns)})"
+            f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_document tsvector "
+            f"GENERATED ALWAYS AS ({DOCUMENT}) STORED"
+        )
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {index} ON {table} USING gin (search_document)"
         )
 
 
 def backward(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for name in DOCUMENTS:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+    for table, index in TABLES.items():
+        schema_editor.execute(f"DROP INDEX IF EXISTS {index}")
+        schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_document")
     schema_editor.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS passlib_fr")
 
 

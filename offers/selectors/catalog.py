@@ -83,11 +83,11 @@ def searched(qs: QuerySet, words: list[str], fields: list[str], *, venue_field: 
     the words (passlib/search.py), with their `relevance`. Each side is its own
     sub-select: PostgreSQL reads the first through the GIN index once (an OR of the
     two conditions on each row would read every offer)."""
-    documents = qs.model.objects.filter(search.matching(fields, words)).values("pk")
+    documents = qs.model.objects.filter(search.matching(fields, words, stored=True))
     venues = Venue.objects.filter(search.matching(VENUE_SEARCHED, words)).values("pk")
-    return qs.filter(Q(pk__in=documents) | Q(**{f"{venue_field}__in": venues})).annotate(
-        relevance=search.rank(fields, words)
-    )
+    return qs.filter(
+        Q(pk__in=documents.values("pk")) | Q(**{f"{venue_field}__in": venues})
+    ).annotate(relevance=search.rank(fields, words, stored=True))
 
 
 def _squared_distance(near: Point):

@@ -194,3 +194,13 @@ def test_distance_labels():
     assert distance_label(0.02) == "à moins d'1 km"
     assert distance_label(3.14) == "à 3,1 km"
     assert distance_label(276.6) == "à 277 km"
+
+
+@pytest.mark.postgres
+def test_our_connections_run_without_jit():
+    """JIT compiled the catalogue's search for longer than it ran (docs/performance.md)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
