@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.core.files.storage import default_storage
 from django.db.models import (
     Case,
+    DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
@@ -18,7 +19,6 @@ from django.db.models import (
     IntegerField,
     Min,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     When,
@@ -47,6 +47,7 @@ from offers.templatetags.money import euros
 from passlib import search
 from passlib.links import uuid_url
 from passlib.rows import escaped
+from passlib.sql import CompiledExpression
 
 SORT_LABELS = {
     "": "Le plus adapté (pertinence, ou distance si un lieu est indiqué)",
@@ -80,14 +81,17 @@ def venue_points(postal_code: str) -> list[Point]:
 
 def searched(qs: QuerySet, words: list[str], fields: list[str], *, venue_field: str) -> QuerySet:
     """Offers whose title or description, or whose venue's name or commune, hold one of
-    the words (passlib/search.py), with their `relevance`. Each side is its own
-    sub-select: PostgreSQL reads the first through the GIN index once (an OR of the
-    two conditions on each row would read every offer)."""
-    documents = qs.model.objects.filter(search.matching(fields, words, stored=True))
-    venues = Venue.objects.filter(search.matching(VENUE_SEARCHED, words)).values("pk")
-    return qs.filter(
-        Q(pk__in=documents.values("pk")) | Q(**{f"{venue_field}__in": venues})
-    ).annotate(relevance=search.rank(fields, words, stored=True))
+    the words (passlib/search.py), with their `relevance`. One `IN (… UNION …)`: the
+    ids found through the GIN indexes drive the query (an OR of two conditions made
+    PostgreSQL read every published offer and test each)."""
+    model = qs.model
+    venues = Venue.objects.filter(search.matching(VENUE_SEARCHED, words, stored=True))
+    found = (
+        model.objects.filter(search.matching(fields, words, stored=True))
+        .values("pk")
+        .union(model.objects.filter(**{f"{venue_field}__in": venues.values("pk")}).values("pk"))
+    )
+    return qs.filter(pk__in=found).annotate(relevance=search.rank(fields, words, stored=True))
 
 
 def _squared_distance(near: Point):
@@ -206,22 +210,51 @@ def session_waitlist(session: Session) -> list[WaitlistEntry]:
     )
 
 
+def _next_session(now):
+    return rules.sessions_with_places(now).filter(offer=OuterRef("pk")).order_by("starts_at")
+
+
+# The card's next date, its places left, a stock's: sub-selects compiled once per
+# process (passlib/sql.py: building and compiling them cost more than running them).
+_CARD = {
+    "next_at": CompiledExpression(
+        Offer,
+        lambda now: Subquery(_next_session(now).values("starts_at")[:1]),
+        DateTimeField(),
+        {"now": "datetime"},
+    ),
+    "next_left": CompiledExpression(
+        Offer,
+        lambda now: Subquery(
+            _next_session(now)
+            .annotate(left=Coalesce("quota", "total_places") - F("booked_count") - F("held_count"))
+            .values("left")[:1],
+            output_field=IntegerField(),
+        ),
+        IntegerField(),
+        {"now": "datetime"},
+    ),
+    "stock_left": CompiledExpression(
+        Offer,
+        lambda: Subquery(
+            Stock.objects.filter(offer=OuterRef("pk"))
+            .annotate(left=F("quantity") - F("booked_count") - F("held_count"))
+            .values("left")[:1],
+            output_field=IntegerField(),
+        ),
+        IntegerField(),
+        {},
+    ),
+}
+
+
 def _card_subqueries(now) -> dict:
     """The next session with a place left of each card's offer, and what is left of it
     or of the stock (None: unlimited), as sub-selects of the page's one query."""
-    sessions = rules.sessions_with_places(now).filter(offer=OuterRef("pk")).order_by("starts_at")
-    session_left = Coalesce("quota", "total_places") - F("booked_count") - F("held_count")
-    stock_left = F("quantity") - F("booked_count") - F("held_count")
     return {
-        "next_at": Subquery(sessions.values("starts_at")[:1]),
-        "next_left": Subquery(
-            sessions.annotate(left=session_left).values("left")[:1],
-            output_field=IntegerField(),
-        ),
-        "stock_left": Subquery(
-            Stock.objects.filter(offer=OuterRef("pk")).annotate(left=stock_left).values("left")[:1],
-            output_field=IntegerField(),
-        ),
+        "next_at": _CARD["next_at"](now=now),
+        "next_left": _CARD["next_left"](now=now),
+        "stock_left": _CARD["stock_left"](),
     }
 
 
