@@ -69,11 +69,12 @@ class VenuePageForm(Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for day, label in enumerate(WEEKDAYS):
+            # The fieldset says what to type, once for the seven days.
             self.fields[f"hours_{day}"] = forms.CharField(
                 label=label,
                 max_length=120,
                 required=False,
-                help_text="Par exemple « 10h-12h30, 14h-18h » ; vide ou « fermé » si fermé.",
+                widget=forms.TextInput(attrs={"aria-describedby": "hours-help"}),
             )
 
     @property
