@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from accounts.models import Collectivite, Membership, Status, TerritoryOfficer
+from accounts.models import Collectivite, Membership, Status, TerritoryOfficer, Venue
 from catalog.categories import SUBCATEGORIES
 from offers.models import Booking, BookingStatus, CollectiveBooking, CollectiveShowcase, Offer
 from offers.services.closing import validate_due_subscription_bookings
@@ -33,3 +33,10 @@ def test_seed_demo_is_idempotent_and_covers_the_roles_and_the_catalog():
         "booked",
     }
     assert CollectiveShowcase.objects.filter(status="published").exists()
+
+
+def test_the_demo_venues_are_placed_for_the_distance_sort(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    assert not Venue.objects.filter(latitude__isnull=True).exists()
+    part_dieu = Venue.objects.get(name="Médiathèque de la Part-Dieu")
+    assert 45.7 < part_dieu.latitude < 45.8 and 4.8 < part_dieu.longitude < 4.9

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from accounts import geo
 from accounts.models import (
     Collectivite,
     Membership,
@@ -90,6 +91,10 @@ def demo_venue(
             "status": status,
         },
     )
+    if venue.latitude is None:  # placed as a venue added through the app is
+        point = geo.locate(venue.city, venue.departement)
+        venue.latitude, venue.longitude = point.latitude, point.longitude
+        venue.save(update_fields=["latitude", "longitude"])
     return venue
 
 
