@@ -256,3 +256,12 @@ class BulkForm(Form):
                 "Sélectionnez au moins une offre, ou toutes celles des filtres.", code="empty"
             )
         return data
+
+    def problems(self) -> list[str]:
+        """What to tell the person back on the list (the form has no page of its own)."""
+        found = list(self.non_field_errors())
+        if "action" in self.errors:
+            found.append("Choisissez une action.")
+        if "filtres" in self.errors:
+            found.append("Les filtres de la liste sont illisibles : refaites la sélection.")
+        return found or ["La sélection n'a pas pu être lue : refaites-la."]

@@ -366,9 +366,9 @@ def offer_bulk(request: HttpRequest) -> HttpResponse:
     result, with each refusal and its reason."""
     form = BulkForm(request.POST)
     if not form.is_valid():
-        for error in form.non_field_errors() or ["Choisissez une action."]:
+        for error in form.problems():
             messages.error(request, error)
-        return redirect(_list_url(form.data.get("filtres", "")))
+        return redirect(_list_url(form.data.get("filtres", "")[:1000]))
     d = form.cleaned_data
     selection = _bulk_selection(request, form)
     spec = bulk.ACTIONS[d["action"]]

@@ -155,3 +155,19 @@ def test_two_concurrent_grouped_actions_change_each_offer_once(space, owner):
     assert sorted(len(r.done) for r in results) == [0, 0, 40]
     assert Transition.objects.filter(action=Action.OFFER_DEACTIVATED).count() == 40
     assert set(Offer.objects.values_list("status", flat=True)) == {OfferStatus.DEACTIVATED}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"offres": ["x"]}, "Choisissez une action."),
+        ({"action": "publier"}, "Sélectionnez au moins une offre"),
+        ({"action": "publier", "tout": "on", "filtres": "q=" + "x" * 2000}, "illisibles"),
+    ],
+)
+def test_a_selection_that_cannot_be_read_says_why_on_the_list(login, space, owner, data, message):
+    programme(space["venue"], 1)
+    response = login(owner).post(reverse("offers:bulk"), data, follow=True)
+    assert response.status_code == 200
+    assert message in response.content.decode().replace("&#x27;", "'")
+    assert set(Offer.objects.values_list("status", flat=True)) == {"draft"}
