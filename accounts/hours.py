@@ -38,7 +38,7 @@ def parse(text: str) -> list[tuple[time, time]]:
     value = " ".join(text.split()).strip().lower()
     if value in CLOSED_WORDS:
         return []
-    if not value.isascii() and not all(c.isascii() or c in "–—àé" for c in value):
+    if not all(c.isascii() or c in "–—àé" for c in value):
         raise _unreadable(text)
     intervals = []
     for part in re.split(r"[,;/]|\bet\b", value):

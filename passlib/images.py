@@ -5,8 +5,9 @@ PNG or WebP picture of sensible size (by its content, never its name or announce
 type), then decodes it and writes our own JPEG files at the sizes the pages need
 (`RENDITIONS`): what was in the file besides its pixels (EXIF with the camera's GPS
 position, comments, a script appended to the picture) is gone. `ImageFields` is the
-model part; `store` and `remove` write and delete through Django's storage API (local
-files in development, an S3-compatible store on several nodes: docs/operations.md).
+model part; `save_image`, `delete_image` and `copy_image` write and delete through
+Django's storage API (local files in development, an S3-compatible store on several
+nodes: docs/operations.md).
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from django.core.files.storage import default_storage
 from django.db import models, transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+from passlib.refusal import Refusal
+
+FORMATS = ["JPEG", "PNG", "WEBP"]  # Pillow opens these only: anything else is "not_image"
 MIN_SIDE = 400  # pixels, the smaller side (the offer page shows up to 1200)
 MAX_PIXELS = 40_000_000  # 40 Mpx: a 48 Mpx phone photo is about 8000 × 6000
 # The largest box of each rendition (width, height); the picture keeps its proportions.
@@ -36,7 +39,6 @@ MESSAGES = {
     "too_big": "Le fichier dépasse {limit}. Choisissez une image plus légère.",
     "empty": "Le fichier est vide.",
     "not_image": "Ce fichier n'est pas une image JPEG, PNG ou WebP.",
-    "format": "Ce format d'image n'est pas accepté : choisissez une image JPEG, PNG ou WebP.",
     "too_many_pixels": (
         "L'image est trop grande : au plus 40 millions de pixels (par exemple 8000 × 5000). "
         "Réduisez-la avant de l'envoyer."
@@ -92,16 +94,14 @@ def read_upload(upload) -> ReadImage:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            with Image.open(io.BytesIO(data), formats=list(FORMATS)) as probe:
-                fmt, (width, height) = probe.format, probe.size
-                if fmt not in FORMATS:
-                    raise _refuse("format")
+            with Image.open(io.BytesIO(data), formats=FORMATS) as probe:
+                width, height = probe.size
                 if width * height > MAX_PIXELS:
                     raise _refuse("too_many_pixels")
                 if min(width, height) < MIN_SIDE:
                     raise _refuse("too_small", min=MIN_SIDE)
                 probe.verify()
-            with Image.open(io.BytesIO(data), formats=list(FORMATS)) as img:
+            with Image.open(io.BytesIO(data), formats=FORMATS) as img:
                 img.load()
                 picture = _upright_rgb(img)
         except ValidationError:
@@ -167,12 +167,9 @@ def alt_required(prefix: str) -> models.CheckConstraint:
 
 
 @contextmanager
-def stored(picture: ReadImage | None, *, folder: str) -> Iterator[Stored | None]:
+def stored(picture: ReadImage, *, folder: str) -> Iterator[Stored]:
     """Writes the renditions under new names (a changed picture never hides behind a
     cached copy); when the block raises (a refusal, a rollback), deletes them."""
-    if picture is None:
-        yield None
-        return
     token = secrets.token_urlsafe(12)
     names = []
     try:
@@ -249,8 +246,8 @@ def save_image(obj: ImageFields, *, picture: ReadImage | None, alt: str, credit:
     none: only the texts change) with its alternative text and credit. The replaced
     files are deleted after the commit; the new ones if anything fails before it."""
     if picture is None:
-        if not obj.has_image:
-            raise ValidationError("Choisissez une image.", code="image.missing")
+        if not obj.has_image:  # removed by someone else since the form was shown
+            raise Refusal("Choisissez une image.", code="image.missing")
         obj.image_alt, obj.image_credit = alt, credit
         obj.save(update_fields=["image_alt", "image_credit"])
         return
@@ -266,12 +263,18 @@ def delete_image(obj: ImageFields) -> None:
     remove_after_commit(old)
 
 
-def picture_of(obj: ImageFields) -> ReadImage | None:
-    """The object's stored renditions, read back (a duplicated offer writes them under
-    its own names through `stored`: changing one copy's picture never deletes the
-    other's)."""
-    if not obj.has_image:
-        return None
+def copy_image(source: ImageFields, target: ImageFields, *, folder: str) -> None:
+    """The target (a saved duplicate, without a picture) gets its own copy of the
+    source's files: changing one copy's picture never deletes the other's."""
+    if not source.has_image:
+        return
+    with stored(_picture_of(source), folder=folder) as files:
+        apply(target, files, alt=source.image_alt, credit=source.image_credit)
+        target.save(update_fields=IMAGE_FIELDS)
+
+
+def _picture_of(obj: ImageFields) -> ReadImage:
+    """The object's stored renditions, read back."""
     renditions = []
     for field, width, height in (
         (obj.image_large, obj.image_width, obj.image_height),

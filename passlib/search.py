@@ -3,9 +3,10 @@ catalogue, the teachers' collective offers).
 
 PostgreSQL: full-text search with our configuration `passlib_fr` (French stemming
 after `unaccent`: « théâtre » and « theatre » are one word, « lectures » and « lecture »
-one stem), created by offers/migrations/0017_search.py with, on each offers' table,
-a stored document column and its GIN index. SQLite (development): the same words folded (accents and
-case, our `passlib_fold` function registered on each connection) and crudely stemmed,
+one stem), created by offers/migrations/0017_search.py with, on each searched table,
+a stored document column and its GIN index. SQLite (development): the same words
+folded (accents and case, our `passlib_fold` function registered on each connection)
+and crudely stemmed,
 matched as substrings. Either way a query matches a document holding one of its
 words; `rank` orders those holding more of them first (docs/offers.md).
 """
@@ -70,31 +71,11 @@ def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-class Document(Func):
-    """`to_tsvector('passlib_fr', coalesce(a,'') || ' ' || coalesce(b,'') …)` of some
-    columns, computed by the query (the venues: a few rows)."""
-
-    output_field = FloatField()  # only inside Matches and Rank
-
-    def __init__(self, *fields: str) -> None:
-        super().__init__(*(F(f) for f in fields))
-
-    def as_sql(self, compiler, conn, **extra):
-        parts = []
-        params = []
-        for expression in self.source_expressions:
-            sql, p = compiler.compile(expression)
-            parts.append(f"coalesce({sql}, '')")
-            params.extend(p)
-        joined = " || ' ' || ".join(parts)
-        return f"to_tsvector('{CONFIG}'::regconfig, {joined})", params
-
-
 class StoredDocument(Func):
-    """The `search_document` column PostgreSQL keeps on the offers' tables
-    (offers/migrations/0017_search.py: title weighted A, description C, GIN index), of
-    the query's own table (its alias in a sub-select too). Not a Django field: every
-    read of an offer would carry it."""
+    """The `search_document` column PostgreSQL keeps on each searched table
+    (offers/migrations/0017_search.py: the offers' title weighted A and description C,
+    a venue's name and commune; a GIN index), of the query's own table (its alias in a
+    sub-select too). Not a Django field: every read of an offer would carry it."""
 
     output_field = FloatField()  # only inside Matches and Rank
 
@@ -117,7 +98,7 @@ class _WithQuery(Func):
 
     template_sql = ""
 
-    def __init__(self, document: Document, words: list[str]) -> None:
+    def __init__(self, document: StoredDocument, words: list[str]) -> None:
         super().__init__(document)
         self.words = words
 
@@ -146,39 +127,33 @@ def _folded(field: str) -> Func:
     return Func(F(field), function="passlib_fold")
 
 
-def _document(fields: list[str], stored: bool) -> Func:
-    return StoredDocument() if stored else Document(*fields)
-
-
-def matching(fields: list[str], words: list[str], *, stored: bool = False) -> Q:
-    """Documents of `fields` holding one of the words. `stored`: on PostgreSQL, the
-    table's `search_document` column (the offers' tables) rather than `fields`."""
+def matching(fields: list[str], words: list[str]) -> Q:
+    """Rows holding one of the words: in their stored document on PostgreSQL, in
+    `fields` (folded) on SQLite."""
     if not words:
         return Q()
     if is_postgres():
-        return Q(Matches(_document(fields, stored), words))
+        return Q(Matches(StoredDocument(), words))
     condition = Q()
     for word in words:
-        stem = _stem(word)
-        for field in fields:
-            condition |= _contains(field, stem)
+        condition |= _found(fields, word)
     return condition
 
 
-def _contains(field: str, stem: str) -> Q:
-    return Q(Contains(_folded(field), stem))
+def _found(fields: list[str], word: str) -> Q:
+    stem = _stem(word)
+    condition = Q()
+    for field in fields:
+        condition |= Q(Contains(_folded(field), stem))
+    return condition
 
 
-def rank(fields: list[str], words: list[str], *, stored: bool = False):
-    """The more words a document holds (in its title, on PostgreSQL), the higher
+def rank(fields: list[str], words: list[str]):
+    """The more words a row holds (and in its title, on PostgreSQL), the higher
     (PostgreSQL: ts_rank; SQLite: the count of words found)."""
     if is_postgres():
-        return Rank(_document(fields, stored), words)
+        return Rank(StoredDocument(), words)
     total = Value(0.0)
     for word in words:
-        stem = _stem(word)
-        found = Q()
-        for field in fields:
-            found |= _contains(field, stem)
-        total = total + Case(When(found, then=Value(1.0)), default=Value(0.0))
+        total = total + Case(When(_found(fields, word), then=Value(1.0)), default=Value(0.0))
     return total

@@ -107,12 +107,7 @@ def venue_image_save(
     *, actor: User, venue: Venue, picture: images.ReadImage | None, alt: str, credit: str
 ) -> Venue:
     locked = _locked(venue)
-    try:
-        images.save_image(
-            locked, picture=picture, alt=alt, credit=credit, folder=image_folder(locked)
-        )
-    except images.ValidationError as exc:
-        raise Refusal(exc.messages[0], code="venue.image_missing") from None
+    images.save_image(locked, picture=picture, alt=alt, credit=credit, folder=image_folder(locked))
     _log(actor, locked, "Image de la page modifiée")
     return locked
 

@@ -54,7 +54,6 @@ SORT_LABELS = {
     "date": "Date la plus proche",
     "distance": "Distance",
 }
-KM_PER_DEGREE = 111.195
 OFFER_SEARCHED = ["title", "description"]
 VENUE_SEARCHED = ["name", "public_name", "city"]
 
@@ -79,25 +78,25 @@ def venue_points(postal_code: str) -> list[Point]:
     return [Point(lat, lon) for lat, lon in rows]
 
 
-def searched(qs: QuerySet, words: list[str], fields: list[str], *, venue_field: str) -> QuerySet:
+def searched(qs: QuerySet, words: list[str], fields: list[str]) -> QuerySet:
     """Offers whose title or description, or whose venue's name or commune, hold one of
     the words (passlib/search.py), with their `relevance`. One `IN (… UNION …)`: the
     ids found through the GIN indexes drive the query (an OR of two conditions made
     PostgreSQL read every published offer and test each)."""
     model = qs.model
-    venues = Venue.objects.filter(search.matching(VENUE_SEARCHED, words, stored=True))
+    venues = Venue.objects.filter(search.matching(VENUE_SEARCHED, words))
     found = (
-        model.objects.filter(search.matching(fields, words, stored=True))
+        model.objects.filter(search.matching(fields, words))
         .values("pk")
-        .union(model.objects.filter(**{f"{venue_field}__in": venues.values("pk")}).values("pk"))
+        .union(model.objects.filter(venue__in=venues.values("pk")).values("pk"))
     )
-    return qs.filter(pk__in=found).annotate(relevance=search.rank(fields, words, stored=True))
+    return qs.filter(pk__in=found).annotate(relevance=search.rank(fields, words))
 
 
 def _squared_distance(near: Point):
     """Squared distance in degrees of latitude from `near` (equirectangular: a degree
-    of longitude is cos(latitude) of one of latitude); enough to order and, times
-    KM_PER_DEGREE after the square root, to label."""
+    of longitude is cos(latitude) of one of latitude): enough to order (the cards'
+    labels use accounts/geo.py `distance_km`)."""
     shrink = math.cos(math.radians(near.latitude))
     return ExpressionWrapper(
         (F("venue__latitude") - near.latitude) * (F("venue__latitude") - near.latitude)
@@ -105,15 +104,6 @@ def _squared_distance(near: Point):
         * (F("venue__longitude") - near.longitude)
         * (shrink * shrink),
         output_field=FloatField(),
-    )
-
-
-def next_session_start(now) -> Subquery:
-    return Subquery(
-        rules.sessions_with_places(now)
-        .filter(offer=OuterRef("pk"))
-        .order_by("starts_at")
-        .values("starts_at")[:1]
     )
 
 
@@ -135,7 +125,7 @@ def catalog(f: CatalogFilters, *, per_row: bool = True) -> QuerySet[Offer]:
         qs = qs.filter(Exists(sessions.filter(starts_at__date=f.day)))
     words = search.terms(f.q)
     if words:
-        qs = searched(qs, words, OFFER_SEARCHED, venue_field="venue_id")
+        qs = searched(qs, words, OFFER_SEARCHED)
     if not per_row:
         return qs
     qs = qs.select_related("venue")
@@ -144,7 +134,7 @@ def catalog(f: CatalogFilters, *, per_row: bool = True) -> QuerySet[Offer]:
         qs = qs.annotate(distance2=_squared_distance(f.near))
         order = [F("distance2").asc(nulls_last=True), *order]
     elif f.sort == "date":
-        qs = qs.annotate(next_at=next_session_start(timezone.now()))
+        qs = qs.annotate(next_at=_CARD["next_at"](now=timezone.now()))
         order = [F("next_at").asc(nulls_last=True), *order]
     elif words:
         order = ["-relevance", *order]

@@ -97,7 +97,7 @@ def _teacher_filtered(qs: QuerySet, f: TeacherFilters) -> QuerySet:
     (offers/selectors/catalog.py `searched`: title, description, venue, commune)."""
     words = search.terms(f.q)
     if words:
-        qs = searched(qs, words, OFFER_SEARCHED, venue_field="venue_id")
+        qs = searched(qs, words, OFFER_SEARCHED)
     if f.domain:
         qs = qs.filter(domains__contains=f",{f.domain},")
     if f.level:

@@ -195,15 +195,23 @@ def collective_offer_update(
     return offer
 
 
-def _log(obj: CollectiveShowcase | CollectiveOffer, action: Action, actor: User, to_status: str):
+def _log(
+    obj: CollectiveShowcase | CollectiveOffer,
+    action: Action,
+    actor: User,
+    to_status: str = "",
+    comment: str = "",
+):
+    """A row of the offer's history: a change of status, or (no `to_status`) an edit."""
     target = "collective_offer" if isinstance(obj, CollectiveOffer) else "collective_showcase"
     history.record(
         action=action,
         actor=actor,
         venue_id=obj.venue_id,
         label=obj.title,
-        from_status=obj.status,
+        from_status=obj.status if to_status else "",
         to_status=to_status,
+        comment=comment,
         **{target: obj},
     )
 
@@ -259,27 +267,12 @@ def collective_duplicate(*, actor: User, obj: CollectiveShowcase | CollectiveOff
         copy.request = None
     images.clear(copy)
     copy.save()
-    with images.stored(images.picture_of(obj), folder=image_folder(copy)) as files:
-        if files is not None:
-            images.apply(copy, files, alt=obj.image_alt, credit=obj.image_credit)
-            copy.save(update_fields=images.IMAGE_FIELDS)
+    images.copy_image(obj, copy, folder=image_folder(copy))
     return copy
 
 
 def image_folder(obj: CollectiveShowcase | CollectiveOffer) -> str:
     return f"collectif/{obj.public_id}"
-
-
-def _image_log(obj, actor: User, comment: str) -> None:
-    target = "collective_offer" if isinstance(obj, CollectiveOffer) else "collective_showcase"
-    history.record(
-        action=Action.OFFER_EDITED,
-        actor=actor,
-        venue_id=obj.venue_id,
-        label=obj.title,
-        comment=comment,
-        **{target: obj},
-    )
 
 
 @transaction.atomic
@@ -293,13 +286,13 @@ def collective_image_save(
 ):
     """Add or replace the picture of a collective offer (passlib/images.py)."""
     locked = type(obj).objects.select_for_update().get(pk=obj.pk)
-    try:
-        images.save_image(
-            locked, picture=picture, alt=alt, credit=credit, folder=image_folder(locked)
-        )
-    except ValidationError as exc:
-        raise Refusal(exc.messages[0], code="collective.image_missing") from None
-    _image_log(locked, actor, "Image modifiée" if picture else "Texte de l'image modifié")
+    images.save_image(locked, picture=picture, alt=alt, credit=credit, folder=image_folder(locked))
+    _log(
+        locked,
+        Action.OFFER_EDITED,
+        actor,
+        comment="Image modifiée" if picture else "Texte de l'image modifié",
+    )
     return locked
 
 
@@ -309,5 +302,5 @@ def collective_image_delete(*, actor: User, obj: CollectiveShowcase | Collective
     if not locked.has_image:
         raise Refusal("Cette offre n'a pas d'image.", code="collective.no_image")
     images.delete_image(locked)
-    _image_log(locked, actor, "Image supprimée")
+    _log(locked, Action.OFFER_EDITED, actor, comment="Image supprimée")
     return locked

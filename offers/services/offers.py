@@ -259,10 +259,7 @@ def offer_duplicate(*, actor: User, offer: Offer) -> Offer:
     copy.created_at = copy.updated_at = now
     images.clear(copy)
     copy.save()
-    with images.stored(images.picture_of(offer), folder=image_folder(copy)) as files:
-        if files is not None:
-            images.apply(copy, files, alt=offer.image_alt, credit=offer.image_credit)
-            copy.save(update_fields=images.IMAGE_FIELDS)
+    images.copy_image(offer, copy, folder=image_folder(copy))
     stock = Stock.objects.filter(offer=offer).first()
     if stock is not None:
         Stock.objects.create(
@@ -308,12 +305,7 @@ def offer_image_save(
     (passlib/images.py); in the offer's history."""
     locked = Offer.objects.select_for_update().get(pk=offer.pk)
     had = locked.has_image
-    try:
-        images.save_image(
-            locked, picture=picture, alt=alt, credit=credit, folder=image_folder(locked)
-        )
-    except ValidationError as exc:
-        raise Refusal(exc.messages[0], code="offer.image_missing") from None
+    images.save_image(locked, picture=picture, alt=alt, credit=credit, folder=image_folder(locked))
     comment = (
         "Image remplacée"
         if had and picture

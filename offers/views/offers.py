@@ -78,6 +78,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "counts": [(DisplayStatus(k).label, k, n) for k, n in counts.items()],
         "can_create": bool(managed_venue_ids(request.user)),
+        "bulk_actions": BulkForm.base_fields["action"].choices,
     }
     template = "offers/list.html#table" if request.htmx else "offers/list.html"
     return render(request, template, ctx)
