@@ -184,3 +184,24 @@ def test_hours_exception_ids_out_of_range_are_404(login, space, member):
     url = f"/lieux/{space['venue'].public_id}/page/exceptions/99999999999999999999999/supprimer/"
     assert login(member).post(url).status_code == 404
     assert date.today()  # the dates above are relative to today
+
+
+def test_a_venue_added_or_moved_through_the_app_is_placed_at_its_commune(space, owner):
+    """The catalogue's distance sort reads the venue's position (accounts/geo.py)."""
+    from accounts.services.onboarding import VenueData
+    from accounts.services.space import venue_create, venue_update
+
+    data = VenueData(
+        name="Médiathèque du Tonkin",
+        address="2 rue Rouget de l'Isle",
+        postal_code="69100",
+        city="Villeurbanne",
+    )
+    venue = venue_create(actor=owner, collectivite=space["collectivite"], data=data)
+    assert (round(venue.latitude, 2), round(venue.longitude, 2)) == (45.77, 4.88)
+    moved = VenueData(
+        name="Médiathèque du Tonkin", address="1 place", postal_code="13001", city="Marseille"
+    )
+    venue = venue_update(actor=owner, venue=venue, data=moved)
+    venue.refresh_from_db()
+    assert (round(venue.latitude), round(venue.longitude)) == (43, 5)

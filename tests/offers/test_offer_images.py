@@ -235,3 +235,30 @@ def test_the_senders_file_name_is_never_used(login, owner, offer, _media_root, n
         relative = path.relative_to(_media_root).as_posix()
         assert relative.startswith(f"offres/{offer.public_id}/") and relative.endswith(".jpg")
         assert "settings" not in relative and "php" not in relative
+
+
+def test_a_collective_offer_has_its_picture_on_the_teachers_list_and_its_copy(
+    login, space, owner, _media_root, django_capture_on_commit_callbacks
+):
+    from offers.models import CollectiveOffer
+    from tests.factories import make_collective_offer, make_school, make_teacher
+
+    offer = make_collective_offer(space["venue"], title="Atelier théâtre", status="published")
+    client = login(owner)
+    url = reverse("offers:collective_image", args=["offres", offer.public_id])
+    refused = client.post(url, {"image": upload(SVG, "x.svg"), "alt": "Une scène"})
+    assert refused.status_code == 400 and stored_files(_media_root) == []
+    assert client.post(url, {"image": upload(picture()), "alt": "Une scène"}).status_code == 302
+    offer.refresh_from_db()
+    assert offer.has_image and (offer.image_small_width, offer.image_small_height) == (400, 300)
+    teacher = make_teacher(make_school())
+    page = login(teacher).get(reverse("offers:teacher_offers")).content.decode()
+    assert f'src="/media/{offer.image_small.name}" width="400" height="300"' in page
+    assert 'alt="Une scène" loading="lazy"' in page
+    client = login(owner)
+    client.post(reverse("offers:collective_duplicate", args=["offres", offer.public_id]))
+    copy = CollectiveOffer.objects.exclude(pk=offer.pk).get()
+    assert copy.has_image and copy.image_large.name != offer.image_large.name
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("offers:collective_image_delete", args=["offres", copy.public_id]))
+    assert Path(offer.image_large.path).exists() and len(stored_files(_media_root)) == 2
