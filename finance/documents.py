@@ -16,6 +16,7 @@ import csv
 import io
 from collections.abc import Iterable
 from datetime import timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -27,7 +28,7 @@ from finance.bank import mask
 from finance.models import PAYABLE, RateRule, ReimbursementRun, Statement, StatementLine
 from finance.rates import percent
 from passlib.refusal import Refusal
-from passlib.text import printable
+from passlib.spreadsheets import csv_field
 
 CSV_HEADER = [
     "Relevé",
@@ -41,13 +42,6 @@ CSV_HEADER = [
     "Règle appliquée",
     "Montant remboursé (€)",
 ]
-
-
-def decimal_fr(cents: int) -> str:
-    """1250 → "12,50" (a number a French spreadsheet reads)."""
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(int(cents)), 100)
-    return f"{sign}{whole},{rest:02d}"
 
 
 def euros_fr(cents: int) -> str:
@@ -82,27 +76,31 @@ def _lines(statement: Statement) -> Iterable[StatementLine]:
     return statement.lines.order_by("venue_name", "validated_at", "id").iterator()
 
 
+def _euros(cents: int) -> Decimal:
+    return Decimal(int(cents)).scaleb(-2)
+
+
 def statement_csv(statement: Statement) -> bytes:
+    """Typed rows, every field written by passlib/spreadsheets.py (typed text inert)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    writer.writerow([csv_field(column) for column in CSV_HEADER])
     period = period_label(statement)
     for line in _lines(statement):
-        writer.writerow(
-            [
-                statement.number,
-                period,
-                printable(line.venue_name),
-                printable(line.offer_title),
-                line.reference,
-                timezone.localtime(line.validated_at).strftime("%d/%m/%Y %H:%M"),
-                decimal_fr(line.price_cents),
-                percent(line.rate_bp),
-                line.get_rule_display(),
-                decimal_fr(line.amount_cents),
-            ]
-        )
+        row = [
+            statement.number,
+            period,
+            line.venue_name,
+            line.offer_title,
+            line.reference,
+            timezone.localtime(line.validated_at).replace(tzinfo=None),
+            _euros(line.price_cents),
+            percent(line.rate_bp),
+            line.get_rule_display(),
+            _euros(line.amount_cents),
+        ]
+        writer.writerow([csv_field(value) for value in row])
     return out.getvalue().encode("utf-8")
 
 

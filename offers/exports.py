@@ -4,8 +4,8 @@ Rows are typed (text, dates in the venue's time, euros as Decimal): the XLSX fil
 them as date and number cells, the CSV writes them as French spreadsheets read them.
 
 Rows come from `.values_list(...).iterator()` (a server-side cursor on PostgreSQL), so
-memory does not grow with the number of bookings. Text cells that a spreadsheet would
-read as a formula (starting with =, +, -, @, tab or CR) are prefixed with a quote.
+memory does not grow with the number of bookings. Every cell is written by
+passlib/spreadsheets.py, which makes typed text inert (never a formula).
 """
 
 from __future__ import annotations
@@ -20,11 +20,9 @@ from zoneinfo import ZoneInfo
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
-from catalog.categories import get_subcategory
-from offers.rules import cancellation_deadline_at, deadline_passed
-from passlib.text import clean_line, printable
+from offers.rules import cancellation_deadline_at, code_in_pro_export, deadline_passed
+from passlib.spreadsheets import csv_field, xlsx_row
 
 # The scheme's own layout of the pro booking export (pass Culture's "Réservations"
 # export), so a library's existing spreadsheets keep working.
@@ -58,6 +56,11 @@ STATUS_LABELS = {
     "reimbursed": "remboursé",
 }
 PRICE_LABEL = "Tarif unique"  # passlib offers have one price
+# pass Culture writes « offre grand public » for every individual booking (« offre
+# collective » for a collective one), whatever its subcategory:
+# `serialize_offer_type_educational_or_individual` in pass-culture/pass-culture-main,
+# api/src/pcapi/core/bookings/exports.py.
+INDIVIDUAL_OFFER_TYPE = "offre grand public"
 
 _FIELDS = (
     "venue__collectivite__name",
@@ -65,7 +68,7 @@ _FIELDS = (
     "venue__public_name",
     "venue__time_zone",
     "offer__title",
-    "offer__subcategory_id",
+    "session_id",
     "session__starts_at",
     "beneficiary__first_name",
     "beneficiary__last_name",
@@ -78,15 +81,6 @@ _FIELDS = (
     "status",
     "reimbursed_at",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: str) -> str:
-    """A stored text as one line of a cell: line breaks and control characters made
-    spaces or removed (a spreadsheet file cannot hold them; what was stored before
-    passlib/forms.py cleaned input has them), and a formula start quoted."""
-    value = printable(clean_line(value))
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _when(value, tz: ZoneInfo) -> datetime | None:
@@ -102,7 +96,6 @@ def _euros(cents: int) -> Decimal:
 def export_rows(queryset, *, now=None) -> Iterator[list]:
     """Typed rows: text, `datetime` (local to the venue), `Decimal` euros, None."""
     now = now or timezone.now()
-    types = {}
     for row in queryset.values_list(*_FIELDS).iterator(chunk_size=2000):
         (
             structure,
@@ -110,7 +103,7 @@ def export_rows(queryset, *, now=None) -> Iterator[list]:
             public_name,
             tz_name,
             title,
-            sub_id,
+            session_id,
             starts_at,
             first,
             last,
@@ -124,31 +117,29 @@ def export_rows(queryset, *, now=None) -> Iterator[list]:
             reimbursed_at,
         ) = row
         tz = ZoneInfo(tz_name)
-        if sub_id not in types:
-            types[sub_id] = get_subcategory(sub_id).offer_type.label
         if status == "confirmed":
             deadline = cancellation_deadline_at(booked_at, starts_at)
             label = "confirmé" if deadline_passed(deadline, now) else "réservé"
         else:
             label = STATUS_LABELS[status]
         yield [
-            safe_cell(structure),
-            safe_cell(public_name or venue),
-            safe_cell(title),
+            structure,
+            public_name or venue,
+            title,
             _when(starts_at, tz),
             "",
-            safe_cell(first),
-            safe_cell(last),
-            safe_cell(email),
-            safe_cell(phone),
+            first,
+            last,
+            email,
+            phone,
             _when(booked_at, tz),
             _when(validated_at, tz),
-            safe_cell(code),
+            code_in_pro_export(code, status=status, is_event=session_id is not None),
             PRICE_LABEL,
             _euros(price),
             label,
             _when(reimbursed_at, tz),
-            types[sub_id],
+            INDIVIDUAL_OFFER_TYPE,
             "",
             "Non",
         ]
@@ -215,13 +206,13 @@ def collective_rows(queryset) -> Iterator[list]:
         ) = row
         tz = ZoneInfo(tz_name)
         yield [
-            safe_cell(public_name or venue),
-            safe_cell(title),
+            public_name or venue,
+            title,
             _when(starts_at, tz),
-            safe_cell(uai),
-            safe_cell(school),
-            safe_cell(f"{last} {first}".strip()),
-            safe_cell(email),
+            uai,
+            school,
+            f"{last} {first}".strip(),
+            email,
             _when(prebooked_at, tz),
             _when(confirmed_at, tz),
             students,
@@ -235,25 +226,14 @@ class _Echo:
         return value
 
 
-def csv_text(value) -> str:
-    """A typed cell as French spreadsheets read it: 02/12/2026 14:30, 4,50."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, Decimal):
-        return f"{value:.2f}".replace(".", ",")
-    return str(value)
-
-
 def csv_response_rows(columns, rows, filename: str) -> StreamingHttpResponse:
     """UTF-8 with BOM and ';' separators: opens with accents in French Excel."""
     writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
 
     def lines():
-        yield "\ufeff" + writer.writerow(columns)
+        yield "\ufeff" + writer.writerow([csv_field(column) for column in columns])
         for row in rows:
-            yield writer.writerow([csv_text(value) for value in row])
+            yield writer.writerow([csv_field(value) for value in row])
 
     response = StreamingHttpResponse(
         (line.encode("utf-8") for line in lines()), content_type="text/csv; charset=utf-8"
@@ -262,30 +242,13 @@ def csv_response_rows(columns, rows, filename: str) -> StreamingHttpResponse:
     return response
 
 
-DATE_FORMAT = "DD/MM/YYYY HH:MM"
-EURO_FORMAT = '#,##0.00 "€"'
-
-
-def _xlsx_row(sheet, row: list) -> list:
-    """Dates and amounts as typed cells (a spreadsheet sorts and sums them)."""
-    cells = []
-    for value in row:
-        if isinstance(value, datetime | Decimal):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.number_format = DATE_FORMAT if isinstance(value, datetime) else EURO_FORMAT
-            cells.append(cell)
-        else:
-            cells.append(value)
-    return cells
-
-
 def xlsx_response_rows(columns, rows, filename: str) -> FileResponse:
     """openpyxl's write-only mode writes rows to a temporary file, then it is streamed."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Réservations")
-    sheet.append(columns)
+    sheet.append(xlsx_row(sheet, columns))
     for row in rows:
-        sheet.append(_xlsx_row(sheet, row))
+        sheet.append(xlsx_row(sheet, row))
     # FileResponse closes (and so deletes) the temporary file once it is sent.
     handle = tempfile.TemporaryFile()  # noqa: SIM115
     workbook.save(handle)

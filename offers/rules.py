@@ -10,6 +10,7 @@ names this module and tests/offers/test_rules_agree.py proves both agree.
 - what a young person may book (`bookable_place`, with the offer's own state in
   offers/policy.py);
 - the cancellation deadline of a booking (`cancellation_deadline`, `may_cancel`);
+- which counter codes a pro's export shows (`code_in_pro_export`);
 - visible to a teacher's school (`visible_to_school`) and a collective offer still free
   (`collective_offer_free`).
 """
@@ -226,6 +227,17 @@ def deadline_passed(deadline, now) -> bool:
     """The deadline is the last instant *before* which one may cancel: at the deadline
     itself it is too late, as in the scheme. No deadline never passes."""
     return deadline is not None and now >= deadline
+
+
+def code_in_pro_export(code: str, *, status: str, is_event: bool) -> str:
+    """The counter code as the pro's bookings export shows it: a physical (not event)
+    booking still confirmed keeps its code hidden, since whoever holds the file could
+    otherwise collect the thing with it; once validated, cancelled or reimbursed it is
+    shown. Events always show theirs. pass Culture's own rule: `get_booking_token` in
+    pass-culture/pass-culture-main, api/src/pcapi/core/bookings/exports.py."""
+    if not is_event and status == BookingStatus.CONFIRMED:
+        return ""
+    return code
 
 
 def cancellation_open(booking: Booking, now) -> bool:

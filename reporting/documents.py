@@ -5,71 +5,89 @@ reporting/figures.py, so they say what the page says."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from django.utils import timezone
 
+from passlib.spreadsheets import xlsx_cell, xlsx_row
 from reporting.figures import AGES, LABELS, MONEY, MONTHS, MONTHS_SHORT, Figures
 from reporting.present import CHARTS, number, shown
 
 
 def report_xlsx(figures: Figures, title: str) -> bytes:
+    """Every cell written by passlib/spreadsheets.py: names typed by people (venues,
+    offers) are string cells, never formulas; counts integers, euros numbers."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    book = Workbook()
-    summary = book.active
-    summary.title = "Synthèse"
-    summary.append([title])
-    summary["A1"].font = Font(bold=True, size=14)
-    summary.append(["Indicateur", f"Total {figures.year}"])
-    for key, label in LABELS.items():
-        value = figures.totals[key]
-        summary.append([label + (" (€)" if key in MONEY else ""), _cell(key, value)])
-    summary.append(["Séances de l'année", figures.fill.get("sessions", 0)])
-    summary.append(["Places proposées", figures.fill.get("places", 0)])
-    summary.append(["Places réservées", figures.fill.get("booked", 0)])
-    summary.append(
-        ["Taux de remplissage (%)", figures.fill_rate if figures.fill_rate is not None else ""]
-    )
-    monthly = book.create_sheet("Par mois")
+    book = Workbook(write_only=True)
+
+    def sheet(name: str, *rows):
+        ws = book.create_sheet(name)
+        ws.column_dimensions["A"].width = 42
+        for row in rows:
+            ws.append(xlsx_row(ws, row))
+        return ws
+
+    summary = book.create_sheet("Synthèse")
+    summary.column_dimensions["A"].width = 42
+    summary.append([xlsx_cell(summary, title, font=Font(bold=True, size=14))])
+    rows = [["Indicateur", f"Total {figures.year}"]]
+    rows += [
+        [label + (" (€)" if key in MONEY else ""), _cell(key, figures.totals[key])]
+        for key, label in LABELS.items()
+    ]
+    rows += [
+        ["Séances de l'année", figures.fill.get("sessions", 0)],
+        ["Places proposées", figures.fill.get("places", 0)],
+        ["Places réservées", figures.fill.get("booked", 0)],
+        ["Taux de remplissage (%)", figures.fill_rate],
+    ]
+    for row in rows:
+        summary.append(xlsx_row(summary, row))
     keys = list(LABELS)
-    monthly.append(["Mois", *(LABELS[k] + (" (€)" if k in MONEY else "") for k in keys)])
-    for m in range(12):
-        monthly.append([MONTHS[m], *(_cell(k, figures.months[m][k]) for k in keys)])
-    ages = book.create_sheet("Par âge")
-    ages.append(["Âge atteint dans l'année", "Jeunes"])
-    for age, n in figures.by_age.items():
-        ages.append([f"{age} ans" if age in AGES else "autre", n])
-    venues = book.create_sheet("Par lieu")
-    venues.append(["Lieu", "Réservations faites", "Annulées", "Validées", "Montant validé (€)"])
-    for row in figures.by_venue:
-        venues.append(
+    sheet(
+        "Par mois",
+        ["Mois", *(LABELS[k] + (" (€)" if k in MONEY else "") for k in keys)],
+        *([MONTHS[m], *(_cell(k, figures.months[m][k]) for k in keys)] for m in range(12)),
+    )
+    sheet(
+        "Par âge",
+        ["Âge atteint dans l'année", "Jeunes"],
+        *([f"{age} ans" if age in AGES else "autre", n] for age, n in figures.by_age.items()),
+    )
+    sheet(
+        "Par lieu",
+        ["Lieu", "Réservations faites", "Annulées", "Validées", "Montant validé (€)"],
+        *(
             [
                 row["venue"],
                 row["made"],
                 row["cancelled"],
                 row["validated"],
-                row["validated_cents"] / 100,
+                _cell("validated_cents", row["validated_cents"]),
             ]
-        )
-    subs = book.create_sheet("Par sous-catégorie")
-    subs.append(["Sous-catégorie", "Réservations (non annulées)"])
-    for row in figures.by_subcategory:
-        subs.append([row["subcategory"], row["made"]])
-    top = book.create_sheet("Offres les plus réservées")
-    top.append(["Offre", "Lieu", "Réservations (non annulées)"])
-    for row in figures.top_offers:
-        top.append([row["offer__title"], row["venue__name"], row["n"]])
-    for sheet in book.worksheets:
-        sheet.column_dimensions["A"].width = 42
+            for row in figures.by_venue
+        ),
+    )
+    sheet(
+        "Par sous-catégorie",
+        ["Sous-catégorie", "Réservations (non annulées)"],
+        *([row["subcategory"], row["made"]] for row in figures.by_subcategory),
+    )
+    sheet(
+        "Offres les plus réservées",
+        ["Offre", "Lieu", "Réservations (non annulées)"],
+        *([row["offer__title"], row["venue__name"], row["n"]] for row in figures.top_offers),
+    )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
 def _cell(key: str, value: int):
-    """Euros as a number of euros (2 decimals), counts as integers."""
-    return round(value / 100, 2) if key in MONEY else value
+    """Euros as a number of euros (cents exact), counts as integers."""
+    return Decimal(int(value)).scaleb(-2) if key in MONEY else value
 
 
 def report_pdf(figures: Figures, *, collectivite_name: str, scope: str) -> bytes:

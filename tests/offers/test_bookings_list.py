@@ -14,9 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from offers.exports import COLUMNS, csv_text
+from offers.exports import COLUMNS
 from offers.models import Booking, BookingStatus
 from offers.services import bookings as services
+from passlib.spreadsheets import csv_field
 from tests.factories import UserFactory, make_beneficiary, make_offer, make_session
 
 pytestmark = pytest.mark.django_db
@@ -98,9 +99,9 @@ def read_csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
 
 
-def _by_code(rows: list[list[str]]) -> dict[str, dict[str, str]]:
+def _by_name(rows: list[list[str]]) -> dict[str, dict[str, str]]:
     header = rows[0]
-    return {row[11]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    return {row[6]: dict(zip(header, row, strict=True)) for row in rows[1:]}
 
 
 def test_csv_export_has_the_schemes_columns_bom_accents_and_neutralised_formulas(
@@ -111,18 +112,21 @@ def test_csv_export_has_the_schemes_columns_bom_accents_and_neutralised_formulas
     assert "attachment" in response["Content-Disposition"]
     rows = read_csv(response)
     assert rows[0] == COLUMNS
-    zoe = _by_code(rows)[data["b1"].code]
+    zoe = _by_name(rows)["Lefèvre"]
     assert zoe["Structure"] == space["collectivite"].name
     assert zoe["Nom de l'offre"] == "Atelier écriture"
     assert (zoe["Prénom du bénéficiaire"], zoe["Nom du bénéficiaire"]) == ("Zoé", "Lefèvre")
     assert zoe["Statut de la contremarque"] == "réservé"
-    assert zoe["Type d'offre"] == "Offre événement" and zoe["Prix de la réservation"] == "0,00"
+    # pass Culture's value for every individual booking, event or thing
+    assert zoe["Type d'offre"] == "offre grand public" and zoe["Prix de la réservation"] == "0,00"
+    assert zoe["Contremarque"] == data["b1"].code  # an event shows its code
     assert zoe["Intitulé du tarif"] == "Tarif unique" and zoe["Duo"] == "Non"
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", zoe["Date de l'évènement"])
-    martin = _by_code(rows)[data["b2"].code]
+    martin = _by_name(rows)["Martin"]
     assert martin["Prénom du bénéficiaire"] == "'=HYPERLINK(1)"  # neutralised
     assert martin["Prix de la réservation"] == "8,00"
-    assert martin["Type d'offre"] == "Offre physique" and martin["Date de l'évènement"] == ""
+    assert martin["Type d'offre"] == "offre grand public" and martin["Date de l'évènement"] == ""
+    assert martin["Contremarque"] == ""  # a thing not yet validated hides its code
 
 
 def test_formula_at_the_start_of_a_cell_is_neutralised(login, owner, space):
@@ -139,20 +143,40 @@ def test_xlsx_export_has_the_same_rows_as_the_csv_with_typed_cells(login, owner,
     response = client.get("/reservations/export.xlsx")
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     xlsx_rows = list(workbook.active.iter_rows(values_only=True))
-    assert [csv_text(c) for c in xlsx_rows[0]] == csv_rows[0]
+    assert [csv_field(c) for c in xlsx_rows[0]] == csv_rows[0]
     for xlsx_row, csv_row in zip(xlsx_rows[1:], csv_rows[1:], strict=True):
         typed = [
             Decimal(str(c)).quantize(Decimal("0.01")) if isinstance(c, float | int) else c
             for c in xlsx_row
         ]
-        assert [csv_text(c) for c in typed] == csv_row
+        assert [csv_field(c) for c in typed] == csv_row
         assert isinstance(xlsx_row[13], int | float)  # the price: a number
         assert isinstance(xlsx_row[9], datetime)  # booked at: a date
 
 
 def test_exports_follow_the_filters(login, owner, data):
     rows = read_csv(login(owner).get("/reservations/export.csv?offer=Escape"))
-    assert [r[11] for r in rows[1:]] == [data["b2"].code]
+    assert [r[6] for r in rows[1:]] == ["Martin"]
+
+
+def test_a_things_code_shows_in_the_export_once_validated_or_cancelled(login, owner, data):
+    """pass Culture's rule (get_booking_token): a physical booking still confirmed keeps
+    its code out of the file; validated, cancelled or reimbursed, it shows; an event's
+    code always shows."""
+    client = login(owner)
+
+    def contremarques():
+        response = client.get("/reservations/export.xlsx")
+        book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+        return {row[6]: row[11] for row in list(book.active.iter_rows(values_only=True))[1:]}
+
+    assert contremarques() == {"Lefèvre": data["b1"].code, "Martin": None}
+    services.booking_validate(actor=owner, booking=data["b2"])
+    assert contremarques() == {"Lefèvre": data["b1"].code, "Martin": data["b2"].code}
+    Booking.objects.filter(pk=data["b2"].pk).update(
+        status=BookingStatus.CANCELLED, cancelled_at=timezone.now(), cancellation_reason="venue"
+    )
+    assert contremarques()["Martin"] == data["b2"].code
 
 
 def test_bookings_list_queries_do_not_grow(login, owner, space):
