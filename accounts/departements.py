@@ -4,9 +4,9 @@ code, name, region, time zone.
 The overseas collectivities (Saint-Pierre-et-Miquelon 975, Saint-Barthélemy 977,
 Saint-Martin 978, Wallis-et-Futuna 986, Polynésie française 987, Nouvelle-Calédonie
 988) are not départements but have their own three-digit codes and time zones, which
-the scheme uses (INSEE's codes; the IANA time zones): a library there gets its own
-territory, officers and local time. Postal code → code is overseas- and Corsica-aware
-(see `departement_from_postal_code`).
+the scheme uses (INSEE's codes): a library there gets its own territory, officers and
+local time. The time zone of a code is pass Culture's own (`TIMEZONES`). Postal code →
+code is overseas-, CEDEX- and Corsica-aware (see `departement_from_postal_code`).
 """
 
 from __future__ import annotations
@@ -15,17 +15,42 @@ from dataclasses import dataclass
 
 PARIS = "Europe/Paris"
 
+# The time zone of each code that is not Europe/Paris, as pass Culture has it, so that
+# an event's hour reads the same in passlib and in the pass Culture app: the
+# CUSTOM_TIMEZONES of `get_department_timezone` in pass-culture/pass-culture-main,
+# api/src/pcapi/utils/date.py. Saint-Martin is America/Guadeloupe there (the same
+# hour as America/Marigot, UTC−4 without summer time) and Clipperton (989, no postal
+# code, no library) Pacific/Pitcairn. The TAAF (984) have several zones: Paris, as
+# pass Culture.
+TIMEZONES = {
+    "971": "America/Guadeloupe",
+    "972": "America/Martinique",
+    "973": "America/Cayenne",
+    "974": "Indian/Reunion",
+    "975": "America/Miquelon",
+    "976": "Indian/Mayotte",
+    "977": "America/St_Barthelemy",
+    "978": "America/Guadeloupe",  # Saint-Martin
+    "986": "Pacific/Wallis",
+    "987": "Pacific/Tahiti",  # Polynesia spans several zones: Papeete's
+    "988": "Pacific/Noumea",
+    "989": "Pacific/Pitcairn",  # Clipperton
+}
+
 
 @dataclass(frozen=True)
 class Departement:
     code: str
     name: str
     region: str
-    timezone: str = PARIS
 
     @property
     def label(self) -> str:
         return f"{self.code} — {self.name}"
+
+    @property
+    def timezone(self) -> str:
+        return timezone_of(self.code)
 
 
 _ARA = "Auvergne-Rhône-Alpes"
@@ -143,22 +168,31 @@ _ROWS = [
 
 DEPARTEMENTS: tuple[Departement, ...] = (
     *(Departement(code, name, region) for code, name, region in _ROWS),
-    Departement("971", "Guadeloupe", "Guadeloupe", "America/Guadeloupe"),
-    Departement("972", "Martinique", "Martinique", "America/Martinique"),
-    Departement("973", "Guyane", "Guyane", "America/Cayenne"),
-    Departement("974", "La Réunion", "La Réunion", "Indian/Reunion"),
-    Departement("976", "Mayotte", "Mayotte", "Indian/Mayotte"),
+    Departement("971", "Guadeloupe", "Guadeloupe"),
+    Departement("972", "Martinique", "Martinique"),
+    Departement("973", "Guyane", "Guyane"),
+    Departement("974", "La Réunion", "La Réunion"),
+    Departement("976", "Mayotte", "Mayotte"),
     # Overseas collectivities (not départements), with the scheme's codes.
-    Departement("975", "Saint-Pierre-et-Miquelon", "Saint-Pierre-et-Miquelon", "America/Miquelon"),
-    Departement("977", "Saint-Barthélemy", "Saint-Barthélemy", "America/St_Barthelemy"),
-    Departement("978", "Saint-Martin", "Saint-Martin", "America/Marigot"),
-    Departement("986", "Wallis-et-Futuna", "Wallis-et-Futuna", "Pacific/Wallis"),
-    Departement("987", "Polynésie française", "Polynésie française", "Pacific/Tahiti"),
-    Departement("988", "Nouvelle-Calédonie", "Nouvelle-Calédonie", "Pacific/Noumea"),
+    Departement("975", "Saint-Pierre-et-Miquelon", "Saint-Pierre-et-Miquelon"),
+    Departement("977", "Saint-Barthélemy", "Saint-Barthélemy"),
+    Departement("978", "Saint-Martin", "Saint-Martin"),
+    Departement("986", "Wallis-et-Futuna", "Wallis-et-Futuna"),
+    Departement("987", "Polynésie française", "Polynésie française"),
+    Departement("988", "Nouvelle-Calédonie", "Nouvelle-Calédonie"),
 )
 
-# Two communes of the 971 range are overseas collectivities of their own.
+# Two communes of Guadeloupe's range became overseas collectivities of their own in
+# 2007 and kept their postal codes: 97133 Saint-Barthélemy, 97150 Saint-Martin (pass
+# Culture maps the same two: `PostalCode.get_departement_code`,
+# api/src/pcapi/utils/postal_code.py).
 POSTAL_CODE_EXCEPTIONS = {"97133": "977", "97150": "978"}
+# Their CEDEX codes (La Poste's codes of organisations and post-office boxes) are in
+# the 970xx range, which no département uses: Saint-Martin's from 97050 to 97089 (the
+# Collectivité's own « 97054 Saint-Martin Cedex »), Saint-Barthélemy's from 97090 to
+# 97099 (« 97098 Saint-Barthélemy Cedex », 97095, 97099…). pass Culture reads these as
+# « 970 », a code it does not know; passlib places them (docs/decisions.md).
+CEDEX_RANGES = ((97050, 97089, "978"), (97090, 97099, "977"))
 
 BY_CODE: dict[str, Departement] = {d.code: d for d in DEPARTEMENTS}
 CHOICES: list[tuple[str, str]] = [(d.code, d.label) for d in DEPARTEMENTS]
@@ -173,9 +207,9 @@ def name_of(code: str) -> str:
     return dep.name if dep else code
 
 
-def timezone_of(code: str) -> str:
-    dep = BY_CODE.get(code)
-    return dep.timezone if dep else PARIS
+def timezone_of(code: str | None) -> str:
+    """pass Culture's time zone of a code (`TIMEZONES`); Europe/Paris otherwise."""
+    return TIMEZONES.get(code or "", PARIS)
 
 
 def departement_from_postal_code(postal_code: str) -> str | None:
@@ -183,14 +217,17 @@ def departement_from_postal_code(postal_code: str) -> str | None:
 
     Corsica: 200xx–201xx → 2A, 202xx–206xx → 2B. Overseas: the first three digits
     (971 to 978, 986 to 988), except Saint-Barthélemy (97133 → 977) and Saint-Martin
-    (97150 → 978), whose postal codes sit in Guadeloupe's range. Monaco (980xx) maps to
-    none.
+    (97150 → 978), whose postal codes sit in Guadeloupe's range, and their CEDEX codes
+    (970xx, `CEDEX_RANGES`). Monaco (980xx) maps to none.
     """
     code = (postal_code or "").strip()
     if len(code) != 5 or not (code.isascii() and code.isdigit()):
         return None
     if code in POSTAL_CODE_EXCEPTIONS:
         return POSTAL_CODE_EXCEPTIONS[code]
+    for first, last, departement in CEDEX_RANGES:
+        if first <= int(code) <= last:
+            return departement
     if code.startswith("20"):
         return "2A" if int(code[2:]) < 200 else "2B" if int(code[2:]) < 700 else None
     if code.startswith(("97", "98")):

@@ -24,10 +24,13 @@ def test_the_101_departements_and_6_overseas_collectivities():
         ("976", "Indian/Mayotte"),
         ("975", "America/Miquelon"),
         ("977", "America/St_Barthelemy"),
-        ("978", "America/Marigot"),
+        ("978", "America/Guadeloupe"),  # pass Culture's, not America/Marigot
         ("986", "Pacific/Wallis"),
         ("987", "Pacific/Tahiti"),
         ("988", "Pacific/Noumea"),
+        ("989", "Pacific/Pitcairn"),  # Clipperton, as pass Culture
+        ("984", "Europe/Paris"),  # the TAAF: several zones, Paris as pass Culture
+        ("", "Europe/Paris"),
     ],
 )
 def test_time_zones(code, tz):
@@ -51,6 +54,14 @@ def test_time_zones(code, tz):
         ("97500", "975"),  # Saint-Pierre-et-Miquelon
         ("97133", "977"),  # Saint-Barthélemy, in Guadeloupe's range
         ("97150", "978"),  # Saint-Martin, in Guadeloupe's range
+        ("97054", "978"),  # Saint-Martin CEDEX (the Collectivité's)
+        ("97050", "978"),
+        ("97089", "978"),
+        ("97095", "977"),  # Saint-Barthélemy CEDEX
+        ("97098", "977"),  # Saint-Barthélemy CEDEX (the Collectivité's)
+        ("97099", "977"),
+        ("97000", None),  # no territory
+        ("97049", None),
         ("97110", "971"),  # Pointe-à-Pitre stays Guadeloupe
         ("98600", "986"),
         ("98714", "987"),
@@ -77,7 +88,9 @@ def test_legal_category_table_and_ape_fallback():
     ("postal_code", "tz"),
     [
         ("97133", "America/St_Barthelemy"),
-        ("97150", "America/Marigot"),
+        ("97150", "America/Guadeloupe"),
+        ("97054", "America/Guadeloupe"),
+        ("97098", "America/St_Barthelemy"),
         ("97500", "America/Miquelon"),
         ("98714", "Pacific/Tahiti"),
         ("98800", "Pacific/Noumea"),
@@ -86,3 +99,41 @@ def test_legal_category_table_and_ape_fallback():
 def test_a_venue_overseas_gets_its_own_local_time(postal_code, tz):
     """The service derives a venue's time zone from its postal code this way."""
     assert departements.timezone_of(departements.departement_from_postal_code(postal_code)) == tz
+
+
+# pass Culture's own table, as written in pass-culture/pass-culture-main,
+# api/src/pcapi/utils/date.py (CUSTOM_TIMEZONES, read by get_department_timezone); any
+# other code is METROPOLE_TIMEZONE there.
+PASS_CULTURE_TIMEZONES = {
+    "971": "America/Guadeloupe",
+    "972": "America/Martinique",
+    "973": "America/Cayenne",
+    "974": "Indian/Reunion",
+    "975": "America/Miquelon",
+    "976": "Indian/Mayotte",
+    "977": "America/St_Barthelemy",
+    "978": "America/Guadeloupe",
+    "986": "Pacific/Wallis",
+    "987": "Pacific/Tahiti",
+    "988": "Pacific/Noumea",
+    "989": "Pacific/Pitcairn",
+}
+
+
+def test_every_time_zone_is_pass_cultures():
+    for dep in departements.DEPARTEMENTS:
+        assert dep.timezone == PASS_CULTURE_TIMEZONES.get(dep.code, "Europe/Paris"), dep.code
+    for code, tz in PASS_CULTURE_TIMEZONES.items():
+        assert departements.timezone_of(code) == tz
+
+
+def test_a_cedex_postal_code_of_saint_martin_or_saint_barthelemy_is_accepted():
+    """The onboarding forms accept them (they refused « 97098 » as no département)."""
+    from django import forms
+
+    from accounts.forms import _postal_code_departement
+
+    assert _postal_code_departement("97098") == "97098"
+    assert _postal_code_departement("97 054") == "97054"
+    with pytest.raises(forms.ValidationError, match="aucun département"):
+        _postal_code_departement("97000")
