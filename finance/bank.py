@@ -109,9 +109,11 @@ def check_bic_matches_iban(iban: str, bic: str) -> None:
 _FR_AREA = {"GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF", "MC"}
 
 
-def mask(iban: str) -> str:
+def mask(iban: str, *, hidden: str = "•", space: str = " ") -> str:
     """Shown everywhere but the form: every character hidden but the last 4
-    ("•••• 0189")."""
+    ("•••• 0189"). A PDF asks for its own glyph and a non-breaking space
+    (finance/documents.py): its standard fonts write « • » with a code that copies as
+    a DEL character, and the mask must not wrap away from its last digits."""
     if not iban:
         return ""
-    return f"•••• {iban[-4:]}"
+    return f"{hidden * 4}{space}{iban[-4:]}"

@@ -108,7 +108,7 @@ def statement_pdf(statement: Statement) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Spacer, Table
 
-    from passlib.pdf import document, table_style
+    from passlib.pdf import document, table_style, whole
     from passlib.pdf import paragraph as p
 
     buffer = io.BytesIO()
@@ -117,7 +117,7 @@ def statement_pdf(statement: Statement) -> bytes:
     collectivite = statement.collectivite
     issued = timezone.localtime(statement.created_at, ZoneInfo("Europe/Paris"))
     story = [
-        p(f"Relevé de remboursement n° {statement.number}", "Title"),
+        p(f"Relevé de remboursement {whole('n° ' + statement.number)}", "Title"),
         p(f"Période {period_label(statement)}"),
         p(f"Émis le {date_format(issued, 'j F Y')}"),
         Spacer(1, 4 * mm),
@@ -125,7 +125,7 @@ def statement_pdf(statement: Statement) -> bytes:
         p(f"{collectivite.address}, {collectivite.postal_code} {collectivite.city}"),
         p(
             f"Compte : {statement.account_label} — titulaire {statement.holder} — "
-            f"IBAN {mask(statement.iban)} — BIC {statement.bic}"
+            f"{whole('IBAN ' + pdf_mask(statement.iban))} — {whole('BIC ' + statement.bic)}"
         ),
     ]
     if statement.held and statement.released_at is None:
@@ -179,6 +179,12 @@ def statement_pdf(statement: Statement) -> bytes:
     ]
     doc.build(story)
     return buffer.getvalue()
+
+
+def pdf_mask(iban: str) -> str:
+    """The masked IBAN of a PDF: asterisks, which its font writes and a reader copies
+    as they are (« **** 0189 »)."""
+    return mask(iban, hidden="*")
 
 
 def payable_statements(run: ReimbursementRun) -> list[Statement]:

@@ -29,6 +29,13 @@ def document(buffer, *, title: str, margin_mm: float = 18) -> SimpleDocTemplate:
     )
 
 
+def whole(text: str) -> str:
+    """Text kept on one line when a paragraph wraps (a statement number with its « n° »,
+    a masked IBAN with its last digits): its spaces made non-breaking. Hyphens do not
+    break a word in reportlab, and no number is long enough to be split."""
+    return text.replace(" ", "\u00a0")
+
+
 def paragraph(text: str, style: str = "Normal") -> Paragraph:
     """Text as typed by people (a title, a name): escaped for reportlab's markup."""
     return Paragraph(escape(printable(text)), STYLES[style])

@@ -6,6 +6,7 @@ same numbers in a table beside it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -13,6 +14,35 @@ from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 8, 8, 26, 34
+
+
+def axis_step(peak: float, *, whole: bool, ticks: int = 5) -> float:
+    """The step between a value axis' ticks: 1, 2 or 5 times a power of ten, giving
+    about `ticks` ticks up to `peak`. Counts (`whole`) never step below 1: a chart of
+    three bookings has ticks 0, 1, 2, 3, not 0.5, 1.5."""
+    if peak <= 0:
+        return 1
+    rough = peak / ticks
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
+    return max(step, 1 if whole else 0.01)
+
+
+def axis_top(peak: float, step: float) -> float:
+    """The axis' last tick: the first multiple of `step` at or above the peak (at
+    least one step, so an empty year still draws an axis)."""
+    return max(math.ceil(peak / step - 1e-9), 1) * step
+
+
+def french_number(value: float, *, money: bool = False) -> str:
+    """A chart's tick or label as French readers write it: 1 250, 0,5, 42,49 (the
+    thousands grouped by a space, as `reporting/present.py` `number`; euros with both
+    decimals or none, as `euros`: 42,50 and 20)."""
+    rounded = round(value, 2)
+    if rounded == int(rounded):
+        return f"{int(rounded):,}".replace(",", " ")
+    whole, _, decimals = f"{rounded:,.2f}".partition(".")
+    return whole.replace(",", " ") + "," + (decimals if money else decimals.rstrip("0"))
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from functools import partial
 
 from django.utils import timezone
 
 from passlib.spreadsheets import xlsx_cell, xlsx_row
+from reporting.charts import axis_step, axis_top, french_number
 from reporting.figures import AGES, LABELS, MONEY, MONTHS, MONTHS_SHORT, Figures
 from reporting.present import CHARTS, number, shown
 
@@ -130,14 +132,21 @@ def report_pdf(figures: Figures, *, collectivite_name: str, scope: str) -> bytes
         drawing = Drawing(175 * mm, 62 * mm)
         chart = VerticalBarChart()
         chart.x, chart.y, chart.width, chart.height = 12 * mm, 10 * mm, 158 * mm, 44 * mm
-        chart.data = [[v / 100 if key in MONEY else v for v in series]]
+        values = [v / 100 if key in MONEY else v for v in series]
+        chart.data = [values]
         chart.categoryAxis.categoryNames = MONTHS_SHORT
         chart.categoryAxis.labels.fontSize = 7
         chart.valueAxis.labels.fontSize = 7
+        # Ticks chosen here, not by reportlab: counts step by whole numbers (it drew
+        # 0.5, 1.5 for three bookings), every number written the French way.
+        step = axis_step(max(values), whole=key not in MONEY)
         chart.valueAxis.valueMin = 0
+        chart.valueAxis.valueStep = step
+        chart.valueAxis.valueMax = axis_top(max(values), step)
+        chart.valueAxis.labelTextFormat = french_number
         chart.bars[0].fillColor = colors.HexColor("#000091")
         chart.barLabels.fontSize = 6
-        chart.barLabelFormat = "%d" if key not in MONEY else "%.0f"
+        chart.barLabelFormat = partial(french_number, money=key in MONEY)
         chart.barLabels.nudge = 5
         drawing.add(chart)
         title = f"{LABELS[key]} par mois" + (" (€)" if key in MONEY else "")

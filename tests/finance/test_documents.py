@@ -100,3 +100,38 @@ def test_a_held_statement_is_left_out_of_the_transfer_file_until_released(space)
     release(actor=UserFactory(is_staff=True), statement=run.statements.get())
     xml = documents.sepa_file(run)
     assert b'<InstdAmt Ccy="EUR">15.00</InstdAmt>' in xml
+
+
+def _lines_of(pdf: bytes) -> list[str]:
+    reader = PdfReader(io.BytesIO(pdf))
+    return [
+        " ".join(line.split()) for page in reader.pages for line in page.extract_text().splitlines()
+    ]
+
+
+def test_the_masked_iban_and_the_number_copy_right_and_stay_whole(run, space):
+    """Issue 27: « •••• » copied as DEL characters (the standard font's code for it)
+    and wrapped away from its last digits. Whatever the holder's length pushes where,
+    « IBAN **** 0189 », « BIC AGRIFRPP » and « n° <number> » each stay on one line."""
+    statement = run.statements.get(collectivite=space["collectivite"])
+    for extra in range(0, 60, 2):
+        statement.holder = "Trésor public de " + "L'Haÿ-les-Roses " * 2 + "x" * extra
+        pdf = documents.statement_pdf(statement)
+        text = "\n".join(_lines_of(pdf))
+        assert not any((ord(ch) < 32 and ch != "\n") or ord(ch) == 127 for ch in text), extra
+        assert "IBAN **** 0189" in text, (extra, text[:600])
+        assert "BIC AGRIFRPP" in text, extra
+        assert f"Relevé de remboursement n° {statement.number}" in text
+
+
+def test_the_finance_page_keeps_numbers_and_masks_on_one_line(login, run, space):
+    statement = run.statements.get(collectivite=space["collectivite"])
+    from tests.factories import MembershipFactory
+
+    admin = MembershipFactory(collectivite=space["collectivite"]).user
+    page = login(admin).get(f"/collectivites/{space['collectivite'].public_id}/finances/")
+    html = page.content.decode()
+    assert f'<span class="nowrap">{statement.number}</span>' in html
+    assert '<span class="nowrap">•••• 0189</span>' in html
+    css = (Path(__file__).resolve().parents[2] / "static/css/passlib.css").read_text()
+    assert ".nowrap { white-space: nowrap; }" in css
