@@ -27,6 +27,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 
 from passlib.text import clean_line, printable
 
@@ -69,11 +70,20 @@ def csv_field(value) -> str:
     raise TypeError(f"no CSV field for {type(value).__name__}")
 
 
-def xlsx_cell(sheet, value, *, font=None) -> WriteOnlyCell:
+def xlsx_cell(sheet, value, *, font=None) -> WriteOnlyCell | str | int | float | None:
     """A typed value as an XLSX cell of a write-only sheet: text a string cell (never a
-    formula), dates and euros with their formats, numbers as numbers."""
+    formula), dates and euros with their formats, numbers as numbers.
+
+    A plain text or number is handed to openpyxl as it is (it stores them as string
+    and number cells; a cell object for each costs a third more time on a large
+    export); a formula-like text, an error code (« #N/A ») and anything formatted get
+    a cell whose type is set here."""
+    if font is None and (value is None or type(value) in (int, float)):
+        return value
     if isinstance(value, str):
         text = cell_text(value)
+        if font is None and not formula_like(text) and text not in ERROR_CODES:
+            return text
         cell = WriteOnlyCell(sheet, value=text)
         cell.data_type = "s"
         if formula_like(text):
@@ -93,5 +103,5 @@ def xlsx_cell(sheet, value, *, font=None) -> WriteOnlyCell:
     return cell
 
 
-def xlsx_row(sheet, row) -> list[WriteOnlyCell]:
+def xlsx_row(sheet, row) -> list:
     return [xlsx_cell(sheet, value) for value in row]

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 
 from finance.services.runs import close_period
 from offers.services import collective_bookings as collective_services
-from passlib.spreadsheets import FORMULA_START, csv_field, formula_like
+from passlib.spreadsheets import FORMULA_START, csv_field, formula_like, xlsx_row
 from tests.factories import (
     make_beneficiary,
     make_booking,
@@ -190,3 +190,17 @@ def test_the_one_rule_on_each_formula(text):
     assert field.startswith("'") and not field[1:].startswith("'")
     assert csv_field(Decimal("-2.50")) == "-2,50"  # a real negative number stays one
     assert csv_field(-2) == "-2"
+
+
+def test_an_error_code_typed_as_a_title_stays_text():
+    """openpyxl would store « #N/A » as an error cell: it is typed text."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("x")
+    sheet.append(xlsx_row(sheet, ["#N/A", "=1+1", "texte", 3, None]))
+    out = io.BytesIO()
+    book.save(out)
+    cells = next(load_workbook(io.BytesIO(out.getvalue())).active.iter_rows())
+    assert [c.data_type for c in cells[:4]] == ["s", "s", "s", "n"]
+    assert [c.value for c in cells[:4]] == ["#N/A", "=1+1", "texte", 3]
