@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 from xml.etree import ElementTree
@@ -122,6 +123,7 @@ def test_the_masked_iban_and_the_number_copy_right_and_stay_whole(run, space):
         assert "IBAN **** 0189" in text, (extra, text[:600])
         assert "BIC AGRIFRPP" in text, extra
         assert f"Relevé de remboursement n° {statement.number}" in text
+        assert not re.search(r"\d\.\d", text)  # French decimals only (« 92,5 % »)
 
 
 def test_the_finance_page_keeps_numbers_and_masks_on_one_line(login, run, space):
