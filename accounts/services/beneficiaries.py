@@ -8,21 +8,36 @@ from datetime import date
 from django.conf import settings
 from django.db.models import F
 
-from accounts.models import Beneficiary
+from accounts.models import Beneficiary, User
+
+
+def credit_between(granted_age: int, age: int) -> int:
+    """The credit (cents) of each age after `granted_age` up to `age` included, from
+    BENEFICIARY_CREDIT_BY_AGE (the scheme's 2025 reform by default: 0 € at 15 and 16,
+    50 € at 17, 150 € at 18)."""
+    amounts = settings.BENEFICIARY_CREDIT_BY_AGE
+    return sum(amounts.get(a, 0) for a in range(granted_age + 1, age + 1))
 
 
 def credit_top_up(*, beneficiary: Beneficiary, today: date) -> Beneficiary:
     """Add the credit of each age reached since the last grant (idempotent: a
     conditional UPDATE on the age granted so far)."""
     age = min(beneficiary.age_on(today), settings.BENEFICIARY_MAX_AGE)
-    amounts = settings.BENEFICIARY_CREDIT_BY_AGE
-    due = sum(amounts.get(a, 0) for a in range(beneficiary.credit_age + 1, age + 1))
+    due = credit_between(beneficiary.credit_age, age)
     if age > beneficiary.credit_age:
         Beneficiary.objects.filter(pk=beneficiary.pk, credit_age=beneficiary.credit_age).update(
             credit_cents=F("credit_cents") + due, credit_age=age
         )
         beneficiary.refresh_from_db()
     return beneficiary
+
+
+def beneficiary_start(*, user: User, birth_date: date, today: date) -> Beneficiary:
+    """A young person's record with the credit of their current age only: the ages
+    before it are not granted; later birthdays add theirs (credit_top_up)."""
+    age = Beneficiary(birth_date=birth_date).age_on(today)
+    beneficiary = Beneficiary.objects.create(user=user, birth_date=birth_date, credit_age=age - 1)
+    return credit_top_up(beneficiary=beneficiary, today=today)
 
 
 def first_credit_age() -> int | None:

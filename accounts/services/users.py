@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Beneficiary, Membership, Role, School, Status, Teacher, User
 from accounts.policy import speaks_tu
-from accounts.services.beneficiaries import credit_top_up
+from accounts.services.beneficiaries import beneficiary_start
 from accounts.services.space import is_last_admin
 from accounts.tokens import email_confirmation_token
 from accounts.uai import departement_from_uai
@@ -106,11 +106,7 @@ def beneficiary_signup(
     user = user_signup(
         email=email, password=password, first_name=first_name, last_name=last_name, confirm=False
     )
-    today = timezone.localdate()
-    age = Beneficiary(birth_date=birth_date).age_on(today)
-    # The credit of the current age only; later birthdays add the next ages' credit.
-    beneficiary = Beneficiary.objects.create(user=user, birth_date=birth_date, credit_age=age - 1)
-    credit_top_up(beneficiary=beneficiary, today=today)
+    beneficiary_start(user=user, birth_date=birth_date, today=timezone.localdate())
     email_confirmation_send(user=user)  # once the account is a young person's: "tu"
     return user
 
