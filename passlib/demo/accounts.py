@@ -1,14 +1,19 @@
-"""Demo people, collectivités, venues and officers (idempotent: nothing twice)."""
+"""Demo people, collectivités, venues (with their opening hours) and officers
+(idempotent: nothing twice)."""
 
 from __future__ import annotations
 
+from datetime import date, time
+
 from django.utils import timezone
 
-from accounts import geo
+from accounts import departements, geo
 from accounts.models import (
     Collectivite,
+    HoursException,
     Membership,
     OfficerDepartement,
+    OpeningHours,
     Role,
     Status,
     TerritoryOfficer,
@@ -26,6 +31,7 @@ LOGINS = [
     ("mairie@venissieux.demo", "inscription en attente (Ville de Vénissieux)"),
     ("biblio.croix-rousse@lyon.demo", "demande de rattachement en attente (Lyon)"),
     ("charge.69@passculture.demo", "chargée de territoire du Rhône (69)"),
+    ("mediatheque@saint-denis.demo", "bibliothécaire à Saint-Denis (La Réunion, heure locale)"),
     ("prof@college-jean-moulin.demo", "enseignant du collège Jean Moulin (UAI 0690001B)"),
     ("lina.15@jeunes.demo", "bénéficiaire de 15 ans"),
     ("tom.17@jeunes.demo", "bénéficiaire de 17 ans"),
@@ -51,7 +57,13 @@ def demo_user(email: str, first: str, last: str, **extra) -> User:
 
 
 def demo_collectivite(
-    siret: str, name: str, city: str, postal_code: str, status: str, creator: User
+    siret: str,
+    name: str,
+    city: str,
+    postal_code: str,
+    status: str,
+    creator: User,
+    departement: str = "69",
 ) -> Collectivite:
     collectivite, _ = Collectivite.objects.get_or_create(
         siren=siret[:9],
@@ -61,7 +73,7 @@ def demo_collectivite(
             "address": "Hôtel de ville",
             "postal_code": postal_code,
             "city": city,
-            "departement": "69",
+            "departement": departement,
             "legal_category_code": "7210",
             "legal_category_label": "Commune et commune nouvelle",
             "ape_code": "84.11Z",
@@ -84,7 +96,8 @@ def demo_venue(
             "address": address,
             "postal_code": postal_code,
             "city": collectivite.city,
-            "departement": "69",
+            "departement": collectivite.departement,
+            "time_zone": departements.timezone_of(collectivite.departement),
             "siret_comment": "Lieu sans SIRET : dépend du SIRET de la collectivité",
             "booking_email": email,
             "accessibility_motor": True,
@@ -96,6 +109,34 @@ def demo_venue(
         venue.latitude, venue.longitude = point.latitude, point.longitude
         venue.save(update_fields=["latitude", "longitude"])
     return venue
+
+
+# Weekday (0 = Monday) → opening intervals (local time).
+LYON_CENTRAL_WEEK = {1: [(10, 19)], 2: [(10, 19)], 3: [(10, 19)], 4: [(10, 19)], 5: [(10, 18)]}
+NEIGHBOURHOOD_WEEK = {
+    1: [(13, 19)],
+    2: [(10, 12), (13, 19)],
+    3: [(13, 19)],
+    4: [(13, 19)],
+    5: [(10, 18)],
+}
+REUNION_WEEK = {1: [(9, 17)], 2: [(9, 18)], 3: [(9, 17)], 4: [(9, 17)], 5: [(9, 16)]}
+
+
+def demo_hours(venue: Venue, week: dict[int, list[tuple[int, int]]]) -> None:
+    """The venue's opening hours and its Christmas closing (the next 25 December)."""
+    if venue.opening_hours.exists():
+        return
+    OpeningHours.objects.bulk_create(
+        OpeningHours(venue=venue, weekday=day, opens=time(o), closes=time(c))
+        for day, intervals in week.items()
+        for o, c in intervals
+    )
+    today = timezone.localdate()
+    christmas = date(today.year, 12, 25)
+    if christmas < today:
+        christmas = date(today.year + 1, 12, 25)
+    HoursException.objects.get_or_create(venue=venue, day=christmas, defaults={"label": "Noël"})
 
 
 def demo_membership(
@@ -117,7 +158,7 @@ def demo_membership(
 
 
 def seed_accounts() -> dict:
-    demo_user("admin@passlib.demo", "Équipe", "passlib", is_staff=True, is_superuser=True)
+    staff = demo_user("admin@passlib.demo", "Équipe", "passlib", is_staff=True, is_superuser=True)
     lyon_admin = demo_user("culture@lyon.demo", "Claire", "Martin")
     librarian = demo_user("biblio.part-dieu@lyon.demo", "Hugo", "Bernard")
     villeurbanne_admin = demo_user("culture@villeurbanne.demo", "Sami", "Haddad")
@@ -149,6 +190,8 @@ def seed_accounts() -> dict:
         Status.VALIDATED,
         "reservations.jeanmace@lyon.demo",
     )
+    demo_hours(part_dieu, LYON_CENTRAL_WEEK)
+    demo_hours(jean_mace, NEIGHBOURHOOD_WEEK)
     demo_membership(lyon_admin, lyon, Role.ADMIN, Status.VALIDATED, [])
     demo_membership(librarian, lyon, Role.MEMBER, Status.VALIDATED, [part_dieu])
 
@@ -200,6 +243,29 @@ def seed_accounts() -> dict:
         requester, lyon, Role.MEMBER, Status.NEW, [croix_rousse], requested=croix_rousse
     )
 
+    # Overseas: a médiathèque on La Réunion's time (UTC+4), no officer for 974 (its
+    # sign-ups go to the national queue).
+    reunion_librarian = demo_user("mediatheque@saint-denis.demo", "Maëva", "Payet")
+    saint_denis = demo_collectivite(
+        "21974011500007",
+        "Ville de Saint-Denis",
+        "Saint-Denis",
+        "97400",
+        Status.VALIDATED,
+        reunion_librarian,
+        departement="974",
+    )
+    francois_mitterrand = demo_venue(
+        saint_denis,
+        "Médiathèque François-Mitterrand",
+        "97 rue Jean Chatel",
+        "97400",
+        Status.VALIDATED,
+        "mediatheque@saint-denis.demo",
+    )
+    demo_hours(francois_mitterrand, REUNION_WEEK)
+    demo_membership(reunion_librarian, saint_denis, Role.ADMIN, Status.VALIDATED, [])
+
     officer, _ = TerritoryOfficer.objects.get_or_create(
         user=officer_user,
         defaults={"public_email": "charge.69@passculture.demo", "public_phone": "04 00 00 00 69"},
@@ -211,4 +277,8 @@ def seed_accounts() -> dict:
         "part_dieu": part_dieu,
         "jean_mace": jean_mace,
         "villeurbanne": villeurbanne,
+        "francois_mitterrand": francois_mitterrand,
+        "reunion_librarian": reunion_librarian,
+        "librarian": librarian,
+        "staff": staff,
     }

@@ -1,28 +1,28 @@
-"""Demo offers for `seed_demo`: one or more in each of the 8 subcategories."""
+"""Demo offers, sessions, bookings and collective offers for `seed_demo`: a library's
+week around the moment it runs (passlib/demo/week.py places every date).
+
+What happened before today is acted through the services (booking, cancelling,
+validating at the door, joining a waiting list, the periodic commands), then dated
+when it happened: a booking is made before its session, validated at the door once the
+session has started (the guichet's rule, offers/rules.py `validation_opens_at`), a
+statement only covers fortnights that ended (passlib/demo/finance.py). Young people's
+credit comes from the one rule (accounts/services/beneficiaries.py), never from here.
+"""
 
 from __future__ import annotations
 
-import io
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from PIL import Image, ImageDraw
 
-from accounts.models import (
-    Beneficiary,
-    HoursException,
-    OpeningHours,
-    School,
-    Teacher,
-    User,
-    Venue,
-)
+from accounts.models import Beneficiary, School, Teacher, User, Venue
+from accounts.services.beneficiaries import beneficiary_start
 from catalog.categories import get_subcategory
 from offers.collective_reference import pack
 from offers.models import (
+    Action,
     Booking,
-    BookingStatus,
     CollectiveBooking,
     CollectiveBookingStatus,
     CollectiveOffer,
@@ -31,44 +31,99 @@ from offers.models import (
     OfferStatus,
     Session,
     Stock,
+    Transition,
+    WaitlistEntry,
 )
-from offers.services.bookings import booking_cancel_by_beneficiary, booking_create
+from offers.services.bookings import (
+    booking_cancel_by_beneficiary,
+    booking_create,
+    booking_validate,
+)
+from offers.services.collective_bookings import END_DELAY, end_due_collective_bookings
 from offers.services.offers import image_folder
+from offers.services.waitlist import waitlist_join
 from passlib import images
+from passlib.demo import pictures, week
 from passlib.demo.accounts import demo_user
 
-# (venue key, subcategory, title, price in cents, stock quantity, sessions: (days, places, quota))
+MON, TUE, WED, THU, FRI, SAT = range(6)
+
+# (venue key, subcategory, title, price in cents, stock quantity, sessions), a session
+# rule being (weekday, local time, places, pass Culture quota, occurrences): an
+# occurrence n > 0 is the n-th open such day from the day after tomorrow, n < 0 the
+# |n|-th before today.
 DEMO_OFFERS = [
     ("part_dieu", "ABO_BIBLIOTHEQUE", "Carte d'abonnement jeunes", 0, None, []),
     ("jean_mace", "ABO_MEDIATHEQUE", "Abonnement médiathèque : films et musique", 0, None, []),
-    ("part_dieu", "RENCONTRE", "Club de lecture ados", 0, None, [(6, 12, 8), (13, 12, 8)]),
+    (
+        "part_dieu",
+        "RENCONTRE",
+        "Club de lecture ados",
+        0,
+        None,
+        [(SAT, time(14, 30), 12, 8, (1, 2))],
+    ),
     (
         "part_dieu",
         "CONFERENCE",
         "Conférence : dessiner un roman graphique",
         0,
         None,
-        [(9, 80, None)],
+        [(THU, time(18, 30), 80, None, (1,))],
     ),
-    ("jean_mace", "ATELIER_PRATIQUE_ART", "Atelier manga", 0, None, [(4, 10, 6), (11, 10, 6)]),
-    ("jean_mace", "VISITE", "Visite des réserves patrimoniales", 0, None, [(15, 15, None)]),
-    ("part_dieu", "SEANCE_CINE", "Ciné-club du mercredi", 300, None, [(3, 60, 20)]),
+    (
+        "jean_mace",
+        "ATELIER_PRATIQUE_ART",
+        "Atelier manga",
+        0,
+        None,
+        [(SAT, time(10, 30), 10, 6, (1, 2))],
+    ),
+    (
+        "jean_mace",
+        "VISITE",
+        "Visite des réserves patrimoniales",
+        0,
+        None,
+        [(FRI, time(17), 15, None, (2,))],
+    ),
+    (
+        "part_dieu",
+        "SEANCE_CINE",
+        "Ciné-club du mercredi",
+        300,
+        None,
+        [(WED, time(14, 30), 60, 20, (-4, -3, -1, 1, 2))],
+    ),
     ("jean_mace", "ESCAPE_GAME", "Escape game à la bibliothèque", 800, 30, []),
+    (
+        "francois_mitterrand",
+        "RENCONTRE",
+        "Heure du conte créole",
+        0,
+        None,
+        [(WED, time(10), 20, None, (1, 2))],
+    ),
 ]
 
 EXTRA = {
-    "RENCONTRE": {"speaker": "Hugo, bibliothécaire"},
-    "CONFERENCE": {"speaker": "Lina Moreau, autrice"},
-    "ATELIER_PRATIQUE_ART": {"speaker": "Studio Kōhai"},
-    "SEANCE_CINE": {"director": "Hayao Miyazaki"},
+    "Club de lecture ados": {"speaker": "Hugo, bibliothécaire"},
+    "Conférence : dessiner un roman graphique": {"speaker": "Lina Moreau, autrice"},
+    "Atelier manga": {"speaker": "Studio Kōhai"},
+    "Ciné-club du mercredi": {"director": "Hayao Miyazaki"},
+    "Heure du conte créole": {"speaker": "Maëva, conteuse"},
 }
 
+# Offers were published before the oldest booking of the demo (31 days ago).
+PUBLISHED_DAYS_AGO = 60
 
-def seed_offers(venues: dict[str, Venue], author: User) -> list[Offer]:
-    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+
+def seed_offers(venues: dict[str, tuple[Venue, User]]) -> list[Offer]:
+    """The offers of DEMO_OFFERS, each venue's by its given author."""
+    published = timezone.now() - timedelta(days=PUBLISHED_DAYS_AGO)
     offers = []
-    for key, sub_id, title, price, quantity, sessions in DEMO_OFFERS:
-        venue = venues[key]
+    for key, sub_id, title, price, quantity, rules in DEMO_OFFERS:
+        venue, author = venues[key]
         sub = get_subcategory(sub_id)
         offer, created = Offer.objects.get_or_create(
             venue=venue,
@@ -83,83 +138,172 @@ def seed_offers(venues: dict[str, Venue], author: User) -> list[Offer]:
                 "accessibility_motor": venue.accessibility_motor,
                 "created_by": author,
                 "updated_by": author,
-                **EXTRA.get(sub_id, {}),
+                "created_at": published,
+                "updated_at": published,
+                **EXTRA.get(title, {}),
             },
         )
         if created:
             if sub.is_event:
-                for days, places, quota in sessions:
-                    start = now + timedelta(days=days, hours=2)
-                    Session.objects.create(
-                        offer=offer,
-                        starts_at=start,
-                        total_places=places,
-                        quota=quota,
-                        booking_limit_at=start,
-                    )
+                for weekday, at, places, quota, occurrences in rules:
+                    for n in occurrences:
+                        start = (
+                            week.upcoming(venue, weekday, at, n)
+                            if n > 0
+                            else week.previous(venue, weekday, at, -n)
+                        )
+                        Session.objects.create(
+                            offer=offer,
+                            starts_at=start,
+                            total_places=places,
+                            quota=quota,
+                            booking_limit_at=start,
+                        )
             else:
                 Stock.objects.create(offer=offer, quantity=quantity)
         offers.append(offer)
     return offers
 
 
-def seed_bookings(offers: list[Offer], librarian: User) -> None:
-    """Beneficiaries of 15, 17 and 18 with bookings in every status; a free subscription
-    booked 31 days ago so that validate_subscription_bookings has work."""
+# (email, first name, last name, age): the three with a login in the README, then the
+# others of the demo's sessions (same password).
+YOUNG = [
+    ("lina.15@jeunes.demo", "Lina", "Benali", 15),
+    ("tom.17@jeunes.demo", "Tom", "Girard", 17),
+    ("jade.18@jeunes.demo", "Jade", "Nguyen", 18),
+    ("chloe.darc@jeunes.demo", "Chloé", "d'Arc", 17),
+    ("noe.martin@jeunes.demo", "Noé", "Martin", 18),
+    ("yanis.haddad@jeunes.demo", "Yanis", "Haddad", 18),
+    ("maelys.robert@jeunes.demo", "Maëlys", "Robert", 16),
+    ("ines.fontaine@jeunes.demo", "Inès", "Fontaine", 15),
+    ("lucas.perrin@jeunes.demo", "Lucas", "Perrin", 17),
+    ("zoe.lambert@jeunes.demo", "Zoé", "Lambert", 16),
+    ("adam.benoit@jeunes.demo", "Adam", "Benoît", 18),
+]
 
+
+def birth_date_for(age: int, today: date) -> date:
+    """A birthday 40 to 70 days ago (always a real date, 29 February included)."""
+    return date(today.year - age, today.month, 1) - timedelta(days=40)
+
+
+def seed_young() -> dict[str, User]:
     today = timezone.localdate()
     young = {}
-    for age, email, first, last in [
-        (15, "lina.15@jeunes.demo", "Lina", "Benali"),
-        (17, "tom.17@jeunes.demo", "Tom", "Girard"),
-        (18, "jade.18@jeunes.demo", "Jade", "Nguyen"),
-    ]:
+    for email, first, last, age in YOUNG:
         user = demo_user(email, first, last)
-        birth = today.replace(year=today.year - age) - timedelta(days=40)
-        Beneficiary.objects.get_or_create(
-            user=user,
-            defaults={
-                "birth_date": birth,
-                "credit_age": age,
-                "credit_cents": {15: 2000, 17: 3000, 18: 30000}[age],
-            },
-        )
-        young[age] = user
+        if not Beneficiary.objects.filter(user=user).exists():
+            beneficiary_start(user=user, birth_date=birth_date_for(age, today), today=today)
+        young[first] = user
+    return young
+
+
+def _dated(booking: Booking, action: Action, at: datetime, **fields) -> None:
+    """Give a booking's step (and its history row) the instant it happened."""
+    Booking.objects.filter(pk=booking.pk).update(**fields)
+    Transition.objects.filter(booking=booking, action=action).update(created_at=at)
+
+
+def book(user: User, offer: Offer, session: Session | None, at: datetime) -> Booking:
+    """Book through the service, then date it `at`. A past session is open again for the
+    instant of the booking (it was open at `at`)."""
+    if session is not None and session.booking_limit_at <= timezone.now():
+        start, limit = session.starts_at, session.booking_limit_at
+        reopened = timezone.now() + timedelta(days=1)
+        Session.objects.filter(pk=session.pk).update(starts_at=reopened, booking_limit_at=reopened)
+        booking = booking_create(user=user, offer=offer, session=session)
+        Session.objects.filter(pk=session.pk).update(starts_at=start, booking_limit_at=limit)
+    else:
+        booking = booking_create(user=user, offer=offer, session=session)
+    _dated(booking, Action.BOOKED, at, booked_at=at)
+    booking.refresh_from_db()
+    return booking
+
+
+def validate(booking: Booking, actor: User, at: datetime) -> None:
+    """Validated at the guichet (its rule refuses before the cancellation deadline), at
+    `at`: when the young person came."""
+    booking_validate(actor=actor, booking=booking)
+    _dated(booking, Action.VALIDATED, at, validated_at=at)
+
+
+def seed_bookings(offers: list[Offer], librarians: dict[str, User]) -> None:
+    """Young people of 15 to 18 with bookings in every status: the ciné-club's past
+    Wednesdays validated at the door (the oldest reimbursed by the demo's run), a full
+    Saturday workshop with people in line, a free card booked 31 days ago for
+    validate_subscription_bookings, a cancelled escape game."""
+
+    young = seed_young()
     if Booking.objects.filter(beneficiary__in=young.values()).exists():
         return
     by_title = {o.title: o for o in offers}
-
-    def book(user, title):
-        offer = by_title[title]
-        session = offer.sessions.order_by("starts_at").first() if offer.is_event else None
-        return booking_create(user=user, offer=offer, session=session)
-
-    now = timezone.now()
-    old_card = book(young[18], "Carte d'abonnement jeunes")
-    Booking.objects.filter(pk=old_card.pk).update(booked_at=now - timedelta(days=31))
-    book(young[15], "Carte d'abonnement jeunes")
-    book(young[17], "Club de lecture ados")
-    validated = book(young[18], "Atelier manga")
-    Booking.objects.filter(pk=validated.pk).update(
-        status=BookingStatus.VALIDATED, validated_at=now, validated_by=librarian
+    part_dieu, jean_mace = (
+        by_title["Carte d'abonnement jeunes"].venue,
+        by_title["Atelier manga"].venue,
     )
-    cancelled = book(young[17], "Escape game à la bibliothèque")
-    booking_cancel_by_beneficiary(user=young[17], booking=cancelled)
-    # Paid bookings validated three weeks ago: the demo's reimbursement run puts the
-    # Part-Dieu one on a statement; Jean Macé has no bank details and waits
-    # (passlib/demo/finance.py).
-    for age, title in ((18, "Ciné-club du mercredi"), (15, "Escape game à la bibliothèque")):
-        paid = book(young[age], title)
-        Booking.objects.filter(pk=paid.pk).update(
-            status=BookingStatus.VALIDATED,
-            validated_at=now - timedelta(days=21),
-            validated_by=librarian,
-        )
+    now = timezone.now()
+
+    def sessions(title: str) -> list[Session]:
+        return list(by_title[title].sessions.order_by("starts_at"))
+
+    # Free cards: Jade's 31 days ago (due for automatic validation), Lina's yesterday.
+    card = by_title["Carte d'abonnement jeunes"]
+    book(young["Jade"], card, None, week.days_before(part_dieu, now, 31, time(17, 45)))
+    book(young["Lina"], card, None, week.days_before(part_dieu, now, 1, time(18, 10)))
+
+    # The ciné-club's past Wednesdays: booked the week before, validated at the door.
+    cine = by_title["Ciné-club du mercredi"]
+    past = [s for s in sessions(cine.title) if s.starts_at < now]
+    audiences = [("Jade", "Noé", "Chloé"), ("Lucas", "Adam"), ("Tom", "Yanis")]
+    for session, names in zip(past, audiences, strict=True):
+        for n, name in enumerate(names):
+            booked = week.days_before(part_dieu, session.starts_at, 6 - n, time(19, 5 + 7 * n))
+            booking = book(young[name], cine, session, booked)
+            # Scanned as they came in, a few minutes before the film (the guichet's rule
+            # allows it once the cancellation deadline, 48 h before, has passed).
+            came = session.starts_at - timedelta(minutes=12 - 3 * n)
+            validate(booking, librarians["part_dieu"], came)
+
+    # Upcoming sessions: the club, the conference, the visit booked over the last days.
+    for title, names in (
+        ("Club de lecture ados", ("Tom", "Lina", "Inès")),
+        ("Conférence : dessiner un roman graphique", ("Jade", "Zoé")),
+        ("Visite des réserves patrimoniales", ("Maëlys",)),
+    ):
+        offer = by_title[title]
+        first = sessions(title)[0]
+        for n, name in enumerate(names):
+            at = week.days_before(offer.venue, now, 3 - n, time(17, 20 + 9 * n))
+            book(young[name], offer, first, at)
+
+    # Saturday's manga workshop: its six pass Culture places taken, three people in line.
+    manga = by_title["Atelier manga"]
+    saturday = sessions(manga.title)[0]
+    for n, name in enumerate(("Jade", "Lina", "Maëlys", "Inès", "Zoé", "Chloé")):
+        at = week.days_before(jean_mace, now, 4 - n // 2, time(16, 5 + 9 * n))
+        book(young[name], manga, saturday, at)
+    saturday.refresh_from_db()
+    for hours_ago, name in ((5, "Tom"), (3, "Lucas"), (1, "Adam")):
+        entry = waitlist_join(user=young[name], offer=manga, session=saturday)
+        WaitlistEntry.objects.filter(pk=entry.pk).update(joined_at=now - timedelta(hours=hours_ago))
+
+    # The escape game (a stock, validated at the desk any time): Tom booked and cancelled,
+    # Yanis played last Saturday.
+    escape = by_title["Escape game à la bibliothèque"]
+    played = week.previous(jean_mace, SAT, time(15))
+    booking = book(young["Yanis"], escape, None, played - timedelta(days=2, hours=1))
+    validate(booking, librarians["jean_mace"], played)
+    booked = week.days_before(jean_mace, now, 10, time(19, 40))
+    cancelled = book(young["Tom"], escape, None, booked)
+    booking_cancel_by_beneficiary(user=young["Tom"], booking=cancelled)
+    at = week.days_before(jean_mace, now, 9, time(12, 30))
+    _dated(cancelled, Action.CANCELLED, at, cancelled_at=at)
 
 
 def seed_collective(venue: Venue, author: User) -> None:
-    """A school with a teacher, a showcase (reading club for a class), a bookable offer
-    pre-booked and another confirmed."""
+    """A school with a teacher, a showcase (reading club for a class), a class's visit
+    a month ago (ended, so the demo's run reimburses it), a bookable offer pre-booked
+    and another confirmed — on school days, within the médiathèque's hours."""
     school, _ = School.objects.get_or_create(
         uai="0690001B",
         defaults={"name": "Collège Jean Moulin", "city": "Lyon", "departement": "69"},
@@ -186,40 +330,64 @@ def seed_collective(venue: Venue, author: User) -> None:
             "en classe ou à la médiathèque.",
         },
     )
-    now = timezone.now().replace(minute=0, second=0, microsecond=0)
-    for title, days, status in [
-        ("Rencontre avec une autrice jeunesse", 50, CollectiveBookingStatus.PREBOOKED),
-        ("Atelier éducation aux médias", 70, CollectiveBookingStatus.BOOKED),
+    now = timezone.now()
+    for title, start, minutes, status in [
+        (
+            "Découverte de la médiathèque pour une classe de 6e",
+            week.previous(venue, TUE, time(10), 4),
+            90,
+            CollectiveBookingStatus.ENDED,
+        ),
+        (
+            "Rencontre avec une autrice jeunesse",
+            week.upcoming(venue, THU, time(14), 7),
+            90,
+            CollectiveBookingStatus.PREBOOKED,
+        ),
+        (
+            "Atelier éducation aux médias",
+            week.upcoming(venue, TUE, time(10), 10),
+            120,
+            CollectiveBookingStatus.BOOKED,
+        ),
     ]:
-        start = now + timedelta(days=days)
+        prebooked = min(start - timedelta(days=30), now - timedelta(days=2))
         offer, created = CollectiveOffer.objects.get_or_create(
             venue=venue,
             title=title,
             defaults={
                 **common,
                 "starts_at": start,
-                "ends_at": start + timedelta(hours=2),
+                "ends_at": start + timedelta(minutes=minutes),
                 "booking_limit_at": start - timedelta(days=7),
                 "students": 28,
                 "price_cents": 18000,
                 "price_details": "Intervenante et matériel",
+                "created_at": prebooked - timedelta(days=10),
+                "updated_at": prebooked - timedelta(days=10),
             },
         )
         if created:
+            confirmed = status != CollectiveBookingStatus.PREBOOKED
             CollectiveBooking.objects.create(
                 offer=offer,
                 venue=venue,
                 school=school,
                 teacher=teacher,
-                status=status,
-                confirmed_at=now if status == CollectiveBookingStatus.BOOKED else None,
-                confirmed_by=teacher if status == CollectiveBookingStatus.BOOKED else None,
+                status=CollectiveBookingStatus.BOOKED if confirmed else status,
+                prebooked_at=prebooked,
+                confirmed_at=prebooked + timedelta(days=1) if confirmed else None,
+                confirmed_by=teacher if confirmed else None,
             )
+            if status == CollectiveBookingStatus.ENDED:
+                # The periodic command ends it 48 h after the visit, as it would have.
+                end_due_collective_bookings(now=offer.ends_at + END_DELAY + timedelta(hours=1))
 
 
 def seed_showcase(venue: Venue, offers: list[Offer]) -> None:
-    """The Part-Dieu's public page (presentation, hours, an exception, contact) and a
-    drawn poster on each of its offers, so the demo shows what young people see."""
+    """The Part-Dieu's public page (presentation, contact; its hours come with the venue,
+    passlib/demo/accounts.py) and a drawn poster on each of its offers, so the demo
+    shows what young people see."""
 
     if not venue.description:
         venue.description = (
@@ -230,22 +398,10 @@ def seed_showcase(venue: Venue, offers: list[Offer]) -> None:
         venue.website = "https://www.bm-lyon.fr"
         venue.accessibility_details = "Ascenseurs, boucle magnétique à l'accueil."
         venue.save()
-        week = {1: [(10, 19)], 2: [(10, 19)], 3: [(10, 19)], 4: [(10, 19)], 5: [(10, 18)]}
-        OpeningHours.objects.bulk_create(
-            OpeningHours(venue=venue, weekday=day, opens=time(o), closes=time(c))
-            for day, intervals in week.items()
-            for o, c in intervals
-        )
-        christmas = timezone.localdate().replace(month=12, day=25)
-        HoursException.objects.get_or_create(venue=venue, day=christmas, defaults={"label": "Noël"})
     colours = [(32, 58, 140), (170, 40, 70), (20, 110, 90), (200, 120, 20)]
     for n, offer in enumerate(o for o in offers if o.venue_id == venue.pk and not o.has_image):
-        poster = Image.new("RGB", (1200, 800), colours[n % len(colours)])
-        draw = ImageDraw.Draw(poster)
-        draw.text((60, 360), offer.title, fill="white", font_size=56)
-        out = io.BytesIO()
-        poster.save(out, "PNG")
-        picture = images.read_upload(ContentFile(out.getvalue(), name="affiche.png"))
+        png = pictures.poster(offer.title, colours[n % len(colours)])
+        picture = images.read_upload(ContentFile(png, name="affiche.png"))
         images.save_image(
             offer,
             picture=picture,

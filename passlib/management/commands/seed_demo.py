@@ -17,14 +17,21 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options) -> None:
         accounts = seed_accounts()
+        lyon_admin = accounts["lyon_admin"]
         offers = seed_offers(
-            {"part_dieu": accounts["part_dieu"], "jean_mace": accounts["jean_mace"]},
-            accounts["lyon_admin"],
+            {
+                "part_dieu": (accounts["part_dieu"], lyon_admin),
+                "jean_mace": (accounts["jean_mace"], lyon_admin),
+                "francois_mitterrand": (
+                    accounts["francois_mitterrand"],
+                    accounts["reunion_librarian"],
+                ),
+            }
         )
-        seed_bookings(offers, accounts["lyon_admin"])
+        seed_bookings(offers, {"part_dieu": accounts["librarian"], "jean_mace": lyon_admin})
         seed_showcase(accounts["part_dieu"], offers)
-        seed_collective(accounts["part_dieu"], accounts["lyon_admin"])
-        seed_finance(accounts["part_dieu"])
+        seed_collective(accounts["part_dieu"], lyon_admin)
+        seed_finance(accounts["part_dieu"], accounts["staff"])
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
         for email, role in LOGINS:
             self.stdout.write(f"  {email:<34} {role}")
