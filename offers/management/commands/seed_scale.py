@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import random
 import time
-from datetime import timedelta
+from datetime import date, timedelta
+from datetime import time as clock_time
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandParser
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from accounts import geo
 from accounts.models import Beneficiary, Collectivite, Membership, Role, Status, User, Venue
+from accounts.services.beneficiaries import credit_between
 from catalog.categories import SUBCATEGORIES, SUBSCRIPTION_IDS
 from offers.models import (
     CODE_ALPHABET,
@@ -32,6 +34,7 @@ from offers.models import (
     Session,
     Stock,
 )
+from offers.recurrence import local_datetime
 
 BENCH_PASSWORD = "bench-passlib-2026"  # noqa: S105 - benchmark-only accounts
 CHUNK = 10_000
@@ -207,7 +210,9 @@ class Command(BaseCommand):
         sessions, stocks = [], []
         for i, offer in enumerate(offers):
             if offer.subcategory.is_event:
-                begin = now + timedelta(days=3 + i % 60, hours=10)
+                # At library hours (10:00 to 18:00 local), whatever the hour it runs.
+                day = timezone.localdate(now) + timedelta(days=3 + i % 60)
+                begin = local_datetime(day, clock_time(10 + i % 9), offer.venue.time_zone)
                 sessions.append(
                     Session(
                         offer=offer,
@@ -229,7 +234,10 @@ class Command(BaseCommand):
         rounds = -(-n // len(offers))
         n_benef = o["beneficiaries"] or max(n // 10, rounds)
         n_benef = max(n_benef, rounds)
-        birth = timezone.localdate().replace(year=timezone.localdate().year - 17)
+        today = timezone.localdate(now)
+        # 17 for a few weeks (a real date, 29 February included).
+        birth = date(today.year - 17, today.month, 1) - timedelta(days=40)
+        credit = credit_between(16, 17)  # the rule's amount at 17, as a sign-up gets
         users = [
             User(
                 email=f"jeune-{b}@passlib.bench",
@@ -244,7 +252,7 @@ class Command(BaseCommand):
             User.objects.bulk_create(users[start : start + CHUNK])
         Beneficiary.objects.bulk_create(
             (
-                Beneficiary(user=u, birth_date=birth, credit_cents=30000, credit_age=17)
+                Beneficiary(user=u, birth_date=birth, credit_cents=credit, credit_age=17)
                 for u in users
             ),
             batch_size=CHUNK,
@@ -279,10 +287,10 @@ class Command(BaseCommand):
                     price_cents=offer.price_cents,
                     status=status,
                     booked_at=booked_at,
-                    validated_at=booked_at + timedelta(days=1)
+                    validated_at=min(booked_at + timedelta(days=1), now)
                     if status in (BookingStatus.VALIDATED, BookingStatus.REIMBURSED)
                     else None,
-                    cancelled_at=booked_at + timedelta(hours=2)
+                    cancelled_at=min(booked_at + timedelta(hours=2), now)
                     if status == BookingStatus.CANCELLED
                     else None,
                     cancellation_reason="beneficiary" if status == BookingStatus.CANCELLED else "",
