@@ -1,5 +1,5 @@
 import io
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -39,7 +39,8 @@ from offers.models import (
 )
 from offers.recurrence import public_holidays
 from offers.services.closing import validate_due_subscription_bookings
-from passlib.demo import pictures
+from passlib.demo import pictures, week
+from tests.factories import VenueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -265,3 +266,32 @@ def test_a_poster_line_never_starts_with_french_punctuation():
     for title in ["Conférence : dessiner un roman graphique", "Quoi ? « Le Horla » ; lu !"]:
         for line in pictures.lines(title):
             assert line[0] not in ":;!?»" and not line.endswith("«")
+
+
+# --- where the demo's dates fall (passlib/demo/week.py) ----------------------------------------
+
+
+def test_a_demo_date_skips_holidays_and_closed_days():
+    venue = VenueFactory(departement="69", time_zone="Europe/Paris")
+    OpeningHours.objects.create(venue=venue, weekday=2, opens=time(10), closes=time(19))
+    monday = datetime(2026, 11, 9, 15, 0, tzinfo=PARIS)
+    HoursException.objects.create(venue=venue, day=date(2026, 11, 18), label="Inventaire")
+    with mock.patch("django.utils.timezone.now", return_value=monday):
+        # 11 November (Armistice), then the stocktaking: the 25th.
+        assert week.upcoming(venue, 2, time(14, 30)) == datetime(2026, 11, 25, 14, 30, tzinfo=PARIS)
+        assert week.previous(venue, 2, time(14, 30)) == datetime(2026, 11, 4, 14, 30, tzinfo=PARIS)
+        with pytest.raises(ValueError):
+            week.upcoming(venue, 2, time(9, 30))  # before it opens: never
+
+
+def test_an_overseas_demo_date_is_in_its_own_time():
+    venue = VenueFactory(departement="974", time_zone="Indian/Reunion")
+    OpeningHours.objects.create(venue=venue, weekday=4, opens=time(9), closes=time(17))
+    # Wednesday 16 December, 23:00 in Paris, is already Thursday 02:00 in La Réunion: the
+    # day after tomorrow there is Saturday, so not Friday the 18th (as in Paris) but the
+    # 25th — Christmas —, then 1 January — New Year —: the 8th.
+    paris_evening = datetime(2026, 12, 16, 23, 0, tzinfo=PARIS)
+    with mock.patch("django.utils.timezone.now", return_value=paris_evening):
+        start = week.upcoming(venue, 4, time(10))
+    assert start == datetime(2027, 1, 8, 10, 0, tzinfo=ZoneInfo("Indian/Reunion"))
+    assert start.astimezone(PARIS).hour == 7
