@@ -1,17 +1,20 @@
 """Demo offers, sessions, bookings and collective offers for `seed_demo`: a library's
 week around the moment it runs (passlib/demo/week.py places every date).
 
-What happened before today is acted through the services (booking, cancelling,
-validating at the door, joining a waiting list, the periodic commands), then dated
-when it happened: a booking is made before its session, validated at the door once the
-session has started (the guichet's rule, offers/rules.py `validation_opens_at`), a
-statement only covers fortnights that ended (passlib/demo/finance.py). Young people's
+What happened before today is acted through the services at the instant it happened
+(`acting_at`: booking, cancelling, validating at the door, joining a waiting list; the
+periodic commands take their `now`), so their own rules hold: a booking is made while
+its session is open, validated at the door once the guichet allows it (offers/rules.py
+`validation_opens_at`), a statement only covers fortnights that ended
+(passlib/demo/finance.py). Young people's
 credit comes from the one rule (accounts/services/beneficiaries.py), never from here.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
+from unittest import mock
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -32,7 +35,6 @@ from offers.models import (
     Session,
     Stock,
     Transition,
-    WaitlistEntry,
 )
 from offers.services.bookings import (
     booking_cancel_by_beneficiary,
@@ -198,33 +200,40 @@ def seed_young() -> dict[str, User]:
     return young
 
 
-def _dated(booking: Booking, action: Action, at: datetime, **fields) -> None:
-    """Give a booking's step (and its history row) the instant it happened."""
-    Booking.objects.filter(pk=booking.pk).update(**fields)
+@contextmanager
+def acting_at(moment: datetime):
+    """Run the services as at `moment`: they read the clock through
+    `django.utils.timezone.now` (no module imports `now` itself), so their own rules
+    are checked at that instant: a session open for booking then, the guichet's
+    « not before the cancellation deadline », the waiting list's « full ». Only for this
+    command, in one thread. The history rows take the real clock (their column's
+    default), so each is then dated too."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+def _history_at(booking: Booking, action: Action, at: datetime) -> None:
     Transition.objects.filter(booking=booking, action=action).update(created_at=at)
 
 
 def book(user: User, offer: Offer, session: Session | None, at: datetime) -> Booking:
-    """Book through the service, then date it `at`. A past session is open again for the
-    instant of the booking (it was open at `at`)."""
-    if session is not None and session.booking_limit_at <= timezone.now():
-        start, limit = session.starts_at, session.booking_limit_at
-        reopened = timezone.now() + timedelta(days=1)
-        Session.objects.filter(pk=session.pk).update(starts_at=reopened, booking_limit_at=reopened)
+    with acting_at(at):
         booking = booking_create(user=user, offer=offer, session=session)
-        Session.objects.filter(pk=session.pk).update(starts_at=start, booking_limit_at=limit)
-    else:
-        booking = booking_create(user=user, offer=offer, session=session)
-    _dated(booking, Action.BOOKED, at, booked_at=at)
-    booking.refresh_from_db()
+    _history_at(booking, Action.BOOKED, at)
     return booking
 
 
 def validate(booking: Booking, actor: User, at: datetime) -> None:
-    """Validated at the guichet (its rule refuses before the cancellation deadline), at
-    `at`: when the young person came."""
-    booking_validate(actor=actor, booking=booking)
-    _dated(booking, Action.VALIDATED, at, validated_at=at)
+    """Validated at the guichet at `at`: when the young person came."""
+    with acting_at(at):
+        booking_validate(actor=actor, booking=booking)
+    _history_at(booking, Action.VALIDATED, at)
+
+
+def cancel(user: User, booking: Booking, at: datetime) -> None:
+    with acting_at(at):
+        booking_cancel_by_beneficiary(user=user, booking=booking)
+    _history_at(booking, Action.CANCELLED, at)
 
 
 def seed_bookings(offers: list[Offer], librarians: dict[str, User]) -> None:
@@ -282,10 +291,9 @@ def seed_bookings(offers: list[Offer], librarians: dict[str, User]) -> None:
     for n, name in enumerate(("Jade", "Lina", "Maëlys", "Inès", "Zoé", "Chloé")):
         at = week.days_before(jean_mace, now, 4 - n // 2, time(16, 5 + 9 * n))
         book(young[name], manga, saturday, at)
-    saturday.refresh_from_db()
     for hours_ago, name in ((5, "Tom"), (3, "Lucas"), (1, "Adam")):
-        entry = waitlist_join(user=young[name], offer=manga, session=saturday)
-        WaitlistEntry.objects.filter(pk=entry.pk).update(joined_at=now - timedelta(hours=hours_ago))
+        with acting_at(now - timedelta(hours=hours_ago)):
+            waitlist_join(user=young[name], offer=manga, session=saturday)
 
     # The escape game (a stock, validated at the desk any time): Tom booked and cancelled,
     # Yanis played last Saturday.
@@ -295,9 +303,7 @@ def seed_bookings(offers: list[Offer], librarians: dict[str, User]) -> None:
     validate(booking, librarians["jean_mace"], played)
     booked = week.days_before(jean_mace, now, 10, time(19, 40))
     cancelled = book(young["Tom"], escape, None, booked)
-    booking_cancel_by_beneficiary(user=young["Tom"], booking=cancelled)
-    at = week.days_before(jean_mace, now, 9, time(12, 30))
-    _dated(cancelled, Action.CANCELLED, at, cancelled_at=at)
+    cancel(young["Tom"], cancelled, week.days_before(jean_mace, now, 9, time(12, 30)))
 
 
 def seed_collective(venue: Venue, author: User) -> None:
