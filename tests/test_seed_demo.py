@@ -141,9 +141,12 @@ def every_session_and_collective_offer_is_at_library_hours():
 
 
 def every_booking_happened_in_order(now):
-    bookings = list(Booking.objects.select_related("session"))
+    bookings = list(Booking.objects.select_related("session", "beneficiary", "offer__venue"))
     for b in bookings:
         assert b.booked_at <= now, b
+        # The young person signed up, the offer and its venue existed before.
+        assert b.beneficiary.date_joined < b.booked_at, b
+        assert b.offer.venue.created_at < b.offer.created_at < b.booked_at, b
         booked = Transition.objects.get(booking=b, action=Action.BOOKED)
         assert booked.created_at == b.booked_at
         if b.session_id:

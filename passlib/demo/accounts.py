@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -39,14 +39,27 @@ LOGINS = [
 ]
 
 
-def demo_user(email: str, first: str, last: str, **extra) -> User:
+# People joined before anything of theirs happened in the demo (the offers were
+# published 60 days ago; young people join later: passlib/demo/offers.py).
+JOINED_DAYS_AGO = 90
+
+
+def _created(status: str) -> datetime:
+    """Validated things were there before the demo's offers; pending ones came lately."""
+    days = JOINED_DAYS_AGO if status == Status.VALIDATED else 2
+    return timezone.now() - timedelta(days=days)
+
+
+def demo_user(email: str, first: str, last: str, joined: datetime | None = None, **extra) -> User:
+    joined = joined or timezone.now() - timedelta(days=JOINED_DAYS_AGO)
     user, created = User.objects.get_or_create(
         email=email,
         defaults={
             "first_name": first,
             "last_name": last,
-            "email_confirmed_at": timezone.now(),
-            "terms_accepted_at": timezone.now(),
+            "date_joined": joined,
+            "email_confirmed_at": joined,
+            "terms_accepted_at": joined,
             **extra,
         },
     )
@@ -81,6 +94,7 @@ def demo_collectivite(
             "sirene_verified": True,
             "status": status,
             "created_by": creator,
+            "created_at": _created(status),
         },
     )
     return collectivite
@@ -102,6 +116,7 @@ def demo_venue(
             "booking_email": email,
             "accessibility_motor": True,
             "status": status,
+            "created_at": _created(status),
         },
     )
     if venue.latitude is None:  # placed as a venue added through the app is
@@ -150,7 +165,12 @@ def demo_membership(
     membership, created = Membership.objects.get_or_create(
         user=user,
         collectivite=collectivite,
-        defaults={"role": role, "status": status, "requested_venue": requested},
+        defaults={
+            "role": role,
+            "status": status,
+            "requested_venue": requested,
+            "created_at": _created(status),
+        },
     )
     if created:
         membership.venues.set(venues)

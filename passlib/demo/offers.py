@@ -185,17 +185,27 @@ YOUNG = [
 
 
 def birth_date_for(age: int, today: date) -> date:
-    """A birthday 40 to 70 days ago (always a real date, 29 February included)."""
-    return date(today.year - age, today.month, 1) - timedelta(days=40)
+    """A birthday 60 to 90 days ago (always a real date, 29 February included)."""
+    return date(today.year - age, today.month, 1) - timedelta(days=60)
+
+
+# Young people signed up after their birthday (60 to 90 days ago) and before their
+# first booking (the ciné-club's fourth Wednesday back, booked the week before).
+SIGNED_UP_DAYS_AGO = 50
 
 
 def seed_young() -> dict[str, User]:
     today = timezone.localdate()
+    signed_up = timezone.now() - timedelta(days=SIGNED_UP_DAYS_AGO)
     young = {}
     for email, first, last, age in YOUNG:
-        user = demo_user(email, first, last)
+        user = demo_user(email, first, last, joined=signed_up)
         if not Beneficiary.objects.filter(user=user).exists():
-            beneficiary_start(user=user, birth_date=birth_date_for(age, today), today=today)
+            beneficiary_start(
+                user=user,
+                birth_date=birth_date_for(age, today),
+                today=timezone.localdate(signed_up),
+            )
         young[first] = user
     return young
 
