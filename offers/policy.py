@@ -122,9 +122,16 @@ def bookable_offers(*, per_row: bool = True) -> QuerySet[Offer]:
     return Offer.objects.filter(OPEN_FOR_BOOKING).filter(rules.bookable_place(per_row=per_row))
 
 
+def full_offers(*, per_row: bool = True) -> QuerySet[Offer]:
+    """Offers open for booking whose open sessions or stock are all full: a young person
+    may still find them and join their waiting list (the catalog lists them after
+    `bookable_offers`). Drafts, expired and closed offers are in neither."""
+    return Offer.objects.filter(OPEN_FOR_BOOKING).filter(rules.waitlist_only(per_row=per_row))
+
+
 def offers_open_to_young() -> QuerySet[Offer]:
     """An offer's page for young people: open for booking with a session or stock still
-    open, even when full (the waiting list); the catalog lists `bookable_offers` only."""
+    open, even when full (the waiting list): `bookable_offers` and `full_offers`."""
     return Offer.objects.filter(OPEN_FOR_BOOKING).filter(rules.still_open())
 
 

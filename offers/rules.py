@@ -146,6 +146,24 @@ _BOOKABLE_PLACE = {
     )
     for per_row in (False, True)
 }
+# Full but still open: the waiting list is all that is left (the display status
+# « complète » without the offer's own state, which offers/policy.py adds).
+_WAITLIST_ONLY = {
+    per_row: CompiledExpression(
+        Offer,
+        lambda now, today, per_row=per_row: Case(
+            When(
+                _is_open(now, today, per_row) & ~_has_bookable_place(now, today, per_row),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        BooleanField(),
+        _SLOTS,
+    )
+    for per_row in (False, True)
+}
 
 
 def _now_and_today(now=None) -> dict:
@@ -166,6 +184,13 @@ def display_status(*, per_row: bool = False, now=None):
 def bookable_place(*, per_row: bool = True, now=None):
     """True when the outer offer has an open session or stock with a place left."""
     return _BOOKABLE_PLACE[per_row](**_now_and_today(now))
+
+
+def waitlist_only(*, per_row: bool = True, now=None):
+    """True when the outer offer has a session or stock still open for booking but no
+    place left on any: only a waiting list may be joined (the catalog lists it after the
+    bookable offers, marked « Complet — liste d'attente »)."""
+    return _WAITLIST_ONLY[per_row](**_now_and_today(now))
 
 
 def still_open(now=None) -> Q:

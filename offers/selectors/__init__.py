@@ -12,8 +12,11 @@ from offers.selectors.bookings import (  # noqa: F401
 )
 from offers.selectors.catalog import (  # noqa: F401
     CatalogFilters,
+    CatalogList,
     bookable_sessions,
     catalog,
+    catalog_counts,
+    catalog_page_rows,
     catalog_rows,
     my_bookings,
     my_waitlist,

@@ -42,7 +42,12 @@ from offers.models import (
     WaitlistStatus,
 )
 from offers.models.waitlist import ACTIVE as WAITLIST_ACTIVE
-from offers.policy import bookable_offers, bookings_of_beneficiary, waitlist_entries_of
+from offers.policy import (
+    bookable_offers,
+    bookings_of_beneficiary,
+    full_offers,
+    waitlist_entries_of,
+)
 from offers.templatetags.money import euros
 from passlib import search
 from passlib.links import uuid_url
@@ -107,11 +112,13 @@ def _squared_distance(near: Point):
     )
 
 
-def catalog(f: CatalogFilters, *, per_row: bool = True) -> QuerySet[Offer]:
+def catalog(f: CatalogFilters, *, per_row: bool = True, full: bool = False) -> QuerySet[Offer]:
     """Bookable offers (offers/policy.py) matching the filters: with a search, those
     holding more of its words first; else newest first; or by next date, or by
-    distance from the place chosen. Counting them: `per_row=False` (offers/rules.py)."""
-    qs = bookable_offers(per_row=per_row)
+    distance from the place chosen. `full`: the offers left with their waiting list only
+    (`full_offers`), filtered and ordered the same way by their open sessions. Counting
+    them: `per_row=False` (offers/rules.py)."""
+    qs = (full_offers if full else bookable_offers)(per_row=per_row)
     if f.venue_id:
         qs = qs.filter(venue_id=f.venue_id)
     if f.departement:
@@ -121,7 +128,9 @@ def catalog(f: CatalogFilters, *, per_row: bool = True) -> QuerySet[Offer]:
     if f.free_only:
         qs = qs.filter(price_cents=0)
     if f.day:
-        sessions = rules.sessions_with_places(timezone.now()).filter(offer=OuterRef("pk"))
+        now = timezone.now()
+        sessions = rules.open_sessions(now) if full else rules.sessions_with_places(now)
+        sessions = sessions.filter(offer=OuterRef("pk"))
         qs = qs.filter(Exists(sessions.filter(starts_at__date=f.day)))
     words = search.terms(f.q)
     if words:
@@ -134,11 +143,45 @@ def catalog(f: CatalogFilters, *, per_row: bool = True) -> QuerySet[Offer]:
         qs = qs.annotate(distance2=_squared_distance(f.near))
         order = [F("distance2").asc(nulls_last=True), *order]
     elif f.sort == "date":
-        qs = qs.annotate(next_at=_CARD["next_at"](now=timezone.now()))
+        next_at = _CARD["next_open_at" if full else "next_at"]
+        qs = qs.annotate(next_at=next_at(now=timezone.now()))
         order = [F("next_at").asc(nulls_last=True), *order]
     elif words:
         order = ["-relevance", *order]
     return qs.order_by(*order)
+
+
+@dataclass(frozen=True)
+class CatalogList:
+    """The catalog as one list for the paginator: the bookable offers, then the full ones
+    (`catalog(full=True)`), each in the order chosen. A slice reads only the part(s) it
+    covers, so the first pages cost what they did before full offers were listed; it
+    gives `(queryset, full)` parts for `catalog_page_rows`."""
+
+    filters: CatalogFilters
+    bookable_count: int
+
+    def __getitem__(self, part: slice) -> list[tuple[QuerySet[Offer], bool]]:
+        start, stop, n = part.start or 0, part.stop, self.bookable_count
+        parts = []
+        if start < n:
+            parts.append((catalog(self.filters)[start : min(stop, n)], False))
+        if stop > n:
+            parts.append((catalog(self.filters, full=True)[max(start - n, 0) : stop - n], True))
+        return parts
+
+
+def catalog_counts(f: CatalogFilters) -> dict[str, int]:
+    """How many offers the catalog lists: bookable, and full (waiting list only)."""
+    return {
+        "bookable": catalog(f, per_row=False).count(),
+        "full": catalog(f, per_row=False, full=True).count(),
+    }
+
+
+def catalog_page_rows(parts, *, near: Point | None = None) -> list[dict]:
+    """The cards of a page of `CatalogList`: bookable ones, then full ones."""
+    return [row for qs, full in parts for row in catalog_rows(qs, near=near, full=full)]
 
 
 def next_publication() -> float:
@@ -204,12 +247,22 @@ def _next_session(now):
     return rules.sessions_with_places(now).filter(offer=OuterRef("pk")).order_by("starts_at")
 
 
+def _next_open_session(now):
+    return rules.open_sessions(now).filter(offer=OuterRef("pk")).order_by("starts_at")
+
+
 # The card's next date, its places left, a stock's: sub-selects compiled once per
 # process (passlib/sql.py: building and compiling them cost more than running them).
 _CARD = {
     "next_at": CompiledExpression(
         Offer,
         lambda now: Subquery(_next_session(now).values("starts_at")[:1]),
+        DateTimeField(),
+        {"now": "datetime"},
+    ),
+    "next_open_at": CompiledExpression(
+        Offer,
+        lambda now: Subquery(_next_open_session(now).values("starts_at")[:1]),
         DateTimeField(),
         {"now": "datetime"},
     ),
@@ -238,9 +291,12 @@ _CARD = {
 }
 
 
-def _card_subqueries(now) -> dict:
+def _card_subqueries(now, full: bool) -> dict:
     """The next session with a place left of each card's offer, and what is left of it
-    or of the stock (None: unlimited), as sub-selects of the page's one query."""
+    or of the stock (None: unlimited), as sub-selects of the page's one query. A full
+    offer: its next open session (its waiting list)."""
+    if full:
+        return {"next_at": _CARD["next_open_at"](now=now)}
     return {
         "next_at": _CARD["next_at"](now=now),
         "next_left": _CARD["next_left"](now=now),
@@ -261,13 +317,20 @@ def _places_label(left: int | None) -> str:
     return f"{left} place{'s' if left > 1 else ''} restante{'s' if left > 1 else ''}"
 
 
-def catalog_rows(queryset: QuerySet[Offer], *, near: Point | None = None) -> list[dict]:
+FULL_LABEL = "Complet — liste d'attente"
+
+
+def catalog_rows(
+    queryset: QuerySet[Offer], *, near: Point | None = None, full: bool = False
+) -> list[dict]:
     """Display-ready cards of a page of the catalog (one `.values()` query): the
-    picture, the next date in the venue's time zone and the places left, the distance
-    when a place was chosen; texts escaped once (passlib/rows.py)."""
+    picture, the next date in the venue's time zone and the places left (a full offer:
+    « Complet — liste d'attente »), the distance when a place was chosen; texts escaped
+    once (passlib/rows.py)."""
     now = timezone.now()
     rows = []
-    values = queryset.annotate(**_card_subqueries(now)).values(
+    fields = ["next_at"] if full else ["next_at", "next_left", "stock_left"]
+    values = queryset.annotate(**_card_subqueries(now, full)).values(
         "public_id",
         "title",
         "subcategory_id",
@@ -283,9 +346,7 @@ def catalog_rows(queryset: QuerySet[Offer], *, near: Point | None = None) -> lis
         "image_small_width",
         "image_small_height",
         "image_alt",
-        "next_at",
-        "next_left",
-        "stock_left",
+        *fields,
     )
     for r in values:
         card = {
@@ -301,6 +362,10 @@ def catalog_rows(queryset: QuerySet[Offer], *, near: Point | None = None) -> lis
         if r["next_at"] is not None:
             local = timezone.localtime(r["next_at"], ZoneInfo(r["venue__time_zone"]))
             card["when"] = "Prochaine date : " + date_format(local, "l j F à H\\hi")
+        if full:
+            card["places"] = FULL_LABEL
+            card["full"] = True
+        elif r["next_at"] is not None:
             card["places"] = _places_label(r["next_left"])
         else:
             card["places"] = _places_label(r["stock_left"]) if r["stock_left"] != 0 else ""

@@ -33,15 +33,15 @@ PAGE_SIZE = 20
 def catalog(request: HttpRequest) -> HttpResponse:
     form = CatalogFilterForm(request.GET or None)
     filters = form.to_filters()
-    offers = selectors.catalog(filters)
-    total = cached_counts(
+    counts = cached_counts(
         ("catalog", filters),
         lambda: {
-            "total": selectors.catalog(filters, per_row=False).count(),
+            **selectors.catalog_counts(filters),
             "valid_until": selectors.next_publication(),
         },
     )
-    page = CountedPaginator(offers, PAGE_SIZE, count=total["total"]).get_page(
+    offers = selectors.CatalogList(filters, bookable_count=counts["bookable"])
+    page = CountedPaginator(offers, PAGE_SIZE, count=counts["bookable"] + counts["full"]).get_page(
         params.page_number(request.GET.get("page"))
     )
     query = request.GET.copy()
@@ -50,7 +50,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
     ctx = {
         "form": form,
         "page": page,
-        "rows": selectors.catalog_rows(page.object_list, near=filters.near),
+        "rows": selectors.catalog_page_rows(page.object_list, near=filters.near),
         "place": form.place,
         "query": query.urlencode(),
         "credit_starts_at": young and credit_not_yet(young, timezone.localdate()),

@@ -26,14 +26,17 @@ def venue_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
         status=Status.VALIDATED,
         collectivite__status=Status.VALIDATED,
     )
-    offers = selectors.catalog(selectors.CatalogFilters(venue_id=venue.pk, sort="date"))[
-        :UPCOMING_OFFERS
-    ]
+    filters = selectors.CatalogFilters(venue_id=venue.pk, sort="date")
+    rows = selectors.catalog_rows(selectors.catalog(filters)[:UPCOMING_OFFERS])
+    if len(rows) < UPCOMING_OFFERS:
+        # then its full offers, whose waiting list is still open
+        full = selectors.catalog(filters, full=True)[: UPCOMING_OFFERS - len(rows)]
+        rows += selectors.catalog_rows(full, full=True)
     ctx = {
         "venue": venue,
         "week": account_selectors.public_week(venue),
         "exceptions": account_selectors.upcoming_exceptions(venue, days=EXCEPTION_DAYS),
-        "rows": selectors.catalog_rows(offers),
+        "rows": rows,
         "can_manage": request.user.is_authenticated and can_manage_venue(request.user, venue),
     }
     return render(request, "offers/venue_page.html", ctx)
