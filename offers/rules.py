@@ -9,7 +9,8 @@ names this module and tests/offers/test_rules_agree.py proves both agree.
 - an offer's display status (`display_status`);
 - what a young person may book (`bookable_place`, with the offer's own state in
   offers/policy.py);
-- the cancellation deadline of a booking (`cancellation_deadline`, `may_cancel`);
+- the cancellation deadline of a booking (`cancellation_deadline`, `may_cancel`), from
+  when the guichet validates (`validation_opens_at`) and marks absent (`absence_open`);
 - which counter codes a pro's export shows (`code_in_pro_export`);
 - visible to a teacher's school (`visible_to_school`) and a collective offer still free
   (`collective_offer_free`).
@@ -246,6 +247,20 @@ def validation_opens_at(booked_at, starts_at):
     that validating early never takes away the young person's right to cancel. None (at
     once) for a physical booking."""
     return cancellation_deadline_at(booked_at, starts_at) if booked_at else None
+
+
+def absence_opens_at(starts_at):
+    """From when the venue may mark a young person absent: the session's start. Before
+    it the young person may still come, or cancel; a physical booking (no start) is never
+    marked absent. The guarded UPDATE of `booking_mark_absent` repeats it in SQL
+    (`session__starts_at__lte`)."""
+    return starts_at
+
+
+def absence_open(starts_at, now) -> bool:
+    """The session has started: « Absent » may be marked."""
+    opens = absence_opens_at(starts_at)
+    return opens is not None and now >= opens
 
 
 def deadline_passed(deadline, now) -> bool:

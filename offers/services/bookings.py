@@ -417,11 +417,31 @@ def _validation_note(before: dict) -> str:
 
 @transaction.atomic
 def booking_mark_absent(*, actor: User, booking: Booking) -> Booking:
-    """The venue says the young person did not come (a no-show): the booking stays
-    confirmed, is never validated automatically, and the history says who marked it."""
+    """The venue says the young person did not come (a no-show): only once the session
+    has started (offers/rules.py `absence_open`: before, they may still come or cancel);
+    the booking stays confirmed, is never validated automatically, and the history says
+    who marked it."""
+    now = timezone.now()
+    starts_at = booking.session.starts_at if booking.session_id else None
+    if not rules.absence_open(starts_at, now):
+        if starts_at is None:
+            raise Refusal(
+                "Seule la réservation d'une séance peut être marquée absente.",
+                code="booking.absent_no_session",
+            )
+        local = timezone.localtime(starts_at, ZoneInfo(booking.venue.time_zone))
+        raise Refusal(
+            "Vous pourrez marquer ce jeune absent à partir du début de la séance, le "
+            f"{date_format(local, 'j F Y à H:i')} : jusque-là, il peut encore venir ou annuler.",
+            code="booking.absent_too_early",
+        )
+    # the same rule in SQL (absence_opens_at: the session's start), as the guard
     updated = Booking.objects.filter(
-        pk=booking.pk, status=BookingStatus.CONFIRMED, absent_at__isnull=True
-    ).update(absent_at=timezone.now(), absent_by=actor)
+        pk=booking.pk,
+        status=BookingStatus.CONFIRMED,
+        absent_at__isnull=True,
+        session__starts_at__lte=now,
+    ).update(absent_at=now, absent_by=actor)
     booking.refresh_from_db()
     if not updated:
         if booking.absent_at is not None and booking.status == BookingStatus.CONFIRMED:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import member_required
-from offers import recurrence, selectors
+from offers import recurrence, rules, selectors
 from offers.forms import RecurrenceForm, SessionEditForm, SessionForm
 from offers.models import Booking, BookingStatus, Offer, Session
 from offers.services import bookings as booking_services
@@ -224,6 +224,7 @@ def session_participants(request: HttpRequest, public_id: UUID, session_id: UUID
         "sheet": request.GET.get("feuille") == "1",
         "expected": sum(1 for b in rows if b.status != BookingStatus.CANCELLED),
         "waitlist": selectors.session_waitlist(session),
+        "absence_open": rules.absence_open(session.starts_at, timezone.now()),
     }
     with venue_time(offer):
         return render(request, "offers/session_participants.html", ctx)
@@ -254,7 +255,13 @@ def session_attendance(request: HttpRequest, public_id: UUID, session_id: UUID) 
     name = booking.beneficiary.display_name
     if request.htmx:
         with venue_time(offer):
-            ctx = {"offer": offer, "session": session, "b": booking, "row_error": error}
+            ctx = {
+                "offer": offer,
+                "session": session,
+                "b": booking,
+                "row_error": error,
+                "absence_open": rules.absence_open(session.starts_at, timezone.now()),
+            }
             return render(request, "offers/session_participants.html#row", ctx)
     if error:
         messages.error(request, f"{name} : {error}")

@@ -80,9 +80,10 @@ def test_a_weekly_reading_club_with_a_holiday_then_more_places_for_all(page, spa
 
 def test_attendance_is_marked_from_the_participants_list(page, space, member):
     """The venue marks one young person present and one absent, with htmx, through the
-    buttons' visible names; the sign-in sheet is there to print."""
+    buttons' visible names, once the session has started (an hour ago: « Absent » is
+    not offered before); the sign-in sheet is there to print."""
     offer = make_offer(space["venue"], "ATELIER_PRATIQUE_ART", title="Atelier d'écriture")
-    session = make_session(offer, days=1, total_places=20)
+    session = make_session(offer, days=-1 / 24, total_places=20)
     here, away = (
         make_booking(
             offer,

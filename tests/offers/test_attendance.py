@@ -12,15 +12,18 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from offers.models import Action, Booking, BookingStatus, Transition
+from offers.services.bookings import booking_mark_absent
 from offers.services.closing import validate_due_event_bookings
+from passlib.refusal import Refusal
 from tests.factories import make_beneficiary, make_booking, make_offer, make_session
 
 pytestmark = pytest.mark.django_db
 
 
-def _session_with(space, n):
+def _session_with(space, n, *, days=-1 / 24):
+    """A session that started an hour ago (absence may be marked) with n bookings."""
     offer = make_offer(space["venue"], "ATELIER_PRATIQUE_ART", title="Atelier d'écriture")
-    session = make_session(offer, days=1, total_places=40)
+    session = make_session(offer, days=days, total_places=40)
     bookings = [
         make_booking(
             offer,
@@ -120,3 +123,49 @@ def test_outsiders_and_young_people_get_no_session_page(login, space, outsider):
     assert login(outsider).get(_url(offer, session)).status_code == 404
     young = make_beneficiary(16)
     assert login(young).get(_url(offer, session)).status_code in (302, 403, 404)
+
+
+def test_absent_is_refused_before_the_session_starts_and_not_offered(login, space, owner):
+    """Months before the session the young person may still come or cancel: « Absent »
+    waits for the start (offers/rules.py `absence_open`); « Présent » keeps its rule."""
+    offer, session, (early, *_) = _session_with(space, 2, days=60)
+    client = login(owner)
+    html = client.get(_url(offer, session)).content.decode()
+    assert 'value="absent"' not in html
+    assert "Vous pourrez marquer un jeune absent à partir du début de la séance" in html
+    with pytest.raises(Refusal) as refused:
+        booking_mark_absent(actor=owner, booking=early)
+    assert refused.value.code == "booking.absent_too_early"
+    assert "à partir du début de la séance" in refused.value.message
+    response = client.post(
+        _url(offer, session, "presence"),
+        {"booking": early.public_id, "presence": "absent"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "à partir du début de la séance" in response.content.decode()
+    response = client.post(
+        _url(offer, session, "presence"), {"booking": early.public_id, "presence": "absent"}
+    )
+    assert response.status_code == 302
+    assert set(Booking.objects.values_list("absent_at", flat=True)) == {None}
+    assert not Transition.objects.filter(action=Action.MARKED_ABSENT).exists()
+    # the sign-in sheet says nobody is absent
+    sheet = client.get(_url(offer, session), {"feuille": "1"}).content.decode()
+    assert ">Absent<" not in sheet
+
+
+def test_the_update_itself_refuses_a_session_moved_later(space, owner, monkeypatch):
+    """The rule is checked, then the UPDATE repeats it: a session moved after the check
+    changes nothing."""
+    from offers import rules
+
+    offer, session, (one, *_) = _session_with(space, 1, days=30)
+    monkeypatch.setattr(rules, "absence_open", lambda starts_at, now: True)
+    with pytest.raises(Refusal):
+        booking_mark_absent(actor=owner, booking=one)
+    assert Booking.objects.get(pk=one.pk).absent_at is None
+
+
+def test_absent_once_the_session_has_started(space, owner):
+    offer, session, (one, *_) = _session_with(space, 1, days=-1 / (24 * 60))
+    assert booking_mark_absent(actor=owner, booking=one).absent_at is not None
