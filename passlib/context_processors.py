@@ -5,7 +5,8 @@ from django.utils.functional import SimpleLazyObject
 from accounts.policy import roles_of
 
 # (audiences, url name, label). Audiences: the person's roles, plus "anonymous" (not
-# logged in) and "pro" (logged in without a role yet: a librarian before joining). A
+# logged in), "pro" (logged in without a role yet: a librarian before joining) and
+# "staff" (site staff, the national team: also officers everywhere no officer is). A
 # visitor not logged in on the young people's or the teachers' pages is of that
 # audience ("young visitor", "teacher visitor"): those pages show no professional link.
 PROS = frozenset({"anonymous", "pro", "member", "officer"})
@@ -19,11 +20,13 @@ _NAV = [
         "offers:catalog",
         "Offres pour les jeunes",
     ),
-    (frozenset({"member"}), "offers:list", "Offres"),
+    # officers and site staff read the offers of their départements (read-only)
+    (frozenset({"member", "officer"}), "offers:list", "Offres"),
     (frozenset({"member"}), "offers:bookings", "Réservations"),
     (frozenset({"member"}), "offers:guichet", "Guichet"),
     (frozenset({"member"}), "offers:collective_list", "Offres collectives"),
     (frozenset({"officer"}), "accounts:review_queue", "Revue des inscriptions"),
+    (frozenset({"staff"}), "finance:staff_runs", "Remboursements"),
     (frozenset({"teacher"}), "offers:teacher_offers", "Offres pour ma classe"),
     (frozenset({"teacher"}), "offers:teacher_bookings", "Réservations de l'établissement"),
     (frozenset({"beneficiary"}), "offers:my_bookings", "Mes réservations"),
@@ -42,6 +45,8 @@ def audiences(request: HttpRequest) -> frozenset[str]:
                 return frozenset({visitor})
         return frozenset({"anonymous"})
     roles = {name for name, has in roles_of(user).items() if has}
+    if user.is_staff:
+        roles.add("staff")
     return frozenset(roles or {"pro"})
 
 

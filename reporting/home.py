@@ -407,7 +407,8 @@ def _home_context(user, roles) -> dict:
 
 def _statistics_links(scope: Scope) -> list[dict]:
     """A collectivité's statistics for its administrators; a venue's for the venues
-    managed elsewhere (an administrator reaches those through the collectivité's)."""
+    managed elsewhere (an administrator reaches those from the collectivité's page,
+    which links each of its venues')."""
     admin_of = set(scope.admin_of)
     links = [
         {

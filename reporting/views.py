@@ -61,7 +61,11 @@ def collectivite_statistics(request: HttpRequest, public_id: UUID) -> HttpRespon
         computed=cached_year_figures(venue_ids, year),
         title=f"Statistiques {year} — {collectivite.name}",
         scope=f"Tous les lieux de la collectivité ({len(venue_ids)})",
-        extra={"collectivite": collectivite},
+        # each venue's own page (its administrators reach them from here)
+        extra={
+            "collectivite": collectivite,
+            "venue_pages": list(collectivite.venues.order_by("name").values("public_id", "name")),
+        },
     )
 
 

@@ -16,6 +16,7 @@ from accounts.decorators import member_required
 from offers import recurrence, rules, selectors
 from offers.forms import RecurrenceForm, SessionEditForm, SessionForm
 from offers.models import Booking, BookingStatus, Offer, Session
+from offers.services import attendance
 from offers.services import bookings as booking_services
 from offers.services import sessions as services
 from offers.views.offers import detail_context, editable_offer, venue_time
@@ -246,7 +247,7 @@ def session_attendance(request: HttpRequest, public_id: UUID, session_id: UUID) 
         if mark == "present":
             booking_services.booking_validate(actor=request.user, booking=booking)
         elif mark == "absent":
-            booking_services.booking_mark_absent(actor=request.user, booking=booking)
+            attendance.booking_mark_absent(actor=request.user, booking=booking)
         else:
             error = "Choisissez « Présent » ou « Absent »."
     except Refusal as exc:

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from offers.models import Action, Booking, BookingStatus, Transition
-from offers.services.bookings import booking_mark_absent
+from offers.services.attendance import booking_mark_absent
 from offers.services.closing import validate_due_event_bookings
 from passlib.refusal import Refusal
 from tests.factories import make_beneficiary, make_booking, make_offer, make_session

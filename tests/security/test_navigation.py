@@ -1,0 +1,136 @@
+"""Every page a role may open is reachable from its navigation (issue 27).
+
+For each role of the permission matrix, start where the person lands after logging in
+(an anonymous visitor: the home page), follow the links of each page (GET, same site,
+breadth first, a few pages per URL name), and check that every URL the matrix says the
+role may open (a GET answering 200) is linked from somewhere it reached — compared by URL
+name through `resolve()`. Pages reached only from an e-mail, a token or a form's answer
+are listed in NOT_LINKED with their reason.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import Resolver404, resolve, reverse
+
+from tests.security.test_permission_matrix import MATRIX, client_for
+from tests.security.world import ROLES, build_world
+
+pytestmark = pytest.mark.django_db
+
+# Pages no menu needs to link to, each with why.
+NOT_LINKED = {
+    "healthz": "the monitoring's probe, not a page for people",
+    "accounts:confirm_email": "the link of the confirmation e-mail (a token)",
+    "accounts:signup_sent": "the answer to the sign-up form",
+    "accounts:password_reset_done": "the answer to the password reset form",
+    "accounts:password_reset_confirm": "the link of the password reset e-mail (a token)",
+    "accounts:password_reset_complete": "the answer to the new password form",
+    "accounts:invitation_accept": "the link of the invitation e-mail (a token)",
+    "offers:booking_release": "the link of the reminder e-mail (a token)",
+    "accounts:register": "the answer to the SIRET form (« Inscrire ma collectivité »)",
+    "accounts:join": "the answer to the SIRET form, for a collectivité already registered",
+    "offers:programme": "a feed for other sites and calendars (its page links the venue's)",
+}
+# Professionals' pages (registering a collectivité, the categories' help, the officers)
+# answer anyone but are not shown to young people and teachers on purpose: their pages
+# speak to them only (passlib/context_processors.py `audiences`, tests/test_audiences.py).
+PRO_PAGES = {"accounts:siret", "catalog:help", "accounts:officers"}
+NOT_LINKED_FOR_ROLE = {"beneficiary": PRO_PAGES, "teacher": PRO_PAGES}
+MAX_PER_NAME = 3  # pages visited per URL name: enough to see every kind of link
+MAX_PAGES = 400
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+
+
+def _view_name(path: str) -> str | None:
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return None
+
+
+def landing(client: Client, user) -> str:
+    """Where the login form sends the person (LOGIN_REDIRECT_URL, then its redirects)."""
+    if user is None:
+        return reverse("home")
+    response = client.get(reverse(settings.LOGIN_REDIRECT_URL), follow=True)
+    return response.request["PATH_INFO"]
+
+
+def walk(client: Client, start: str) -> set[str]:
+    """The URL names linked from the pages reachable from `start` (GET, same site)."""
+    queue, seen, per_name, linked = deque([start]), {start}, {}, set()
+    pages = 0
+    while queue and pages < MAX_PAGES:
+        url = queue.popleft()
+        response = client.get(url)
+        pages += 1
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        parser = _Links()
+        parser.feed(response.content.decode())
+        for href in parser.hrefs:
+            target = urlsplit(urljoin(url, href))
+            if target.scheme not in ("", "http") or target.netloc not in ("", "testserver"):
+                continue
+            name = _view_name(target.path)
+            if name is None:
+                continue
+            linked.add(name)
+            full = target.path + (f"?{target.query}" if target.query else "")
+            if full in seen or name.startswith("admin:") or per_name.get(name, 0) >= MAX_PER_NAME:
+                continue
+            seen.add(full)
+            per_name[name] = per_name.get(name, 0) + 1
+            queue.append(full)
+    return linked
+
+
+def openable(role: str) -> set[str]:
+    """The GET pages the permission matrix lets this role open (200)."""
+    return {
+        name
+        for name, (method, _kwargs, _data, expected) in MATRIX.items()
+        if method == "get" and expected[role] == 200
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_a_role_may_open_is_linked_from_its_navigation(role):
+    world = build_world()
+    user = world.users[role]
+    client = client_for(user)
+    linked = walk(client, landing(client, user))
+    missing = openable(role) - linked - set(NOT_LINKED) - NOT_LINKED_FOR_ROLE.get(role, set())
+    assert missing == set(), f"{role}: pages it may open that no link reaches: {sorted(missing)}"
+
+
+def test_staff_reach_reimbursements_from_their_menu():
+    """Site staff land on « Mon espace »; « Remboursements » is in their menu."""
+    world = build_world()
+    client = client_for(world.users["staff"])
+    html = client.get(landing(client, world.users["staff"])).content.decode()
+    assert f'href="{reverse("finance:staff_runs")}"' in html
+    assert ">Remboursements<" in html
+
+
+def test_the_admin_index_links_to_the_reimbursements():
+    world = build_world()
+    html = client_for(world.users["staff"]).get(reverse("admin:index")).content.decode()
+    assert f'href="{reverse("finance:staff_runs")}"' in html
