@@ -12,12 +12,14 @@ names this module and tests/offers/test_rules_agree.py proves both agree.
 - the cancellation deadline of a booking (`cancellation_deadline`, `may_cancel`), from
   when the guichet validates (`validation_opens_at`) and marks absent (`absence_open`);
 - which counter codes a pro's export shows (`code_in_pro_export`);
+- a duplicate's title (`duplicate_title`);
 - visible to a teacher's school (`visible_to_school`) and a collective offer still free
   (`collective_offer_free`).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 
 from django.db.models import (
@@ -288,6 +290,37 @@ def cancellation_open(booking: Booking, now) -> bool:
 def may_cancel(booking: Booking, now) -> bool:
     """The young person may still cancel: confirmed, and the deadline not reached."""
     return booking.status == BookingStatus.CONFIRMED and cancellation_open(booking, now)
+
+
+# --- duplicates -----------------------------------------------------------------------------
+
+_COPY_SUFFIX = re.compile(r" \(copie(?: \d+)?\)$")
+
+
+def copy_title_base(title: str) -> str:
+    """The title a copy is named after: a copy of « Atelier (copie) » is a copy of
+    « Atelier »."""
+    return _COPY_SUFFIX.sub("", title)
+
+
+def copy_title_prefix(title: str) -> str:
+    """What every title a copy could clash with starts with (the base, cut short enough
+    for the longest suffix): the services read the venue's titles starting with it."""
+    return copy_title_base(title)[:40]
+
+
+def duplicate_title(title: str, taken, max_length: int) -> str:
+    """The title of a duplicate, as a file manager names copies: « … (copie) », then
+    « … (copie 2) », « … (copie 3) »…, the first not among `taken` (the titles of the
+    venue's offers starting with `copy_title_prefix`), cut to `max_length`."""
+    base = copy_title_base(title)
+    n = 1
+    while True:
+        suffix = " (copie)" if n == 1 else f" (copie {n})"
+        candidate = base[: max_length - len(suffix)].strip() + suffix
+        if candidate not in taken:
+            return candidate
+        n += 1
 
 
 # --- waiting list ---------------------------------------------------------------------------

@@ -252,14 +252,18 @@ def collective_archive(*, actor: User, obj: CollectiveShowcase | CollectiveOffer
 
 @transaction.atomic
 def collective_duplicate(*, actor: User, obj: CollectiveShowcase | CollectiveOffer):
-    """A draft copy "… (copie)"; a bookable copy has no booking and no request."""
+    """A draft copy « … (copie) », then « … (copie 2) »… (offers/rules.py
+    `duplicate_title`); a bookable copy has no booking and no request."""
     model = type(obj)
     copy = model.objects.get(pk=obj.pk)
     copy.pk = copy.id = None
     copy._state.adding = True
     copy.public_id = model._meta.get_field("public_id").default()
-    suffix = " (copie)"
-    copy.title = obj.title[: COLLECTIVE_TITLE_MAX - len(suffix)] + suffix
+    prefix = rules.copy_title_prefix(obj.title)
+    taken = model.objects.filter(venue_id=obj.venue_id, title__startswith=prefix)
+    copy.title = rules.duplicate_title(
+        obj.title, set(taken.values_list("title", flat=True)), COLLECTIVE_TITLE_MAX
+    )
     copy.status = CollectiveStatus.DRAFT
     copy.created_by = actor
     copy.created_at = copy.updated_at = timezone.now()

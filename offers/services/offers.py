@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from accounts.models import User, Venue
 from catalog.categories import ExtraField, get_subcategory, validate_pair
-from offers import history
+from offers import history, rules
 from offers.models import (
     MAX_PRICE_CENTS,
     TITLE_MAX,
@@ -247,13 +247,16 @@ def offer_deactivate(*, actor: User, offer: Offer) -> Offer:
 def offer_duplicate(*, actor: User, offer: Offer) -> Offer:
     """A draft copy: same fields, same stock quantity, future sessions; no bookings."""
     now = timezone.now()
-    suffix = " (copie)"
     copy = Offer.objects.get(pk=offer.pk)
     copy.pk = None
     copy.id = None
     copy._state.adding = True
     copy.public_id = Offer._meta.get_field("public_id").default()
-    copy.title = (offer.title[: TITLE_MAX - len(suffix)] + suffix).strip()
+    prefix = rules.copy_title_prefix(offer.title)
+    taken = Offer.objects.filter(venue_id=offer.venue_id, title__startswith=prefix)
+    copy.title = rules.duplicate_title(
+        offer.title, set(taken.values_list("title", flat=True)), TITLE_MAX
+    )
     copy.status = OfferStatus.DRAFT
     copy.created_by = copy.updated_by = actor
     copy.created_at = copy.updated_at = now

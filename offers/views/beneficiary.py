@@ -94,6 +94,11 @@ def offer_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "is_beneficiary": roles_of(request.user)["beneficiary"],
         "booking_opened": policy.booking_opened(offer),
     }
+    # « Réserver » lists the dates itself to a young person who may book them: the
+    # offer's description then leaves them out, so that each date is written once.
+    ctx["dates_in_booking"] = (
+        offer.is_event and ctx["is_beneficiary"] and ctx["booking_opened"] and existing is None
+    )
     with venue_time(offer):
         return render(request, "offers/beneficiary/offer.html", ctx)
 

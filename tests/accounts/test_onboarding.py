@@ -198,6 +198,11 @@ def test_case_b_names_the_collectivite_and_its_admins_without_emails(librarian, 
     assert owner.display_name in html
     assert owner.email not in html
     assert "Rejoindre cet espace" in html
+    # a way to reach them (issue 27): the request's message, sent to them by e-mail,
+    # whose field the page links to; their addresses stay private
+    assert '<a href="#id_join-message">écrivez-leur avec votre demande ci-dessous</a>' in html
+    assert 'id="id_join-message"' in html
+    assert "mailto:" not in html
 
 
 def test_case_b_creates_a_pending_request_with_own_venue_and_emails_admins(
@@ -221,6 +226,10 @@ def test_case_b_creates_a_pending_request_with_own_venue_and_emails_admins(
     assert [m.to for m in mail.outbox] == [[owner.email]]
     assert "Nouvelle demande" in mail.outbox[0].subject
     assert "Bonjour, je gère" in mail.outbox[0].body
+    # the administrators can answer the requester
+    assert f"Pour lui répondre : {user.email}" in mail.outbox[0].body
+    html_body = mail.outbox[0].alternatives[0][0]
+    assert f'href="mailto:{user.email}"' in html_body
 
 
 def test_case_b_second_request_is_refused(librarian, space):
@@ -307,3 +316,10 @@ def test_a_siret_that_is_not_a_collectivite_is_said_before_registering(librarian
     html = client.get(f"/structure/nouvelle/?siret={LYON_SIRET}").content.decode()
     assert "« Non vérifié » : le répertoire Sirene n'a pas pu confirmer" in html
     assert "hors collectivité" not in html
+
+
+def test_the_login_page_links_every_sign_up(client):
+    """Young people and teachers have their own sign-up, not only the library's (issue 27)."""
+    html = client.get("/connexion/").content.decode()
+    for url in ("/jeunes/inscription/", "/enseignants/inscription/", "/inscription/"):
+        assert f'href="{url}"' in html, url

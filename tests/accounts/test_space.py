@@ -50,6 +50,19 @@ def test_owner_sees_venues_members_and_requests(login, space, owner, member, joi
     assert "Inviter" in html
 
 
+def test_an_administrators_card_says_she_manages_every_venue(login, space, owner, member):
+    """An administrator manages all venues (accounts/policy.py venues_managed_by): her
+    card says so instead of showing unticked boxes as if she managed none (issue 27)."""
+    html = login(owner).get(url(space)).content.decode()
+    admin_card = html[html.index(f"<h3>{owner.display_name}") :]
+    admin_card = admin_card[: admin_card.index("</article>")]
+    assert "Administrateur : gère tous les lieux de la collectivité." in admin_card
+    assert "comme bibliothécaire</legend>" in admin_card
+    member_card = html[html.index(f"<h3>{member.display_name}") :]
+    member_card = member_card[: member_card.index("</article>")]
+    assert "gère tous les lieux" not in member_card
+
+
 def test_member_sees_only_their_venues_and_no_management(login, space, member, join_request):
     response = login(member).get(url(space))
     html = response.content.decode()

@@ -128,6 +128,9 @@ def test_publish_archive_duplicate(space, owner):
     assert showcase.status == CollectiveStatus.ARCHIVED
     copy = services.collective_duplicate(actor=owner, obj=showcase)
     assert copy.status == CollectiveStatus.DRAFT and copy.title.endswith("(copie)")
+    # a second copy is numbered, as a file manager does (issue 27)
+    again = services.collective_duplicate(actor=owner, obj=showcase)
+    assert again.title == showcase.title + " (copie 2)"
 
 
 # --- lifecycle -----------------------------------------------------------------------------

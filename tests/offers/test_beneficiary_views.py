@@ -154,3 +154,21 @@ def test_cancel_link_hidden_after_the_deadline(login, space):
     assert (
         "Le délai d&#x27;annulation est dépassé" in html or "délai d'annulation est dépassé" in html
     )
+
+
+def test_the_offer_page_writes_each_date_once(client, login, catalog):
+    """The description's « Dates » and the booking's list were the same dates twice: a
+    young person who may book sees them once, with their buttons; a visitor sees them in
+    the description (issue 27)."""
+    workshop = catalog["workshop"]
+    session = workshop.sessions.get()
+    url = f"/jeunes/offres/{workshop.public_id}/"
+    when = timezone.localtime(session.starts_at)
+    from django.utils.formats import date_format
+
+    shown = date_format(when, "l j F Y à H:i")
+    html = client.get(url).content.decode()
+    assert html.count(shown) == 1 and "<h2>Dates</h2>" in html
+    html = login(make_beneficiary(16)).get(url).content.decode()
+    assert html.count(shown) == 1 and "<h2>Dates</h2>" not in html
+    assert "Réserver" in html

@@ -258,6 +258,25 @@ def test_duplicate_is_a_draft_with_future_sessions_and_no_bookings(space, owner)
     assert [(s.total_places, s.quota, s.booked_count) for s in sessions] == [(10, 4, 0)]
 
 
+def test_duplicates_are_numbered_like_a_file_managers_copies(space, owner, other_space):
+    """Two duplicates of one offer are « … (copie) » and « … (copie 2) », a copy of a copy
+    too; another venue's titles do not count (issue 27)."""
+    offer = make_offer(space["venue"], title="Atelier d'écriture")
+    elsewhere = make_offer(other_space["venue"], title="Atelier d'écriture (copie)")
+    first = services.offer_duplicate(actor=owner, offer=offer)
+    second = services.offer_duplicate(actor=owner, offer=offer)
+    third = services.offer_duplicate(actor=owner, offer=second)
+    assert [first.title, second.title, third.title] == [
+        "Atelier d'écriture (copie)",
+        "Atelier d'écriture (copie 2)",
+        "Atelier d'écriture (copie 3)",
+    ]
+    assert elsewhere.title == "Atelier d'écriture (copie)"
+    long = make_offer(space["venue"], title="x" * 90)
+    titles = [services.offer_duplicate(actor=owner, offer=long).title for _ in range(3)]
+    assert titles == ["x" * 82 + " (copie)", "x" * 80 + " (copie 2)", "x" * 80 + " (copie 3)"]
+
+
 def test_offer_type_cannot_change_once_it_has_sessions(space, owner):
     offer = make_offer(space["venue"])
     make_session(offer)
