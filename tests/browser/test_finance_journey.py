@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -114,3 +115,31 @@ def test_bank_details_a_validated_booking_the_run_and_the_statement(page, space,
         rows = list(csv.reader(detail, delimiter=";"))
     assert rows[1][3] == "Escape game « L'énigme »"
     assert rows[1][4] == booking.code and rows[1][9] == "8,50"
+
+
+def test_staff_reach_remboursements_from_their_menu(page, space):
+    """Site staff land on « Mon espace » and reach « Remboursements » from the menu (issue
+    27: only its address led there), then its SEPA file; « Mon espace » and the admin's
+    index link it too."""
+    from tests.factories import UserFactory
+    from tests.finance.helpers import account_for, validated
+
+    account_for(space["collectivite"], space["venue"])
+    validated(space["venue"], price_cents=1200)
+    close_period()
+    staff = UserFactory(first_name="Sami", last_name="Benali", is_staff=True, is_superuser=True)
+
+    log_in_from_home(page, staff.email)
+    page.wait_for_url("**/espace/")
+    assert page.get_by_role("heading", name="Équipe nationale").is_visible()
+    step(page, "20-staff-home")
+    nav(page).get_by_role("link", name="Remboursements").click()
+    page.wait_for_url("**/equipe/remboursements/")
+    assert page.get_by_role("heading", name="Remboursements", level=1).is_visible()
+    assert page.get_by_role("link", name=re.compile("^Fichier de virements SEPA")).is_visible()
+    step(page, "21-staff-runs")
+    nav(page).get_by_role("link", name="Mon espace").click()
+    page.get_by_role("link", name="Administration du site").click()
+    page.wait_for_url("**/admin/")
+    page.get_by_role("link", name="Ouvrir la page des remboursements").click()
+    assert page.get_by_role("heading", name="Remboursements", level=1).is_visible()
