@@ -2,11 +2,13 @@
 undoes the validation. Axe audit on every page."""
 
 import pytest
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from offers.models import Booking, BookingStatus
+from tests.browser.labels import field, log_in_from_home
 from tests.conftest import assert_accessible
 from tests.factories import (
-    PASSWORD,
     make_beneficiary,
     make_offer,
     make_session,
@@ -16,25 +18,28 @@ from tests.factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, email):
-    page.goto("/connexion/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+PHONE = {"width": 375, "height": 812}
 
 
 def test_book_a_free_workshop_then_validate_and_undo_at_the_guichet(page, space, member):
     offer = make_offer(space["venue"], "ATELIER_PRATIQUE_ART", title="Atelier manga")
-    make_session(offer, days=6, total_places=10, quota=6)
+    session = make_session(offer, days=6, total_places=10, quota=6)
     young = make_beneficiary(16, first_name="Inès", last_name="Diallo")
 
-    log_in(page, young.email)
-    page.goto("/jeunes/offres/")
+    # on her phone, through the menu
+    page.set_viewport_size(PHONE)
+    log_in_from_home(page, young.email)
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Offres pour les jeunes"
+    ).click()
     assert_accessible(page, "booking-01-catalog")
     page.get_by_role("link", name="Atelier manga").click()
     page.wait_for_url("**/jeunes/offres/*/")
     assert page.get_by_text("6 places").first.is_visible()
+    # its date is written once, in « Réserver », next to its button (issue 27)
+    when = date_format(timezone.localtime(session.starts_at), "l j F Y à H:i")
+    assert page.get_by_text(when).count() == 1
+    assert page.get_by_role("heading", name="Dates").count() == 0
     assert_accessible(page, "booking-02-offer")
     page.get_by_role("button", name="Réserver").click()
     page.wait_for_url("**/jeunes/reservations/")
@@ -47,7 +52,7 @@ def test_book_a_free_workshop_then_validate_and_undo_at_the_guichet(page, space,
 
     # three days later, she can no longer cancel: the guichet may validate
     past_its_cancellation_deadline(booking)
-    log_in(page, member.email)
+    log_in_from_home(page, member.email)  # at the door, on the library's phone
     page.get_by_role("link", name="Guichet").click()
     page.wait_for_url("**/guichet/")
     assert_accessible(page, "guichet-01-empty")
@@ -87,9 +92,12 @@ def test_guichet_works_without_javascript(browser, live_server, space, member):
     from offers.services.bookings import booking_create
 
     booking = booking_create(user=young, offer=offer)
-    log_in(page, member.email)
-    page.goto("/guichet/")
-    page.fill("#id_code", booking.code.lower())
+    page.set_viewport_size(PHONE)
+    log_in_from_home(page, member.email)
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Guichet"
+    ).click()
+    field(page, "Contremarque").fill(booking.code.lower())
     page.get_by_role("button", name="Rechercher").click()
     page.wait_for_url("**/guichet/?code=*")
     page.get_by_role("button", name="Valider la contremarque").click()

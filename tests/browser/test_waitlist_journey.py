@@ -28,7 +28,8 @@ def test_join_the_list_someone_cancels_the_first_in_line_confirms(page, space, m
     held = booking_services.booking_create(user=lea, offer=offer, session=full)
     ines = make_beneficiary(17, first_name="Inès", last_name="N'Diaye", email="ines@exemple.fr")
 
-    # Inès finds the offer; its first date is full.
+    # Inès finds the offer on her phone; its first date is full.
+    page.set_viewport_size({"width": 375, "height": 812})
     log_in_from_home(page, ines.email)
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Offres pour les jeunes"
@@ -40,6 +41,12 @@ def test_join_the_list_someone_cancels_the_first_in_line_confirms(page, space, m
     page.wait_for_selector("text=en position 1")
     assert_accessible(page, "waitlist-02-joined")
     assert page.get_by_role("button", name=re.compile("^Quitter la liste d'attente")).is_visible()
+    # « Mes réservations » leads to her place in line (issue 27: only an e-mail did)
+    page.get_by_role("link", name="Mes réservations").click()
+    page.get_by_role("link", name="Atelier BD d'Angoulême").click()
+    page.wait_for_url("**/jeunes/liste-attente/*/")
+    assert page.get_by_text("Tu es sur la liste d'attente, en position 1").is_visible()
+    assert_accessible(page, "waitlist-02a-her-entry")
     log_out(page)
 
     # The librarian sees who waits, under the session's participants.
