@@ -174,15 +174,20 @@ def credit_refusal(beneficiary: Beneficiary, price_cents: int, today: date) -> R
     return Refusal(message, code="booking.credit")
 
 
+def check_credit(beneficiary: Beneficiary, price_cents: int, today: date) -> None:
+    """Refuse (`credit_refusal`) when the credit does not cover the price."""
+    refusal = credit_refusal(beneficiary, price_cents, today)
+    if refusal is not None:
+        raise refusal
+
+
 def check_may_book_offer(user: User, offer: Offer, today: date) -> Beneficiary:
     """`check_may_book`, and the credit for the offer's price (`credit_refusal`). The offer
     page and the waiting list ask it before showing an active button (disabled, with this
     refusal's message, otherwise); the booking service asks the same, then takes the
     credit with a conditional UPDATE (the authority when two bookings race)."""
     beneficiary = check_may_book(user, today)
-    refusal = credit_refusal(beneficiary, offer.price_cents, today)
-    if refusal is not None:
-        raise refusal
+    check_credit(beneficiary, offer.price_cents, today)
     return beneficiary
 
 

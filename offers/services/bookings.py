@@ -157,20 +157,17 @@ def booking_create(
             "Tu as déjà une réservation en cours pour cette offre.", code="booking.duplicate"
         )
     credit_top_up(beneficiary=beneficiary, today=today)
-    # The page asked the same rule before showing the button (policy.credit_refusal); the
+    # The page asked the same rule before showing the button (policy.check_credit); the
     # conditional UPDATE decides when two bookings of the same person race.
-    refusal = policy.credit_refusal(beneficiary, offer.price_cents, today)
-    if refusal is not None:
-        raise refusal
+    policy.check_credit(beneficiary, offer.price_cents, today)
     if offer.price_cents:
         paid = Beneficiary.objects.filter(
             pk=beneficiary.pk, credit_cents__gte=offer.price_cents
         ).update(credit_cents=F("credit_cents") - offer.price_cents)
         if not paid:
             beneficiary.refresh_from_db()
-            raise policy.credit_refusal(beneficiary, offer.price_cents, today) or Refusal(
-                "Ton crédit pass Culture ne suffit plus pour cette offre.", code="booking.credit"
-            )
+            policy.check_credit(beneficiary, offer.price_cents, today)
+            raise Refusal("Ton crédit pass Culture ne suffit plus.", code="booking.credit")
     stock = _take_place(
         offer=offer, session=session, now=now, today=today, from_hold=hold is not None
     )
