@@ -27,6 +27,7 @@ from accounts.policy import (
     officer_departements,
     roles_of,
 )
+from accounts.services.beneficiaries import credit_not_yet, credit_on
 from offers import rules
 from offers.models import (
     Booking,
@@ -37,6 +38,7 @@ from offers.models import (
     OfferStatus,
     WaitlistEntry,
 )
+from offers.templatetags.money import euros
 from passlib.refusal import Refusal
 
 # --- the pro side ----------------------------------------------------------------------------
@@ -157,6 +159,53 @@ def check_may_book(user: User, today: date) -> Beneficiary:
             code="booking.age",
         )
     return beneficiary
+
+
+def credit_refusal(beneficiary: Beneficiary, price_cents: int, today: date) -> Refusal | None:
+    """A paid offer needs the credit a booking made `today` draws on (accounts/services/
+    beneficiaries.py `credit_on`: what is left plus this age's top-up) to cover its price;
+    the refusal says how much is left, and from which age the credit starts."""
+    credit = credit_on(beneficiary, today)
+    if not price_cents or credit >= price_cents:
+        return None
+    message = (
+        f"Ton crédit pass Culture ne suffit pas pour cette offre : elle coûte "
+        f"{euros(price_cents)} et il te reste {euros(credit)}."
+    )
+    starts_at = credit_not_yet(beneficiary, today)
+    if starts_at is not None:
+        message += (
+            f" Le crédit individuel commence à {starts_at} ans ; d'ici là, les offres "
+            "gratuites te restent ouvertes."
+        )
+    return Refusal(message, code="booking.credit")
+
+
+def check_credit(beneficiary: Beneficiary, price_cents: int, today: date) -> None:
+    """Refuse (`credit_refusal`) when the credit does not cover the price."""
+    refusal = credit_refusal(beneficiary, price_cents, today)
+    if refusal is not None:
+        raise refusal
+
+
+def check_may_book_offer(user: User, offer: Offer, today: date) -> Beneficiary:
+    """`check_may_book`, and the credit for the offer's price (`credit_refusal`). The offer
+    page and the waiting list ask it before showing an active button (disabled, with this
+    refusal's message, otherwise); the booking service asks the same, then takes the
+    credit with a conditional UPDATE (the authority when two bookings race)."""
+    beneficiary = check_may_book(user, today)
+    check_credit(beneficiary, offer.price_cents, today)
+    return beneficiary
+
+
+def booking_refusal(user: User, offer: Offer, today: date) -> Refusal | None:
+    """What `check_may_book_offer` would answer, for a page: None when this person may
+    book the offer."""
+    try:
+        check_may_book_offer(user, offer, today)
+    except Refusal as exc:
+        return exc
+    return None
 
 
 def bookings_of_beneficiary(user: User) -> QuerySet[Booking]:

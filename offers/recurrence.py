@@ -88,6 +88,12 @@ class Rule:
 
 def dates(rule: Rule, *, limit: int = MAX_SESSIONS_PER_OFFER + 1) -> list[date]:
     """The dates the rule gives, from its first day, at most `limit` of them."""
+    return [moment.date() for moment in islice(_rrule(rule, limit=limit), limit)]
+
+
+def _rrule(rule: Rule, *, limit: int | None) -> rrule.rrule:
+    """The rule as dateutil's; `limit` None with a count rule: without its end (plan()
+    counts the dates itself)."""
     start = datetime.combine(rule.first_day, time())
     options: dict = {"dtstart": start}
     if rule.frequency == WEEKLY:
@@ -104,9 +110,9 @@ def dates(rule: Rule, *, limit: int = MAX_SESSIONS_PER_OFFER + 1) -> list[date]:
         raise ValueError(rule.frequency)
     if rule.until is not None:
         options["until"] = datetime.combine(rule.until, time())
-    else:
+    elif limit is not None:
         options["count"] = min(rule.count or limit, limit)
-    return [moment.date() for moment in islice(rrule.rrule(**options), limit)]
+    return rrule.rrule(**options)
 
 
 def local_datetime(day: date, at: time, tz: str) -> datetime:
@@ -132,8 +138,59 @@ def occurrences(rule: Rule, tz: str, *, limit: int = MAX_SESSIONS_PER_OFFER + 1)
     return found
 
 
-def public_holidays(departement: str, years: range) -> dict[date, str]:
-    """Public holidays of the département (its overseas or Alsace-Moselle ones included)."""
+def holiday_calendar(departement: str, years: range | None = None) -> holidays.HolidayBase:
+    """The département's public holidays (its overseas or Alsace-Moselle ones included),
+    read by date; years are added as they are asked."""
     subdiv = _SUBDIVISIONS.get(departement)
-    calendar = holidays.country_holidays("FR", subdiv=subdiv, years=years, language="fr")
-    return dict(calendar.items())
+    return holidays.country_holidays("FR", subdiv=subdiv, years=years or [], language="fr")
+
+
+def public_holidays(departement: str, years: range) -> dict[date, str]:
+    """Public holidays of the département over `years`."""
+    return dict(holiday_calendar(departement, years).items())
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A session a rule gives, still to come; `holiday`: the public holiday's name, when
+    the date is one (left out unless the librarian ticks it)."""
+
+    moment: datetime
+    holiday: str = ""
+
+
+def plan(
+    rule: Rule,
+    tz: str,
+    departement: str,
+    *,
+    now: datetime,
+    limit: int = MAX_SESSIONS_PER_OFFER + 1,
+) -> list[Planned]:
+    """The sessions of the rule still to come, in order, with the public holidays named.
+
+    "N dates" counts the dates that get sessions: a public holiday or a date whose times
+    have all passed is skipped and the series goes on to the next date, so that 8 dates
+    asked give 8 dates of sessions, the holidays skipped listed (docs/decisions.md).
+    "Until" keeps every date up to it, the holidays named. At most `limit` sessions on
+    working days (past it, the page says the rule gives too many)."""
+    calendar = holiday_calendar(departement)
+    found: list[Planned] = []
+    working_dates = sessions = 0
+    # Far more dates than any allowed series reads (a rule giving only holidays or
+    # past dates would otherwise never end).
+    for seen, day in enumerate(_rrule(rule, limit=None)):
+        if rule.count is not None and working_dates >= rule.count:
+            break
+        if sessions >= limit or seen > 4 * limit:
+            break
+        moments = [local_datetime(day.date(), at, tz) for at in sorted(rule.times)]
+        moments = [moment for moment in moments if moment > now]
+        if not moments:
+            continue
+        holiday = "; ".join(calendar.get_list(day.date()))
+        found += [Planned(moment, holiday) for moment in moments]
+        if not holiday:
+            working_dates += 1
+            sessions += len(moments)
+    return found

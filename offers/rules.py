@@ -9,8 +9,9 @@ names this module and tests/offers/test_rules_agree.py proves both agree.
 - an offer's display status (`display_status`);
 - what a young person may book (`bookable_place`, with the offer's own state in
   offers/policy.py);
-- the cancellation deadline of a booking (`cancellation_deadline`, `may_cancel`), from
-  when the guichet validates (`validation_opens_at`) and marks absent (`absence_open`);
+- the cancellation deadline of a booking (`cancellation_deadline`, `may_cancel`), the
+  one a booking made now would get (`cancellation_if_booked`), from when the guichet
+  validates (`validation_opens_at`) and marks absent (`absence_open`);
 - which counter codes a pro's export shows (`code_in_pro_export`);
 - a duplicate's title (`duplicate_title`);
 - visible to a teacher's school (`visible_to_school`) and a collective offer still free
@@ -244,6 +245,14 @@ def cancellation_deadline_expr():
     )
 
 
+def cancellation_if_booked(starts_at, now):
+    """The cancellation deadline a booking made `now` would get, and whether it would be
+    passed at once (a session less than 48 h away: no cancellation at all). The offer
+    page and the held place's page say it before the young person books."""
+    deadline = cancellation_deadline_at(now, starts_at)
+    return deadline, deadline_passed(deadline, now)
+
+
 def validation_opens_at(booked_at, starts_at):
     """From when the guichet may validate an event booking: its cancellation deadline, so
     that validating early never takes away the young person's right to cancel. None (at
@@ -395,6 +404,20 @@ def active_collective_bookings() -> QuerySet[CollectiveBooking]:
     """Collective bookings in progress or done: a bookable offer takes one (the partial
     unique constraint `collective_booking_one_active` is the same rule)."""
     return CollectiveBooking.objects.exclude(status=CollectiveBookingStatus.CANCELLED)
+
+
+SCHOOL_CANCELLATION_NOTICE = timedelta(days=30)
+
+
+def school_cancellation_deadline(starts_at):
+    """Until when a school may cancel its collective booking: 30 days before the start
+    (at that instant itself it still may). The service refuses after it; the school's
+    bookings page shows the button disabled, with this date, after it."""
+    return starts_at - SCHOOL_CANCELLATION_NOTICE
+
+
+def school_may_cancel(starts_at, now) -> bool:
+    return now <= school_cancellation_deadline(starts_at)
 
 
 def collective_offer_free() -> Q:

@@ -1,5 +1,6 @@
 """Young people's credit: the rule lives with beneficiaries (offers' booking service
-calls it on each booking; sign-up grants the credit of the current age)."""
+calls it on each booking; sign-up grants the credit of the current age; the offer page
+asks `credit_on` what the booking would find, before the click)."""
 
 from __future__ import annotations
 
@@ -19,14 +20,28 @@ def credit_between(granted_age: int, age: int) -> int:
     return sum(amounts.get(a, 0) for a in range(granted_age + 1, age + 1))
 
 
+def _granted_age(beneficiary: Beneficiary, today: date) -> int:
+    return min(beneficiary.age_on(today), settings.BENEFICIARY_MAX_AGE)
+
+
+def credit_due(beneficiary: Beneficiary, today: date) -> int:
+    """The credit of each age reached since the last grant, not granted yet (cents)."""
+    return credit_between(beneficiary.credit_age, _granted_age(beneficiary, today))
+
+
+def credit_on(beneficiary: Beneficiary, today: date) -> int:
+    """The credit a booking made `today` draws on: what is left plus what `credit_top_up`
+    grants first (a read: the page says it before the click, the service writes it)."""
+    return beneficiary.credit_cents + credit_due(beneficiary, today)
+
+
 def credit_top_up(*, beneficiary: Beneficiary, today: date) -> Beneficiary:
     """Add the credit of each age reached since the last grant (idempotent: a
     conditional UPDATE on the age granted so far)."""
-    age = min(beneficiary.age_on(today), settings.BENEFICIARY_MAX_AGE)
-    due = credit_between(beneficiary.credit_age, age)
+    age = _granted_age(beneficiary, today)
     if age > beneficiary.credit_age:
         Beneficiary.objects.filter(pk=beneficiary.pk, credit_age=beneficiary.credit_age).update(
-            credit_cents=F("credit_cents") + due, credit_age=age
+            credit_cents=F("credit_cents") + credit_due(beneficiary, today), credit_age=age
         )
         beneficiary.refresh_from_db()
     return beneficiary

@@ -313,6 +313,12 @@ class RecurrenceForm(Form):
         required=False,
         min_value=1,
         max_value=recurrence.MAX_SESSIONS_PER_OFFER,
+        help_text="Les jours fériés ne comptent pas : la série continue à la date suivante.",
+        error_messages={
+            "min_value": "Indiquez au moins 1 date.",
+            "max_value": f"Une offre compte au plus {recurrence.MAX_SESSIONS_PER_OFFER} "
+            f"séances : indiquez au plus {recurrence.MAX_SESSIONS_PER_OFFER} dates.",
+        },
     )
     times = forms.CharField(
         label="Heure(s) de début",
@@ -337,7 +343,8 @@ class RecurrenceForm(Form):
         if d.get("frequency") == recurrence.WEEKLY and not d.get("weekdays"):
             self.add_error("weekdays", "Cochez au moins un jour de la semaine.")
         until, count = d.get("until"), d.get("count")
-        if until is None and count is None and not self.has_error("until"):
+        # Only the field at fault: a refused number of dates is not a missing end.
+        if until is None and count is None and not self.errors.keys() & {"until", "count"}:
             self.add_error("until", "Indiquez une date de fin ou un nombre de dates.")
         if until is not None and count is not None:
             self.add_error("count", "Indiquez une date de fin ou un nombre de dates, pas les deux.")

@@ -47,7 +47,6 @@ from offers.models import (
 )
 from offers.models.places import SESSION_HAS_PLACE, STOCK_HAS_PLACE
 from offers.services import holds
-from offers.templatetags.money import euros
 from passlib.counts import counts_changed
 from passlib.emails import send_on_commit
 from passlib.refusal import Refusal
@@ -158,16 +157,17 @@ def booking_create(
             "Tu as déjà une réservation en cours pour cette offre.", code="booking.duplicate"
         )
     credit_top_up(beneficiary=beneficiary, today=today)
+    # The page asked the same rule before showing the button (policy.check_credit); the
+    # conditional UPDATE decides when two bookings of the same person race.
+    policy.check_credit(beneficiary, offer.price_cents, today)
     if offer.price_cents:
         paid = Beneficiary.objects.filter(
             pk=beneficiary.pk, credit_cents__gte=offer.price_cents
         ).update(credit_cents=F("credit_cents") - offer.price_cents)
         if not paid:
-            raise Refusal(
-                "Ton crédit pass Culture est insuffisant pour cette offre "
-                f"(il te reste {euros(beneficiary.credit_cents)}).",
-                code="booking.credit",
-            )
+            beneficiary.refresh_from_db()
+            policy.check_credit(beneficiary, offer.price_cents, today)
+            raise Refusal("Ton crédit pass Culture ne suffit plus.", code="booking.credit")
     stock = _take_place(
         offer=offer, session=session, now=now, today=today, from_hold=hold is not None
     )
@@ -282,6 +282,8 @@ def _cancel(booking: Booking, *, actor: User, reason: str, comment: str = "") ->
 
 @transaction.atomic
 def booking_cancel_by_beneficiary(*, user: User, booking: Booking) -> Booking:
+    """The young person cancels before the deadline (offers/rules.py); the venue and the
+    young person are e-mailed."""
     if booking.beneficiary_id != user.pk:
         raise Refusal("Réservation introuvable.", code="booking.not_found")
     if not rules.cancellation_open(booking, timezone.now()):
@@ -296,6 +298,11 @@ def booking_cancel_by_beneficiary(*, user: User, booking: Booking) -> Booking:
         to=[booking.offer.booking_email or booking.venue.booking_email],
         template="booking_cancelled",
         context={"booking": booking, "by": "beneficiary"},
+    )
+    send_on_commit(  # the young person keeps a written trace (credit refunded)
+        to=[booking.beneficiary.email],
+        template="booking_cancelled",
+        context={"booking": booking, "by": "self"},
     )
     return booking
 

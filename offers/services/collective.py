@@ -15,7 +15,7 @@ Rules (SPEC §6):
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -40,8 +40,6 @@ from offers.models.collective import (
 )
 from passlib import images
 from passlib.refusal import Refusal
-
-SCHOOL_CANCELLATION_NOTICE = timedelta(days=30)
 
 
 @dataclass(frozen=True)

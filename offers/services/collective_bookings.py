@@ -37,7 +37,6 @@ from passlib.counts import counts_changed
 from passlib.emails import send_on_commit
 from passlib.refusal import Refusal
 
-SCHOOL_CANCELLATION_NOTICE = timedelta(days=30)
 END_DELAY = timedelta(hours=48)
 END_LOCK = 0x70A55_0002
 
@@ -217,9 +216,10 @@ def _cancel(booking: CollectiveBooking, *, actor: User, reason: str, comment: st
 def cancel_by_school(
     *, user: User, booking: CollectiveBooking, comment: str = ""
 ) -> CollectiveBooking:
-    """The school cancels until 30 days before the start."""
+    """The school cancels until 30 days before the start (offers/rules.py
+    `school_may_cancel`); the venue and the teacher who pre-booked are e-mailed."""
     _same_school(user, booking)
-    if timezone.now() > booking.offer.starts_at - SCHOOL_CANCELLATION_NOTICE:
+    if not rules.school_may_cancel(booking.offer.starts_at, timezone.now()):
         raise Refusal(
             "L'établissement peut annuler jusqu'à 30 jours avant le début : contactez le lieu.",
             code="collective.school_notice_passed",
@@ -231,6 +231,11 @@ def cancel_by_school(
         to=_venue_contacts(booking.offer),
         template="collective_booking_step",
         context={"booking": booking, "step": "cancelled_by_school"},
+    )
+    send_on_commit(  # the teacher who pre-booked learns it, even when a colleague cancels
+        to=[booking.teacher.email, user.email],
+        template="collective_booking_step",
+        context={"booking": booking, "step": "school_cancelled"},
     )
     return booking
 

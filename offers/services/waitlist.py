@@ -23,6 +23,7 @@ from offers import policy, rules
 from offers.models import Booking, Offer, Session, WaitlistEntry, WaitlistStatus
 from offers.services import bookings, holds
 from offers.services.closing import locked
+from passlib.emails import send_on_commit
 from passlib.refusal import Refusal
 
 EXPIRY_LOCK = 0x70A55_0004
@@ -31,7 +32,9 @@ EXPIRY_LOCK = 0x70A55_0004
 @transaction.atomic
 def waitlist_join(*, user: User, offer: Offer, session: Session | None = None) -> WaitlistEntry:
     now = timezone.now()
-    policy.check_may_book(user, timezone.localdate(now))
+    # A place held for someone who cannot pay for it would be lost for the next in line:
+    # the same rule as booking (the offer page disables the button with its message).
+    policy.check_may_book_offer(user, offer, timezone.localdate(now))
     offer = Offer.objects.select_related("venue__collectivite").get(pk=offer.pk)
     if not policy.is_open_for_booking(offer):
         raise Refusal(
@@ -132,17 +135,47 @@ def expire_holds(*, now=None) -> int:
         for session_id, stock_id in list(due):
             with transaction.atomic():
                 target = holds.lock_target(session_id=session_id, stock_id=stock_id)
+                # The target's lock keeps these rows as read (leaving and confirming lock
+                # it first), so the people e-mailed are the ones whose hold expires.
+                ending = _with_people(
+                    WaitlistEntry.objects.filter(
+                        **holds.line_of(target),
+                        status=WaitlistStatus.OFFERED,
+                        offered_until__lte=now,
+                    )
+                )
                 count = WaitlistEntry.objects.filter(
-                    **holds.line_of(target), status=WaitlistStatus.OFFERED, offered_until__lte=now
+                    pk__in=[e.pk for e in ending], status=WaitlistStatus.OFFERED
                 ).update(status=WaitlistStatus.EXPIRED, ended_at=now)
+                _tell_ended(ending, why="expired")
                 holds.give_back(target, count, now=now)
                 expired += count
-        WaitlistEntry.objects.filter(
-            Q(session__booking_limit_at__lte=now)
-            | Q(stock__booking_limit_date__lt=timezone.localdate(now)),
-            status=WaitlistStatus.WAITING,
-        ).update(status=WaitlistStatus.CLOSED, ended_at=now)
+        with transaction.atomic():
+            closing = _with_people(
+                WaitlistEntry.objects.select_for_update(of=("self",)).filter(
+                    Q(session__booking_limit_at__lte=now)
+                    | Q(stock__booking_limit_date__lt=timezone.localdate(now)),
+                    status=WaitlistStatus.WAITING,
+                )
+            )
+            WaitlistEntry.objects.filter(
+                pk__in=[e.pk for e in closing], status=WaitlistStatus.WAITING
+            ).update(status=WaitlistStatus.CLOSED, ended_at=now)
+            _tell_ended(closing, why="closed")
     return expired
+
+
+def _with_people(entries) -> list[WaitlistEntry]:
+    return list(entries.select_related("person", "offer__venue", "session"))
+
+
+def _tell_ended(entries: list[WaitlistEntry], *, why: str) -> None:
+    """The young person learns that their place in line ended without a booking: a hold
+    not confirmed in time (`expired`), or the bookings of the date closed (`closed`)."""
+    for entry in entries:
+        send_on_commit(
+            to=[entry.person.email], template="waitlist_ended", context={"entry": entry, "why": why}
+        )
 
 
 def rank(entry: WaitlistEntry) -> int | None:

@@ -81,9 +81,12 @@ def offer_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
     waitlist = {}
     if request.user.is_authenticated and existing is None:
         waitlist = selectors.offer_waitlist(request.user, offer)
+    now = timezone.now()
     sessions = list(selectors.bookable_sessions(offer))
     for s in sessions:
         s.waitlist_entry = waitlist.get(s.pk)
+        s.cancel_before, s.no_cancel = rules.cancellation_if_booked(s.starts_at, now)
+    is_beneficiary = roles_of(request.user)["beneficiary"]
     ctx = {
         "offer": offer,
         "sub": offer.subcategory,
@@ -91,8 +94,13 @@ def offer_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "stock_entry": waitlist.get("stock"),
         "stock": None if offer.is_event else getattr(offer, "stock", None),
         "existing": existing,
-        "is_beneficiary": roles_of(request.user)["beneficiary"],
+        "is_beneficiary": is_beneficiary,
         "booking_opened": policy.booking_opened(offer),
+        # Told before the click: the button is disabled with this reason (the service
+        # asks the same rule and still refuses).
+        "refusal": is_beneficiary
+        and existing is None
+        and policy.booking_refusal(request.user, offer, timezone.localdate(now)),
     }
     # « Réserver » lists the dates itself to a young person who may book them: the
     # offer's description then leaves them out, so that each date is written once.

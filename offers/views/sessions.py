@@ -46,35 +46,46 @@ def session_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 def _series_preview(offer: Offer, form: RecurrenceForm) -> list[dict] | None:
-    """The dates of the rule still to come, each with its public holiday if any (then
-    unticked); None, with the form's error, past the cap on sessions per offer."""
-    tz = offer.venue.time_zone
+    """The sessions of the rule still to come, each with its public holiday if any (then
+    unticked; a number of dates goes on past it: offers/recurrence.py `plan`); None, with
+    the error next to the field at fault, past the cap on sessions per offer."""
+    rule = form.rule()
     room = recurrence.MAX_SESSIONS_PER_OFFER - offer.sessions.count()
-    found = recurrence.occurrences(form.rule(), tz, limit=recurrence.MAX_SESSIONS_PER_OFFER + 1)
-    now = timezone.now()
-    upcoming = [moment for moment in found if moment > now]
-    if len(upcoming) > room:
-        more = "plus de " if len(found) > recurrence.MAX_SESSIONS_PER_OFFER else ""
+    planned = recurrence.plan(
+        rule, offer.venue.time_zone, offer.venue.departement, now=timezone.now()
+    )
+    working = [p for p in planned if not p.holiday]
+    field = "count" if rule.count is not None else "until"
+    if len(working) > room:
+        more = "plus de " if len(working) > recurrence.MAX_SESSIONS_PER_OFFER else ""
         form.add_error(
-            None,
-            f"Cette règle donne {more}{len(upcoming)} dates ; une offre compte au plus "
+            field,
+            f"Cette règle donne {more}{len(working)} séances ; une offre compte au plus "
             f"{recurrence.MAX_SESSIONS_PER_OFFER} séances et celle-ci peut encore en recevoir "
             f"{room}. Raccourcissez la période ou le nombre de dates.",
         )
         return None
-    if not upcoming:
+    if not planned:
         form.add_error(None, "Cette règle ne donne aucune date à venir.")
         return None
-    years = range(upcoming[0].year, upcoming[-1].year + 1)
-    holidays = recurrence.public_holidays(offer.venue.departement, years)
     return [
-        {
-            "value": moment.isoformat(),
-            "moment": moment,
-            "holiday": holidays.get(moment.date(), ""),
-        }
-        for moment in upcoming
+        {"value": p.moment.isoformat(), "moment": p.moment, "holiday": p.holiday} for p in planned
     ]
+
+
+def _preview_summary(form: RecurrenceForm, preview: list[dict]) -> dict:
+    """What the preview's heading and its note say: the sessions to create (the holidays
+    left out), over how many dates, and the holidays skipped."""
+    working = [row for row in preview if not row["holiday"]]
+    holidays = [row for row in preview if row["holiday"]]
+    return {
+        "rule": form.rule().describe(),
+        "sessions": len(working),
+        "dates": len({row["moment"].date() for row in working}),
+        "holidays": list({row["moment"].date(): row for row in holidays}.values()),
+        "by_count": form.cleaned_data["count"] is not None,
+        "last": working[-1]["moment"] if working else None,
+    }
 
 
 @member_required
@@ -120,7 +131,7 @@ def session_series(request: HttpRequest, public_id: UUID) -> HttpResponse:
                     row["checked"] = not row["holiday"]
         ctx = {"offer": offer, "form": form, "preview": preview}
         if preview is not None:
-            ctx["rule"] = form.rule().describe()
+            ctx["summary"] = _preview_summary(form, preview)
         return render(request, "offers/session_series.html", ctx, status=status)
 
 

@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import departements
 from accounts.decorators import teacher_required
 from accounts.models import Teacher
-from offers import selectors
+from offers import rules, selectors
 from offers.forms import CancellationForm, CollectiveRequestForm, TeacherFilterForm
 from offers.models import CollectiveBooking
 from offers.services import collective_bookings as services
@@ -85,7 +86,14 @@ def offer_page(request: HttpRequest, teacher: Teacher, public_id: UUID) -> HttpR
         selectors.bookable_for_teacher(teacher.school, selectors.TeacherFilters()),
         public_id=public_id,
     )
-    return render(request, "offers/teacher/offer.html", {"obj": offer, "teacher": teacher})
+    ctx = {
+        "obj": offer,
+        "teacher": teacher,
+        # told before pre-booking: until when the school could cancel it
+        "cancel_until": rules.school_cancellation_deadline(offer.starts_at),
+        "no_cancel": not rules.school_may_cancel(offer.starts_at, timezone.now()),
+    }
+    return render(request, "offers/teacher/offer.html", ctx)
 
 
 @teacher_required
@@ -109,7 +117,12 @@ def prebook(request: HttpRequest, teacher: Teacher, public_id: UUID) -> HttpResp
 @teacher_required
 @require_GET
 def school_bookings(request: HttpRequest, teacher: Teacher) -> HttpResponse:
-    ctx = {"bookings": selectors.school_bookings(teacher.school), "teacher": teacher}
+    now = timezone.now()
+    bookings = list(selectors.school_bookings(teacher.school))
+    for b in bookings:  # told before the click (the service refuses after the deadline)
+        b.cancel_until = rules.school_cancellation_deadline(b.offer.starts_at)
+        b.school_may_cancel = rules.school_may_cancel(b.offer.starts_at, now)
+    ctx = {"bookings": bookings, "teacher": teacher}
     return render(request, "offers/teacher/bookings.html", ctx)
 
 

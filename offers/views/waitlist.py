@@ -9,10 +9,12 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import beneficiary_required
-from offers import selectors
+from offers import policy, rules, selectors
+from offers.models import WaitlistStatus
 from offers.services import waitlist as services
 from offers.views.beneficiary import posted_choice
 from offers.views.offers import venue_time
@@ -45,6 +47,14 @@ def _entry(request: HttpRequest, public_id: UUID):
 def entry_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
     entry = _entry(request, public_id)
     ctx = {"entry": entry, "offer": entry.offer}
+    if entry.status == WaitlistStatus.OFFERED:
+        # Confirming books: told before the click, as on the offer page.
+        now = timezone.now()
+        ctx["refusal"] = policy.booking_refusal(request.user, entry.offer, timezone.localdate(now))
+        if entry.session is not None:
+            ctx["cancel_before"], ctx["no_cancel"] = rules.cancellation_if_booked(
+                entry.session.starts_at, now
+            )
     with venue_time(entry.offer):
         return render(request, "offers/beneficiary/waitlist_entry.html", ctx)
 

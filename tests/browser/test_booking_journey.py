@@ -105,3 +105,44 @@ def test_guichet_works_without_javascript(browser, live_server, space, member):
     assert page.get_by_text(f"Contremarque {booking.code} validée.").is_visible()
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.VALIDATED
     context.close()
+
+
+def test_on_her_phone_a_young_person_is_told_before_the_click(page, space):
+    """Issue 27, section 4: with 0 € of credit, « Réserver » on a paid offer is disabled and
+    the reason is next to it (its accessible description); a session less than 48 hours
+    away says she will not be able to cancel, before she books it."""
+    page.set_viewport_size({"width": 375, "height": 812})
+    paid = make_offer(space["venue"], "ESCAPE_GAME", title="Escape game du musée", price_cents=1200)
+    soon = make_offer(space["venue"], "ATELIER_PRATIQUE_ART", title="Atelier BD d'Angoulême")
+    make_session(soon, days=1, total_places=8)
+    young = make_beneficiary(16, first_name="Chloé", last_name="d'Arc")  # 0 € before 17
+
+    log_in(page, young.email)
+    page.goto(f"/jeunes/offres/{paid.public_id}/")
+    button = page.get_by_role("button", name="Réserver")
+    assert button.is_disabled()
+    reason = page.get_by_text("Ton crédit pass Culture ne suffit pas pour cette offre")
+    assert reason.is_visible()
+    assert "elle coûte 12 € et il te reste 0 €" in reason.inner_text()
+    described = button.get_attribute("aria-describedby")
+    assert page.locator(f"#{described}").inner_text() == reason.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(page, "booking-told-01-no-credit-phone")
+
+    page.goto("/jeunes/offres/")
+    page.get_by_role("link", name="Atelier BD d'Angoulême").click()
+    page.wait_for_url("**/jeunes/offres/*/")
+    warning = page.get_by_text("cette séance commence dans moins de 48 heures")
+    assert warning.is_visible()
+    assert "tu ne pourras plus annuler" in warning.inner_text()
+    book = page.get_by_role("button", name="Réserver")
+    assert book.is_enabled()
+    assert page.locator(f"#{book.get_attribute('aria-describedby')}").inner_text() == (
+        warning.inner_text()
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(page, "booking-told-02-within-48-hours-phone")
+    book.click()
+    page.wait_for_url("**/jeunes/reservations/")
+    assert page.get_by_text("Le délai d'annulation est dépassé.").is_visible()
+    assert_accessible(page, "booking-told-03-booked-phone")

@@ -6,8 +6,16 @@ import pytest
 from django.utils import timezone
 
 from offers.models import CollectiveBooking
+from offers.services import collective_bookings
+from passlib.refusal import Refusal
 from tests.conftest import assert_accessible
-from tests.factories import PASSWORD, make_school, make_showcase, make_teacher
+from tests.factories import (
+    PASSWORD,
+    make_collective_offer,
+    make_school,
+    make_showcase,
+    make_teacher,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -87,3 +95,31 @@ def test_teacher_request_to_confirmed_booking(page, space, member):
     assert page.get_by_role("cell", name="Réservée").is_visible()
     assert_accessible(page, "collective-09-pro-bookings")
     assert CollectiveBooking.objects.get().status == "booked"
+
+
+def test_a_teacher_is_told_before_that_the_school_can_no_longer_cancel(page, space):
+    """Issue 27, section 4: an offer starting in 20 days says, before « Préréserver »,
+    that the school will not be able to cancel it; on the school's bookings, « Annuler »
+    is disabled with the date it was possible until."""
+    school = make_school(name="Collège Jean Moulin")
+    teacher = make_teacher(school, first_name="Marc", last_name="Lefort")
+    make_collective_offer(space["venue"], days=20, title="Visite contée de la médiathèque")
+    log_in(page, teacher.email)
+    page.get_by_role("link", name="Offres pour ma classe").click()
+    page.get_by_role("link", name="Visite contée de la médiathèque").click()
+    warning = page.get_by_text("cette offre commence dans moins de 30 jours")
+    assert warning.is_visible()
+    prebook = page.get_by_role("button", name="Préréserver pour Collège Jean Moulin")
+    assert page.locator(f"#{prebook.get_attribute('aria-describedby')}").inner_text() == (
+        warning.inner_text()
+    )
+    assert_accessible(page, "collective-told-01-prebook-within-30-days")
+    prebook.click()
+    page.wait_for_url("**/enseignants/reservations/")
+    cancel = page.get_by_role("button", name="Annuler la réservation de Visite contée")
+    assert cancel.is_disabled()
+    reason = page.locator(f"#{cancel.get_attribute('aria-describedby')}").inner_text()
+    assert "L'établissement pouvait annuler jusqu'au" in reason and "contactez le lieu" in reason
+    assert_accessible(page, "collective-told-02-cancel-disabled")
+    with pytest.raises(Refusal, match="30 jours"):  # the service still refuses
+        collective_bookings.cancel_by_school(user=teacher, booking=CollectiveBooking.objects.get())

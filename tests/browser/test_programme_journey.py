@@ -21,6 +21,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_weekly_reading_club_with_a_holiday_then_more_places_for_all(page, space, member):
+    """8 dates asked over a public holiday give 8 sessions: the holiday is skipped, named
+    in the preview, and the series goes on one more week (issue 27, section 4)."""
     offer = make_offer(space["venue"], "RENCONTRE", title="Club de lecture du mercredi")
     today = timezone.localdate()
     window = range(today.year, today.year + 3)
@@ -29,8 +31,9 @@ def test_a_weekly_reading_club_with_a_holiday_then_more_places_for_all(page, spa
         (d, n) for d, n in holidays.items() if d.weekday() == 2 and d > today + timedelta(days=15)
     )
     first = holiday - timedelta(days=14)  # the holiday is the third Wednesday
-    wednesdays = [first + timedelta(days=7 * i) for i in range(6)]
-    working = [d for d in wednesdays if d not in holidays]
+    wednesdays = [first + timedelta(days=7 * i) for i in range(20)]
+    working = [d for d in wednesdays if d not in holidays][:8]
+    shown = [d for d in wednesdays if d <= working[-1]]
 
     log_in_from_home(page, member.email)
     page.get_by_role("link", name="Offres", exact=True).click()
@@ -42,18 +45,32 @@ def test_a_weekly_reading_club_with_a_holiday_then_more_places_for_all(page, spa
     page.get_by_label("Chaque semaine, les jours cochés").check()
     page.get_by_label("Mercredi").check()
     field(page, "À partir du").fill(first.isoformat())  # a date picker sends ISO
-    field(page, "Nombre de dates").fill("6")
+    field(page, "Nombre de dates").fill("1000")
     field(page, "Heure(s) de début").fill("15h")
     field(page, "Nombre total de places").fill("12")
     field(page, "Quota pass Culture").fill("8")
     page.get_by_role("button", name="Voir les dates").click()
-    page.wait_for_selector("text=6 dates : chaque mercredi à 15:00")
+    # the limit explained next to the field at fault, and there only
+    page.wait_for_selector("#id_count_error")
+    assert page.locator("#id_count_error").inner_text() == (
+        "Une offre compte au plus 400 séances : indiquez au plus 400 dates."
+    )
+    assert page.locator(".field-error").count() == 1
+    assert_accessible(page, "programme-01b-too-many-dates")
+    field(page, "Nombre de dates").fill("8")
+    page.get_by_role("button", name="Voir les dates").click()
+    page.wait_for_selector("text=8 séances à créer : chaque mercredi à 15:00")
+    note = page.locator("#holidays-note")
+    assert (
+        re.search(r"Jours? fériés? sautés?", note.inner_text()) and f"({name})" in note.inner_text()
+    )
+    assert "La série continue jusqu'au" in note.inner_text()
     assert_accessible(page, "programme-02-preview")
     boxes = page.get_by_role("group", name=re.compile("Séances à créer")).get_by_role("checkbox")
-    assert boxes.count() == 6
+    assert boxes.count() == len(shown) > 8
     unticked = page.get_by_label(re.compile(f"jour férié : {re.escape(name)}"))
     assert not unticked.is_checked()
-    assert [boxes.nth(i).is_checked() for i in range(6)] == [d in working for d in wednesdays]
+    assert [boxes.nth(i).is_checked() for i in range(len(shown))] == [d in working for d in shown]
     # the rule is still there as typed
     assert field(page, "Heure(s) de début").input_value() == "15h"
     page.get_by_role("button", name="Créer les séances cochées").click()

@@ -113,7 +113,7 @@ def test_booking_errors_are_shown(login, catalog):
     response = login(young).post(
         f"/jeunes/offres/{catalog['paid'].public_id}/reserver/", follow=True
     )
-    assert "crédit pass Culture est insuffisant" in response.content.decode()
+    assert "crédit pass Culture ne suffit pas" in response.content.decode()
     assert not Booking.objects.exists()
 
 

@@ -114,7 +114,7 @@ def test_paid_booking_draws_on_credit_and_cancel_refunds(space):
 def test_insufficient_credit_is_refused_and_nothing_changes(space):
     offer = make_offer(space["venue"], "ESCAPE_GAME", price_cents=5500, quantity=3)
     young = make_beneficiary(17)
-    with pytest.raises(Refusal, match="crédit pass Culture est insuffisant") as refused:
+    with pytest.raises(Refusal, match="crédit pass Culture ne suffit pas") as refused:
         services.booking_create(user=young, offer=offer)
     assert "il te reste 50 €" in refused.value.message
     assert credit(young) == 5000
@@ -138,7 +138,7 @@ def test_at_15_and_16_free_offers_stay_open_and_paid_ones_say_why(login, space):
     free = make_offer(space["venue"], "ESCAPE_GAME", price_cents=0, quantity=3)
     assert services.booking_create(user=young, offer=free)
     paid = make_offer(space["venue"], "ESCAPE_GAME", price_cents=500, quantity=3)
-    with pytest.raises(Refusal, match="crédit pass Culture est insuffisant"):
+    with pytest.raises(Refusal, match="crédit pass Culture ne suffit pas"):
         services.booking_create(user=young, offer=paid)
     client = login(young)
     for page in ("/jeunes/reservations/", "/jeunes/offres/"):

@@ -260,3 +260,101 @@ def test_an_overseas_venue_gets_its_sessions_at_its_local_time(login, space, own
     html = client.post(url, {**data, "apercu": "1"}).content.decode()
     values = re.findall(r'name="dates" value="([^"]+)"', html)
     assert values and all(v.endswith("T15:00:00+04:00") for v in values), values
+
+
+def _next_wednesday_holiday(after_days: int = 15):
+    today = timezone.localdate()
+    holidays = recurrence.public_holidays("69", range(today.year, today.year + 3))
+    return min(
+        (d, n)
+        for d, n in holidays.items()
+        if d.weekday() == 2 and d > today + timedelta(days=after_days)
+    )
+
+
+def test_a_number_of_dates_skips_the_holidays_and_goes_on_to_the_next_date():
+    """8 dates asked over a public holiday: 8 dates of sessions, the holiday named and left
+    out, the series one week longer (docs/decisions.md)."""
+    holiday, name = _next_wednesday_holiday()
+    first = holiday - timedelta(days=14)
+    rule = Rule(WEEKLY, first, (time(15),), count=8, weekdays=(2,))
+    planned = recurrence.plan(rule, "Europe/Paris", "69", now=timezone.now())
+    working = [p.moment.date() for p in planned if not p.holiday]
+    assert len(working) == 8 and holiday not in working
+    assert working[-1] == first + timedelta(days=7 * 8)  # one week past the 8th Wednesday
+    assert [(p.moment.date(), p.holiday) for p in planned if p.holiday] == [(holiday, name)]
+    # two times a day: 8 dates give 16 sessions
+    twice = Rule(WEEKLY, first, (time(10), time(15)), count=8, weekdays=(2,))
+    planned = recurrence.plan(twice, "Europe/Paris", "69", now=timezone.now())
+    assert len([p for p in planned if not p.holiday]) == 16
+    # until a date: every date up to it, the holiday named (and unticked by the page)
+    until = Rule(WEEKLY, first, (time(15),), until=first + timedelta(days=21), weekdays=(2,))
+    planned = recurrence.plan(until, "Europe/Paris", "69", now=timezone.now())
+    assert [p.moment.date() for p in planned] == [first + timedelta(days=7 * i) for i in range(4)]
+    assert [bool(p.holiday) for p in planned] == [False, False, True, False]
+
+
+def test_a_date_already_past_today_does_not_count():
+    now = timezone.localtime().replace(hour=16, minute=0)
+    today = now.date()
+    rule = Rule(DAILY, today, (time(15),), count=3)
+    planned = recurrence.plan(rule, "Europe/Paris", "69", now=now)
+    working = [p.moment.date() for p in planned if not p.holiday]
+    assert len(working) == 3 and today not in working
+
+
+def test_the_preview_says_how_many_sessions_and_names_the_holiday_skipped(login, space, owner):
+    offer = make_offer(space["venue"], title="Club de lecture du mercredi")
+    client = login(owner)
+    url = f"/offres/{offer.public_id}/seances/serie/"
+    holiday, name = _next_wednesday_holiday()
+    first = holiday - timedelta(days=14)
+    data = _rule_form(first_day=first.isoformat(), weekdays=["2"], count="8")
+    html = client.post(url, {**data, "apercu": "1"}).content.decode()
+    assert "8 séances à créer : chaque mercredi à 15:00" in html
+    assert "Jour férié sauté" in html and f"({name})" in html
+    assert "La série continue jusqu&#x27;au" in html or "La série continue jusqu'au" in html
+    boxes = re.findall(
+        r'<input type="checkbox" name="dates" value="([^"]+)"[^>]*?( checked)?>', html
+    )
+    assert len(boxes) == 9 and sum(bool(c) for _, c in boxes) == 8
+    chosen = [value for value, checked in boxes if checked]
+    assert client.post(url, {**data, "dates": chosen, "creer": "1"}).status_code == 302
+    days = [timezone.localdate(s.starts_at) for s in Session.objects.filter(offer=offer)]
+    assert len(days) == 8 and holiday not in days
+
+
+def _field_errors(html: str) -> dict[str, str]:
+    return dict(re.findall(r'id="id_(\w+)_error">\s*<p class="error-text">(.*?)</p>', html))
+
+
+@pytest.mark.parametrize(
+    "count, expected",
+    [
+        ("0", "Indiquez au moins 1 date."),
+        ("1000", "Une offre compte au plus 400 séances : indiquez au plus 400 dates."),
+    ],
+)
+def test_a_wrong_number_of_dates_is_said_on_that_field_only(login, space, owner, count, expected):
+    offer = make_offer(space["venue"])
+    response = login(owner).post(
+        f"/offres/{offer.public_id}/seances/serie/", {**_rule_form(count=count), "apercu": "1"}
+    )
+    assert response.status_code == 400
+    errors = _field_errors(response.content.decode())
+    assert errors == {"count": expected}
+    assert not Session.objects.exists()
+
+
+def test_past_the_cap_the_error_is_next_to_the_field_at_fault(login, space, owner, monkeypatch):
+    offer = make_offer(space["venue"])
+    client = login(owner)
+    url = f"/offres/{offer.public_id}/seances/serie/"
+    monkeypatch.setattr(recurrence, "MAX_SESSIONS_PER_OFFER", 5)
+    by_count = client.post(url, {**_rule_form(count="6"), "apercu": "1"}).content.decode()
+    assert list(_field_errors(by_count)) == ["count"]
+    assert "une offre compte au plus 5 séances" in _field_errors(by_count)["count"]
+    by_date = client.post(
+        url, {**_rule_form(frequency=DAILY, count="", until=f"{NEXT_YEAR}-12-31"), "apercu": "1"}
+    ).content.decode()
+    assert list(_field_errors(by_date)) == ["until"]

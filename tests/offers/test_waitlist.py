@@ -138,7 +138,8 @@ def test_an_expired_hold_passes_the_place_to_the_next(full, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         assert services.expire_holds(now=first.offered_until) == 1
     assert (_status(first), _status(second), _status(third)) == ("expired", "offered", "waiting")
-    assert [m.to for m in mail.outbox] == [[second.person.email]]
+    # the first one is told her hold expired, the second that a place is hers
+    assert [m.to for m in mail.outbox] == [[first.person.email], [second.person.email]]
     session = Session.objects.get(pk=full["session"].pk)
     assert (session.booked_count, session.held_count) == (1, 1)
     # Too late for the first one: a clear refusal, nothing booked.
