@@ -199,7 +199,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded images (passlib/images.py). One node: local files under MEDIA_ROOT, served
 # at MEDIA_URL by the app (passlib/urls.py) or the front web server. Several nodes:
@@ -352,11 +352,10 @@ BENEFICIARY_MAX_AGE = 18
 # database cache in the table `passlib_cache` (created by `migrate`), unless CACHE_URL
 # names another: redis://… for several nodes or heavy traffic. `check --deploy`
 # refuses local memory with more than one web process (WEB_CONCURRENCY).
-CACHES = {
-    "default": env.cache_url(
-        "CACHE_URL", default="locmemcache://" if DEBUG else "dbcache://passlib_cache"
-    )
-}
+CACHE_URL = env.str("CACHE_URL", default="") or (
+    "locmemcache://" if DEBUG else "dbcache://passlib_cache"
+)
+CACHES = {"default": env.cache_url_config(CACHE_URL)}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
     # Ours: an atomic incr that keeps the expiry (passlib/cache.py).
     CACHES["default"]["BACKEND"] = "passlib.cache.DatabaseCache"
