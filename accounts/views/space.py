@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import policy, selectors
 from accounts.decorators import confirmed_email_required
@@ -35,6 +35,7 @@ def _admin_space_for(request: HttpRequest, public_id: UUID) -> Collectivite:
 
 
 @confirmed_email_required
+@require_GET
 def space(request: HttpRequest, public_id: UUID) -> HttpResponse:
     collectivite = _space_for(request, public_id)
     membership = active_membership(request.user, collectivite)
