@@ -17,6 +17,7 @@ from accounts.services import users as services
 from accounts.tokens import read_email_confirmation_token
 from accounts.views.signup import PERSON, signup_page
 from passlib import ratelimit
+from passlib.middleware import private_page
 from passlib.refusal import Refusal, refusal_message
 
 
@@ -54,6 +55,7 @@ def signup_sent(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@private_page
 def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button; POST confirms (links must not change data on GET).
 

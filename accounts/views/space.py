@@ -20,6 +20,7 @@ from accounts.models import Collectivite, Invitation, Membership, Role, Status
 from accounts.policy import active_membership, can_decide_join_request, require_admin
 from accounts.services import review as review_services
 from accounts.services import space as space_services
+from passlib.middleware import private_page
 from passlib.refusal import Refusal, refusal_message
 
 
@@ -260,6 +261,7 @@ def invitation_revoke(request: HttpRequest, public_id: UUID, invitation_id: UUID
 
 
 @require_http_methods(["GET", "POST"])
+@private_page
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = space_services.invitation_from_token(token)
     if invitation is None or not invitation.is_open:
