@@ -64,6 +64,17 @@ def _paths(world) -> list[tuple[str, str, str, str, dict, object]]:
             template = path[:at] + "{}" + path[at + len(value) :]
             payload = data(world) if data else {}
             cases.append((name, variable, method, template, payload, allowed_role(expected)))
+    # The admin's change pages (site staff), whose object id is Django's `path`.
+    for name, obj in (
+        ("admin:accounts_user_change", world.users["admin"]),
+        ("admin:accounts_collectivite_change", world.objects["x"]),
+        ("admin:offers_booking_change", world.objects["booking"]),
+        ("admin:finance_bankaccount_change", world.objects["bank_account"]),
+    ):
+        path = reverse(name, args=[obj.pk])
+        at = path.rindex(f"/{obj.pk}/") + 1
+        template = path[:at] + "{}" + path[at + len(str(obj.pk)) :]
+        cases.append((name, "object_id", "get", template, {}, "staff"))
     return cases
 
 
