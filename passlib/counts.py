@@ -14,8 +14,9 @@ counts again:
 
 The generation and the counts live in Django's cache, shared by every web process
 (passlib/cache.py: the database cache, or Redis with `CACHE_URL`; docs/operations.md);
-local memory is for one development process only. The generation is moved again once the transaction commits, so
-a count computed by another request between the write and its commit is dropped.
+local memory is for one development process only. The generation is moved again once
+the transaction commits, so a count computed by another request between the write and
+its commit is dropped.
 """
 
 from __future__ import annotations
