@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+# Our path converters (token, id, siren): passlib/converters.py.
+import passlib.converters  # noqa: F401
 from accounts.forms import EmailAuthenticationForm, FrenchPasswordResetForm
 from accounts.views import auth, onboarding, review, signup, space, venue_page
 
@@ -9,7 +11,7 @@ urlpatterns = [
     # account
     path("inscription/", auth.signup, name="signup"),
     path("inscription/envoyee/", auth.signup_sent, name="signup_sent"),
-    path("inscription/confirmer/<str:token>/", auth.confirm_email, name="confirm_email"),
+    path("inscription/confirmer/<token:token>/", auth.confirm_email, name="confirm_email"),
     path("inscription/renvoyer/", auth.resend_confirmation, name="resend_confirmation"),
     path(
         "connexion/",
@@ -37,7 +39,7 @@ urlpatterns = [
         name="password_reset_done",
     ),
     path(
-        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        "mot-de-passe/nouveau/<token:uidb64>/<token:token>/",
         auth_views.PasswordResetConfirmView.as_view(
             template_name="accounts/password_reset_confirm.html",
             success_url=reverse_lazy("accounts:password_reset_complete"),
@@ -56,7 +58,7 @@ urlpatterns = [
     # onboarding
     path("structure/siret/", onboarding.siret_step, name="siret"),
     path("structure/nouvelle/", onboarding.register, name="register"),
-    path("structure/<str:siren>/rejoindre/", onboarding.join, name="join"),
+    path("structure/<siren:siren>/rejoindre/", onboarding.join, name="join"),
     path("charges-de-territoire/", onboarding.officers_public, name="officers"),
     # a venue's public page, managed by its members (shown by offers/views/venue_page.py)
     path("lieux/<uuid:public_id>/page/", venue_page.venue_page_edit, name="venue_page_edit"),
@@ -66,7 +68,7 @@ urlpatterns = [
         name="hours_exception_add",
     ),
     path(
-        "lieux/<uuid:public_id>/page/exceptions/<int:exception_id>/supprimer/",
+        "lieux/<uuid:public_id>/page/exceptions/<id:exception_id>/supprimer/",
         venue_page.hours_exception_delete,
         name="hours_exception_delete",
     ),
@@ -95,7 +97,7 @@ urlpatterns = [
         name="member_remove",
     ),
     path(
-        "collectivites/<uuid:public_id>/demandes/<uuid:member_id>/<str:action>/",
+        "collectivites/<uuid:public_id>/demandes/<uuid:member_id>/<slug:action>/",
         space.request_decide,
         name="request_decide",
     ),
@@ -114,12 +116,12 @@ urlpatterns = [
         space.invitation_revoke,
         name="invitation_revoke",
     ),
-    path("invitation/<str:token>/", space.invitation_accept, name="invitation_accept"),
+    path("invitation/<token:token>/", space.invitation_accept, name="invitation_accept"),
     # territory officers
     path("revue/", review.queue, name="review_queue"),
     path("revue/valider/", review.batch_validate, name="review_batch"),
-    path("revue/<str:kind>/<uuid:public_id>/", review.detail, name="review_detail"),
-    path("revue/<str:kind>/<uuid:public_id>/<str:action>/", review.act, name="review_act"),
+    path("revue/<slug:kind>/<uuid:public_id>/", review.detail, name="review_detail"),
+    path("revue/<slug:kind>/<uuid:public_id>/<slug:action>/", review.act, name="review_act"),
     # Young people and teachers (their pages live in offers/urls.py).
     path("jeunes/inscription/", signup.beneficiary, name="beneficiary_signup"),
     path("enseignants/inscription/", signup.teacher, name="teacher_signup"),

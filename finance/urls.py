@@ -1,5 +1,7 @@
+# Our path converters (token, id, siren): passlib/converters.py.
 from django.urls import path
 
+import passlib.converters  # noqa: F401
 from finance import views
 
 app_name = "finance"
@@ -34,7 +36,7 @@ urlpatterns = [
         name="staff_release",
     ),
     path(
-        "equipe/remboursements/periodes/<int:run_id>/virements.xml",
+        "equipe/remboursements/periodes/<id:run_id>/virements.xml",
         views.staff_sepa,
         name="staff_sepa",
     ),

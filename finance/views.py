@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import member_required
 from accounts.models import Collectivite
@@ -28,6 +28,7 @@ def _collectivite(request: HttpRequest, public_id: UUID) -> Collectivite:
 
 
 @member_required
+@require_GET
 def home(request: HttpRequest, public_id: UUID) -> HttpResponse:
     collectivite = _collectivite(request, public_id)
     admin = is_admin(request.user, collectivite)
@@ -114,6 +115,7 @@ def account_edit(request: HttpRequest, public_id: UUID, account_id: UUID) -> Htt
 
 
 @member_required
+@require_GET
 def statement_document(
     request: HttpRequest, public_id: UUID, statement_id: UUID, fmt: str
 ) -> HttpResponse:
@@ -136,6 +138,7 @@ def statement_document(
 
 
 @login_required
+@require_GET
 def staff_runs(request: HttpRequest) -> HttpResponse:
     policy.require_staff(request.user)
     ctx = {"runs": selectors.runs_for_staff(), "held": selectors.held_statements()}
@@ -157,6 +160,7 @@ def staff_release(request: HttpRequest, statement_id: UUID) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def staff_sepa(request: HttpRequest, run_id: int) -> HttpResponse:
     policy.require_staff(request.user)
     run = get_object_or_404(ReimbursementRun, pk=run_id)

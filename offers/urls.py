@@ -1,5 +1,7 @@
+# Our path converters (token, id, siren): passlib/converters.py.
 from django.urls import path
 
+import passlib.converters  # noqa: F401
 from offers.views import (
     beneficiary,
     bookings,
@@ -61,7 +63,7 @@ urlpatterns = [
     ),
     # pro side: bookings and guichet
     path("reservations/", bookings.booking_list, name="bookings"),
-    path("reservations/export.<str:fmt>", bookings.export, name="bookings_export"),
+    path("reservations/export.<slug:fmt>", bookings.export, name="bookings_export"),
     path(
         "reservations/<uuid:public_id>/annuler/",
         bookings.cancel_by_venue,
@@ -70,9 +72,9 @@ urlpatterns = [
     path("guichet/", guichet.guichet, name="guichet"),
     path("lieux/<uuid:public_id>/", venue_page.venue_page, name="venue_page"),
     path("lieux/<uuid:public_id>/agenda/", calendar.venue_calendar, name="venue_calendar"),
-    path("agenda/<str:token>.ics", calendar.venue_feed, name="venue_feed"),
+    path("agenda/<token:token>.ics", calendar.venue_feed, name="venue_feed"),
     # public programme of a collectivité or a venue (offers/feeds.py)
-    path("programme/<str:kind>/<uuid:public_id>.<str:fmt>", feeds.programme, name="programme"),
+    path("programme/<slug:kind>/<uuid:public_id>.<slug:fmt>", feeds.programme, name="programme"),
     path(
         "jeunes/reservations/<uuid:public_id>/agenda.ics",
         calendar.booking_calendar,
@@ -82,45 +84,45 @@ urlpatterns = [
     path("guichet/invalider/", guichet.unvalidate, name="guichet_unvalidate"),
     # pro side: collective offers
     path("collectif/", collective.collective_list, name="collective_list"),
-    path("collectif/<str:kind>/nouvelle/", collective.collective_create, name="collective_create"),
+    path("collectif/<slug:kind>/nouvelle/", collective.collective_create, name="collective_create"),
     path(
-        "collectif/<str:kind>/<uuid:public_id>/",
+        "collectif/<slug:kind>/<uuid:public_id>/",
         collective.collective_detail,
         name="collective_detail",
     ),
     path(
-        "collectif/<str:kind>/<uuid:public_id>/modifier/",
+        "collectif/<slug:kind>/<uuid:public_id>/modifier/",
         collective.collective_edit,
         name="collective_edit",
     ),
     path(
-        "collectif/<str:kind>/<uuid:public_id>/publier/",
+        "collectif/<slug:kind>/<uuid:public_id>/publier/",
         collective.collective_publish,
         name="collective_publish",
     ),
     path(
-        "collectif/<str:kind>/<uuid:public_id>/image/",
+        "collectif/<slug:kind>/<uuid:public_id>/image/",
         collective.collective_image,
         name="collective_image",
     ),
     path(
-        "collectif/<str:kind>/<uuid:public_id>/image/supprimer/",
+        "collectif/<slug:kind>/<uuid:public_id>/image/supprimer/",
         collective.collective_image_delete,
         name="collective_image_delete",
     ),
     path(
-        "collectif/<str:kind>/<uuid:public_id>/archiver/",
+        "collectif/<slug:kind>/<uuid:public_id>/archiver/",
         collective.collective_archive,
         name="collective_archive",
     ),
     path(
-        "collectif/<str:kind>/<uuid:public_id>/dupliquer/",
+        "collectif/<slug:kind>/<uuid:public_id>/dupliquer/",
         collective.collective_duplicate,
         name="collective_duplicate",
     ),
     path("reservations/collectives/", collective.collective_bookings, name="collective_bookings"),
     path(
-        "reservations/collectives/export.<str:fmt>",
+        "reservations/collectives/export.<slug:fmt>",
         collective.collective_bookings_export,
         name="collective_bookings_export",
     ),
@@ -159,7 +161,7 @@ urlpatterns = [
     ),
     path("jeunes/liste-attente/<uuid:public_id>/quitter/", waitlist.leave, name="waitlist_leave"),
     path(
-        "jeunes/reservations/<uuid:public_id>/je-ne-viendrai-pas/<str:token>/",
+        "jeunes/reservations/<uuid:public_id>/je-ne-viendrai-pas/<token:token>/",
         beneficiary.release,
         name="booking_release",
     ),

@@ -12,10 +12,11 @@ counts again:
   `watch_models`, called by each app's `ready()`): the admin and the review of a venue
   or collectivité (which changes the offers' "en attente" status) are covered.
 
-The generation and the counts live in Django's cache: with several web processes it
-must be shared (`CACHE_URL=redis://…`, see docs/operations.md); local memory is right
-for one process only. The generation is moved again once the transaction commits, so
-a count computed by another request between the write and its commit is dropped.
+The generation and the counts live in Django's cache, shared by every web process
+(passlib/cache.py: the database cache, or Redis with `CACHE_URL`; docs/operations.md);
+local memory is for one development process only. The generation is moved again once
+the transaction commits, so a count computed by another request between the write and
+its commit is dropped.
 """
 
 from __future__ import annotations

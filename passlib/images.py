@@ -4,7 +4,8 @@ An upload is never stored as it came. `read_upload` refuses what is not a real J
 PNG or WebP picture of sensible size (by its content, never its name or announced
 type), then decodes it and writes our own JPEG files at the sizes the pages need
 (`RENDITIONS`): what was in the file besides its pixels (EXIF with the camera's GPS
-position, comments, a script appended to the picture) is gone. `ImageFields` is the
+position, comments — a `<script>` in a COM segment —, XMP, ICC profiles, Photoshop's
+IPTC, a script appended to the picture) is gone. `ImageFields` is the
 model part; `save_image`, `delete_image` and `copy_image` write and delete through
 Django's storage API (local files in development, an S3-compatible store on several
 nodes: docs/operations.md).
@@ -104,6 +105,9 @@ def read_upload(upload) -> ReadImage:
             with Image.open(io.BytesIO(data), formats=FORMATS) as img:
                 img.load()
                 picture = _upright_rgb(img)
+                # Only the pixels go on: Pillow would write the comment it read back
+                # into the new file (its JPEG writer reads `info["comment"]`).
+                picture.info = {}
         except ValidationError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -131,7 +135,8 @@ def _encode(picture: Image.Image, box: tuple[int, int]) -> Rendition:
     copy = picture.copy()
     copy.thumbnail(box, Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    # No `exif=`, no `icc_profile=`: nothing but the pixels is written.
+    # No `exif=`, `icc_profile=`, `xmp=` or `comment=`, and `info` emptied: nothing but
+    # the pixels is written (JFIF's APP0, tables, frame, scans: tests read the segments).
     copy.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
     return Rendition(out.getvalue(), copy.width, copy.height)
 

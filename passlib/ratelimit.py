@@ -1,9 +1,10 @@
 """Rate limits in the shared cache, with a sliding window: one place for all of them.
 
-The counters live in Django's cache: with `CACHE_URL` set to Redis, every web process
-counts in the same place (Redis' INCR is atomic), so three workers do not triple a
-limit. Each limit counts per window in two buckets, the current and the previous one,
-and weighs the previous one by the part of it still inside the sliding window (the
+The counters live in Django's cache, which every web process shares
+(passlib/cache.py: the database cache by default in production, Redis with
+`CACHE_URL`; both increment atomically), so three workers do not triple a limit. Each
+limit counts per window in two buckets, the current and the previous one, and weighs
+the previous one by the part of it still inside the sliding window (the
 "sliding window counter" of Cloudflare and others): a burst straddling a minute
 boundary cannot pass twice the limit, and the cost is two keys per subject.
 
@@ -12,6 +13,7 @@ Subjects are hashed: no e-mail address or IP is written to the cache as text.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from dataclasses import dataclass
@@ -56,7 +58,8 @@ def _incr(key: str, timeout: int) -> int:
 def hit(limit: Limit, *subjects: str, now: float | None = None) -> bool:
     """Count one attempt for each subject; True when every subject is within the limit.
 
-    Every attempt counts, refused ones included: hammering keeps the door shut.
+    Every attempt counts, refused ones included: hammering keeps the door shut. A limit
+    on failures only takes a right attempt back with `forgive`.
     """
     now = time.time() if now is None else now
     bucket, into = divmod(now, limit.seconds)
@@ -71,15 +74,30 @@ def hit(limit: Limit, *subjects: str, now: float | None = None) -> bool:
     return allowed
 
 
+def forgive(limit: Limit, *subjects: str, now: float) -> None:
+    """Take back the attempt `hit(limit, *subjects, now=now)` counted: for limits on
+    failures only (a right password), counted first so that parallel tries all count."""
+    bucket = int(now // limit.seconds)
+    for subject in subjects:
+        # Expired or evicted meanwhile (ValueError): nothing left to take back.
+        with contextlib.suppress(ValueError):
+            cache.decr(_key(limit, subject, bucket))
+
+
 def hit_ip(request, name: str) -> bool:
     """One attempt from this client, within the limit `name` for its IP."""
     return hit(limit(name), f"ip:{client_ip(request)}")
 
 
-def hit_targets(name: str, *targets: str) -> bool:
+def hit_targets(name: str, *targets: str, now: float | None = None) -> bool:
     """One attempt at these targets (e-mails, a member), within `name_target`."""
     targets = tuple(f"to:{t}" for t in targets if t)
-    return hit(limit(f"{name}_target"), *targets) if targets else True
+    return hit(limit(f"{name}_target"), *targets, now=now) if targets else True
+
+
+def forgive_targets(name: str, *targets: str, now: float) -> None:
+    """Take back the attempt `hit_targets(name, *targets, now=now)` counted."""
+    forgive(limit(f"{name}_target"), *(f"to:{t}" for t in targets if t), now=now)
 
 
 def hit_request(request, name: str, *targets: str) -> bool:

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # 405 to every method but GET, HEAD and POST, before any view (passlib/middleware.py).
+    "passlib.middleware.AllowedMethodsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -199,7 +201,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded images (passlib/images.py). One node: local files under MEDIA_ROOT, served
 # at MEDIA_URL by the app (passlib/urls.py) or the front web server. Several nodes:
@@ -347,9 +349,26 @@ BENEFICIARY_CREDIT_BY_AGE = {
 BENEFICIARY_MIN_AGE = 15
 BENEFICIARY_MAX_AGE = 18
 
-# Cache (guichet rate limit). Local memory by default; set CACHE_URL (for example
-# dbcache://passlib_cache or redis://…) so that several web processes share it.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# The cache every web process shares (rate limits, list counts: passlib/cache.py).
+# Development (DEBUG): local memory, for one runserver process. Otherwise Django's
+# database cache in the table `passlib_cache` (created by `migrate`), unless CACHE_URL
+# names another: redis://… for several nodes or heavy traffic. `check --deploy`
+# refuses local memory with more than one web process (WEB_CONCURRENCY).
+CACHE_URL = env.str("CACHE_URL", default="") or (
+    "locmemcache://" if DEBUG else "dbcache://passlib_cache"
+)
+CACHES = {"default": env.cache_url_config(CACHE_URL)}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    # Ours: an atomic incr that keeps the expiry (passlib/cache.py).
+    CACHES["default"]["BACKEND"] = "passlib.cache.DatabaseCache"
+    # Django culls a third of the table past 300 rows: live counters would go with it.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Its own connection to the same database, outside the request's transaction.
+        DATABASES["cache"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["passlib.cache.CacheRouter"]
+# The number of web processes: gunicorn reads it for its workers (gunicorn.conf.py).
+WEB_CONCURRENCY = env.int("WEB_CONCURRENCY", default=1)
 # A prefix for every key, when several applications (or test runs) share one Redis.
 CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="passlib")
 GUICHET_LOOKUPS_PER_MINUTE = env.int("GUICHET_LOOKUPS_PER_MINUTE", default=60)

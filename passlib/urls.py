@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+import passlib.converters  # noqa: F401 (token, id, siren, media_path)
 from passlib import views
 
 admin.site.site_header = "passlib — administration"
@@ -22,7 +23,7 @@ if not settings.MEDIA_S3_BUCKET:
     # Local uploaded images (passlib/images.py): names are random and never reused,
     # so they are cached for good. A front web server may serve MEDIA_ROOT instead.
     urlpatterns.append(
-        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.media, name="media")
+        path(f"{settings.MEDIA_URL.strip('/')}/<media_path:path>", views.media, name="media")
     )
 
 if settings.BENCH_FLOOR_VIEW:

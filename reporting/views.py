@@ -7,6 +7,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
 
 from accounts import departements
 from accounts.decorators import member_required, pro_required
@@ -52,6 +53,7 @@ def _admin_collectivite(request: HttpRequest, public_id: UUID):
 
 
 @member_required
+@require_GET
 def collectivite_statistics(request: HttpRequest, public_id: UUID) -> HttpResponse:
     collectivite = _admin_collectivite(request, public_id)
     year = chosen_year(request.GET.get("annee"))
@@ -70,6 +72,7 @@ def collectivite_statistics(request: HttpRequest, public_id: UUID) -> HttpRespon
 
 
 @member_required
+@require_GET
 def venue_statistics(request: HttpRequest, public_id: UUID) -> HttpResponse:
     venue = get_object_or_404(venues_managed_by(request.user), public_id=public_id)
     year = chosen_year(request.GET.get("annee"))
@@ -83,6 +86,7 @@ def venue_statistics(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @member_required
+@require_GET
 def activity_report(request: HttpRequest, public_id: UUID, fmt: str) -> HttpResponse:
     collectivite = _admin_collectivite(request, public_id)
     year = chosen_year(request.GET.get("annee"))
@@ -107,6 +111,7 @@ def activity_report(request: HttpRequest, public_id: UUID, fmt: str) -> HttpResp
 
 
 @pro_required
+@require_GET
 def territory(request: HttpRequest) -> HttpResponse:
     require_officer(request.user)
     deps = sorted(officer_departements(request.user))

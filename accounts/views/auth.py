@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import home, selectors
 from accounts.forms import SignupForm
@@ -17,6 +17,7 @@ from accounts.services import users as services
 from accounts.tokens import read_email_confirmation_token
 from accounts.views.signup import PERSON, signup_page
 from passlib import ratelimit
+from passlib.middleware import private_page
 from passlib.refusal import Refusal, refusal_message
 
 
@@ -43,6 +44,7 @@ def safe_next_url(request: HttpRequest) -> str:
     return ""
 
 
+@require_GET
 def signup_sent(request: HttpRequest) -> HttpResponse:
     """The same page whether the address was new or already had an account."""
     email = request.session.get("signup_email", "")
@@ -53,6 +55,7 @@ def signup_sent(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@private_page
 def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button; POST confirms (links must not change data on GET).
 
@@ -125,6 +128,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 @login_required
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The professional's space; a young person or a teacher (with no professional role)
     goes to their own home instead of SIRET and structures."""

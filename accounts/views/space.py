@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import policy, selectors
 from accounts.decorators import confirmed_email_required
@@ -20,6 +20,7 @@ from accounts.models import Collectivite, Invitation, Membership, Role, Status
 from accounts.policy import active_membership, can_decide_join_request, require_admin
 from accounts.services import review as review_services
 from accounts.services import space as space_services
+from passlib.middleware import private_page
 from passlib.refusal import Refusal, refusal_message
 
 
@@ -35,6 +36,7 @@ def _admin_space_for(request: HttpRequest, public_id: UUID) -> Collectivite:
 
 
 @confirmed_email_required
+@require_GET
 def space(request: HttpRequest, public_id: UUID) -> HttpResponse:
     collectivite = _space_for(request, public_id)
     membership = active_membership(request.user, collectivite)
@@ -259,6 +261,7 @@ def invitation_revoke(request: HttpRequest, public_id: UUID, invitation_id: UUID
 
 
 @require_http_methods(["GET", "POST"])
+@private_page
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = space_services.invitation_from_token(token)
     if invitation is None or not invitation.is_open:

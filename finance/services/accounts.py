@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -37,17 +38,26 @@ class AccountData:
 
 
 def check_password(user: User, password: str) -> None:
-    """The person re-types their password; a few tries per quarter of an hour."""
-    if not ratelimit.hit_targets("bank_password", f"user:{user.pk}"):
+    """The person re-types their password; a few wrong ones per quarter of an hour.
+
+    Only failures count: each try is counted before the password is checked (so that
+    tries sent in parallel all count) and a right one is taken back, so an administrator
+    entering several accounts is never locked out. Called before the service's
+    transaction: a refused try stays counted whatever the cache (passlib/cache.py)."""
+    now = time.time()
+    subject = f"user:{user.pk}"
+    if not ratelimit.hit_targets("bank_password", subject, now=now):
         raise Refusal(
             "Trop d'essais de mot de passe : réessayez dans un quart d'heure.",
             code="finance.password_limit",
         )
-    if not password or not user.check_password(password):
-        raise Refusal(
-            "Mot de passe incorrect : retapez le mot de passe de votre compte passlib.",
-            code="finance.password",
-        )
+    if password and user.check_password(password):
+        ratelimit.forgive_targets("bank_password", subject, now=now)
+        return
+    raise Refusal(
+        "Mot de passe incorrect : retapez le mot de passe de votre compte passlib.",
+        code="finance.password",
+    )
 
 
 def _lock(collectivite: Collectivite) -> None:
@@ -106,12 +116,16 @@ def _announce(account: BankAccount, *, actor: User, added: bool, what: str) -> N
     )
 
 
-@transaction.atomic
 def account_add(
     *, actor: User, collectivite: Collectivite, data: AccountData, password: str
 ) -> BankAccount:
     require_admin(actor, collectivite)
     check_password(actor, password)
+    return _add(actor=actor, collectivite=collectivite, data=data)
+
+
+@transaction.atomic
+def _add(*, actor: User, collectivite: Collectivite, data: AccountData) -> BankAccount:
     _lock(collectivite)
     now = timezone.now()
     account = BankAccount(
@@ -134,14 +148,17 @@ def account_add(
     return account
 
 
-@transaction.atomic
 def account_change(
     *, actor: User, account: BankAccount, data: AccountData, password: str
 ) -> BankAccount:
-    collectivite = account.collectivite
-    require_admin(actor, collectivite)
+    require_admin(actor, account.collectivite)
     check_password(actor, password)
-    _lock(collectivite)
+    return _change(actor=actor, account=account, data=data)
+
+
+@transaction.atomic
+def _change(*, actor: User, account: BankAccount, data: AccountData) -> BankAccount:
+    _lock(account.collectivite)
     account = BankAccount.objects.select_for_update().get(pk=account.pk)
     changes = []
     if data.label != account.label:

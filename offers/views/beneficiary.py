@@ -23,6 +23,7 @@ from offers.services import reminders
 from offers.views.offers import venue_time
 from passlib import params
 from passlib.counts import cached_counts
+from passlib.middleware import private_page
 from passlib.pagination import CountedPaginator
 from passlib.refusal import Refusal, refusal_message
 
@@ -188,6 +189,7 @@ def _released_booking(public_id: UUID, token: str):
 
 
 @require_http_methods(["GET", "POST"])
+@private_page
 def release(request: HttpRequest, public_id: UUID, token: str) -> HttpResponse:
     """ "Je ne viendrai pas", from the reminder e-mail: the signed link opens this page
     (no login: the link is the young person's); only its button (POST) frees the place,

@@ -18,6 +18,7 @@ from offers.calendar import FEED_PAST, booking_ics, venue_feed_ics
 from offers.models import Session, VenueCalendar
 from offers.policy import bookings_of_beneficiary
 from offers.services import calendar as services
+from passlib.middleware import private_page
 
 FEED_MAX = 2000  # sessions in a feed: a year back and what is to come
 
@@ -68,6 +69,7 @@ def venue_calendar(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_GET
+@private_page
 def venue_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The feed itself: no login (calendar apps do not log in), the token is the key."""
     feed = get_object_or_404(VenueCalendar.objects.select_related("venue"), token=token[:64])
@@ -76,6 +78,4 @@ def venue_feed(request: HttpRequest, token: str) -> HttpResponse:
         .select_related("offer")
         .order_by("starts_at")[:FEED_MAX]
     )
-    response = _ics(venue_feed_ics(feed.venue, sessions), "seances.ics")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _ics(venue_feed_ics(feed.venue, sessions), "seances.ics")

@@ -109,6 +109,32 @@ def test_the_password_tries_are_limited(space, owner, login):
     assert not BankAccount.objects.exists()
 
 
+def _iban(n: int) -> str:
+    """A valid French IBAN, the n-th of a made-up bank."""
+    bban = f"3000600001{n:011d}89"
+    digits = "".join(str(int(c, 36)) for c in bban + "FR00")
+    return f"FR{98 - int(digits) % 97:02d}{bban}"
+
+
+def test_only_wrong_passwords_count_towards_the_limit(space, owner, login):
+    """An administrator entering the collectivité's accounts one after another types
+    the right password each time: never locked out (the limit counts failures only)."""
+    client = login(owner)
+    for n in range(7):
+        response = client.post(_add_url(space), _form(space, label=f"Compte {n}", iban=_iban(n)))
+        assert response.status_code == 302, response.content.decode()
+    assert BankAccount.objects.count() == 7
+    # Wrong ones still count: four, then a right one passes, then a fifth wrong one
+    # locks even the right password out.
+    for _ in range(4):
+        client.post(_add_url(space), _form(space, iban=_iban(50), password="faux"))
+    assert client.post(_add_url(space), _form(space, iban=_iban(51))).status_code == 302
+    client.post(_add_url(space), _form(space, iban=_iban(52), password="faux"))
+    response = client.post(_add_url(space), _form(space, iban=_iban(53)))
+    assert "Trop d&#x27;essais" in response.content.decode()
+    assert BankAccount.objects.count() == 8
+
+
 def test_a_member_is_refused_and_another_collectivite_is_not_found(
     space, member, outsider, officer, login, client
 ):

@@ -84,10 +84,16 @@ def _private(response) -> bool:
     return {"private", "no-store"} <= directives
 
 
+# A programme's feed is the same for everybody: public, even to a logged-in person
+# (pictures too: tests/security/test_cache_headers.py).
+PUBLIC_FILES = {"offers:programme"}
+
+
 def test_every_page_and_export_a_logged_in_person_gets_is_private_and_not_stored():
     """Over the permission matrix's URL list: every GET answered to a logged-in role —
     bookings lists, exports (CSV and XLSX), the guichet, a young person's and a
-    teacher's bookings included — says `Cache-Control: private, no-store`."""
+    teacher's bookings included — says `Cache-Control: private, no-store`; public
+    files say `public`, whoever asks."""
     from django.urls import reverse
 
     from tests.security.test_permission_matrix import MATRIX, client_for
@@ -108,7 +114,11 @@ def test_every_page_and_export_a_logged_in_person_gets_is_private_and_not_stored
             for url in urls:
                 response = client.get(url, payloads[0])
                 assert response.status_code == 200, (role, url)
-                assert _private(response), (role, url, response.get("Cache-Control"))
+                if name in PUBLIC_FILES:  # the same for everybody: cacheable by all
+                    assert not _private(response), (role, url, response.get("Cache-Control"))
+                    assert "public" in response["Cache-Control"], (role, url)
+                else:
+                    assert _private(response), (role, url, response.get("Cache-Control"))
                 checked.add(name)
     for name in (
         "offers:bookings",
