@@ -117,7 +117,7 @@ def test_on_her_phone_a_young_person_is_told_before_the_click(page, space):
     make_session(soon, days=1, total_places=8)
     young = make_beneficiary(16, first_name="Chloé", last_name="d'Arc")  # 0 € before 17
 
-    log_in(page, young.email)
+    log_in_from_home(page, young.email)
     page.goto(f"/jeunes/offres/{paid.public_id}/")
     button = page.get_by_role("button", name="Réserver")
     assert button.is_disabled()
