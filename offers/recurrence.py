@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from itertools import islice
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -86,14 +85,9 @@ class Rule:
         return f"{what} à {hours}"
 
 
-def dates(rule: Rule, *, limit: int = MAX_SESSIONS_PER_OFFER + 1) -> list[date]:
-    """The dates the rule gives, from its first day, at most `limit` of them."""
-    return [moment.date() for moment in islice(_rrule(rule, limit=limit), limit)]
-
-
-def _rrule(rule: Rule, *, limit: int | None) -> rrule.rrule:
-    """The rule as dateutil's; `limit` None with a count rule: without its end (plan()
-    counts the dates itself)."""
+def _rrule(rule: Rule) -> rrule.rrule:
+    """The rule as dateutil's, without its count (plan() counts the dates itself, the
+    holidays and past dates left out)."""
     start = datetime.combine(rule.first_day, time())
     options: dict = {"dtstart": start}
     if rule.frequency == WEEKLY:
@@ -110,8 +104,6 @@ def _rrule(rule: Rule, *, limit: int | None) -> rrule.rrule:
         raise ValueError(rule.frequency)
     if rule.until is not None:
         options["until"] = datetime.combine(rule.until, time())
-    elif limit is not None:
-        options["count"] = min(rule.count or limit, limit)
     return rrule.rrule(**options)
 
 
@@ -125,17 +117,6 @@ def local_datetime(day: date, at: time, tz: str) -> datetime:
     if roundtrip.replace(tzinfo=None) != moment.replace(tzinfo=None):
         return roundtrip  # skipped hour: the clock reads one hour later
     return moment
-
-
-def occurrences(rule: Rule, tz: str, *, limit: int = MAX_SESSIONS_PER_OFFER + 1) -> list[datetime]:
-    """Each date of the rule at each of its times, as aware datetimes of the venue."""
-    found = []
-    for day in dates(rule, limit=limit):
-        for at in sorted(rule.times):
-            found.append(local_datetime(day, at, tz))
-            if len(found) >= limit:
-                return found
-    return found
 
 
 def holiday_calendar(departement: str, years: range | None = None) -> holidays.HolidayBase:
@@ -179,7 +160,7 @@ def plan(
     working_dates = sessions = 0
     # Far more dates than any allowed series reads (a rule giving only holidays or
     # past dates would otherwise never end).
-    for seen, day in enumerate(_rrule(rule, limit=None)):
+    for seen, day in enumerate(_rrule(rule)):
         if rule.count is not None and working_dates >= rule.count:
             break
         if sessions >= limit or seen > 4 * limit:
