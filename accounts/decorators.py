@@ -19,7 +19,8 @@ def confirmed_email_required(view: Callable) -> Callable:
     def wrapper(request, *args, **kwargs):
         if not request.user.email_confirmed:
             messages.warning(
-                request, "Confirmez d'abord votre adresse électronique (lien reçu par email)."
+                request,
+                "Confirmez d'abord votre adresse électronique (lien envoyé à cette adresse).",
             )
             return redirect("accounts:signup_sent")
         return view(request, *args, **kwargs)

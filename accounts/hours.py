@@ -2,7 +2,8 @@
 
 `parse` reads one day's text into intervals (refusing what is not hours, an interval
 that ends before it starts, overlaps); `format_intervals` writes them back the French
-way (« 10 h – 12 h 30, 14 h – 18 h »). accounts/services/venue_page.py stores them
+way (« 10:00 – 12:30, 14:00 – 18:00 », passlib/formats.py's one way to write a
+time). accounts/services/venue_page.py stores them
 (accounts/models/venue_page.py).
 """
 
@@ -13,6 +14,8 @@ from datetime import time
 from itertools import pairwise
 
 from django.core.exceptions import ValidationError
+
+from passlib.formats import time_fr
 
 MAX_INTERVALS = 4
 CLOSED_WORDS = {"", "ferme", "fermé", "fermée", "ferme toute la journee", "fermé toute la journée"}
@@ -76,15 +79,11 @@ def _unreadable(value: str) -> ValidationError:
     )
 
 
-def format_time(t: time) -> str:
-    return f"{t.hour} h" if t.minute == 0 else f"{t.hour} h {t.minute:02d}"
-
-
 def format_intervals(intervals) -> str:
-    """« 10 h – 12 h 30, 14 h – 18 h », or « Fermé »."""
+    """« 10:00 – 12:30, 14:00 – 18:00 », or « Fermé »."""
     if not intervals:
         return "Fermé"
-    return ", ".join(f"{format_time(o)} – {format_time(c)}" for o, c in intervals)
+    return ", ".join(f"{time_fr(o)} – {time_fr(c)}" for o, c in intervals)
 
 
 def typed(intervals) -> str:

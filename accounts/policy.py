@@ -306,7 +306,7 @@ def require_admin(user: User, collectivite: Collectivite) -> None:
 
 def require_officer(user: User) -> None:
     if not is_officer(user):
-        raise PermissionDenied("Réservé aux chargés de territoire.")
+        raise PermissionDenied("Réservé aux personnes chargées d'un territoire.")
 
 
 def require_role(user: User, allowed: tuple[str, ...], message: str) -> None:

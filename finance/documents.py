@@ -22,11 +22,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, Sum
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 from finance.bank import mask
 from finance.models import PAYABLE, RateRule, ReimbursementRun, Statement, StatementLine
 from finance.rates import percent
+from passlib.formats import date_fr, period_fr
 from passlib.refusal import Refusal
 from passlib.spreadsheets import csv_field
 
@@ -52,7 +52,7 @@ def euros_fr(cents: int) -> str:
 
 def period_label(statement_or_run) -> str:
     run = getattr(statement_or_run, "run", statement_or_run)
-    return f"du {run.period_start:%d/%m/%Y} au {run.period_end:%d/%m/%Y}"
+    return period_fr(run.period_start, run.period_end)
 
 
 def totals_by_venue(statement: Statement) -> list[dict]:
@@ -119,7 +119,7 @@ def statement_pdf(statement: Statement) -> bytes:
     story = [
         p(f"Relevé de remboursement {whole('n° ' + statement.number)}", "Title"),
         p(f"Période {period_label(statement)}"),
-        p(f"Émis le {date_format(issued, 'j F Y')}"),
+        p(f"Émis le {date_fr(issued, tz=issued.tzinfo)}"),
         Spacer(1, 4 * mm),
         p(f"Collectivité : {collectivite.name} (SIREN {collectivite.siren})"),
         p(f"{collectivite.address}, {collectivite.postal_code} {collectivite.city}"),

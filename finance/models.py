@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from passlib.formats import date_fr, period_fr
+
 FULL_RATE_BP = 10_000
 
 
@@ -133,7 +135,7 @@ class CustomRate(models.Model):
         from finance.rates import percent
 
         target = f"offre {self.offer_id}" if self.offer_id else f"lieu {self.venue_id}"
-        return f"{percent(self.rate_bp)} pour {target} depuis le {self.starts_on:%d/%m/%Y}"
+        return f"{percent(self.rate_bp)} pour {target} depuis le {date_fr(self.starts_on)}"
 
     def clean(self) -> None:
         if (self.offer_id is None) == (self.venue_id is None):
@@ -161,7 +163,7 @@ class ReimbursementRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Période du {self.period_start:%d/%m/%Y} au {self.period_end:%d/%m/%Y}"
+        return f"Période {period_fr(self.period_start, self.period_end)}"
 
 
 class Statement(models.Model):

@@ -95,7 +95,8 @@ def _account_form(request: HttpRequest, public_id: UUID, account_id: UUID | None
         else:
             messages.success(
                 request,
-                done + " Les administrateurs de la collectivité en sont informés par courriel.",
+                f"{done} Les administrateurs de la collectivité en sont informés par un "
+                "message à leur adresse électronique.",
             )
             return redirect("finance:home", public_id=collectivite.public_id)
     ctx = {"collectivite": collectivite, "form": form, "account": account}

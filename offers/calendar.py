@@ -13,6 +13,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from offers.models import Booking, Session
+from passlib.formats import count_fr
 
 PRODID = "-//passlib//Bibliothèques et pass Culture//FR"
 FEED_PAST = timedelta(days=365)  # a venue's feed: a year back and what is to come
@@ -70,7 +71,11 @@ def venue_feed_ics(venue, sessions: Iterable[Session]) -> bytes:
     cal = new_calendar(f"Séances — {venue.display_name}")
     for session in sessions:
         left = session.remaining
-        places = "places illimitées" if left is None else f"{left} place(s) restante(s)"
+        places = (
+            "places illimitées"
+            if left is None
+            else count_fr(left, "place restante", "places restantes")
+        )
         cal.add_component(
             session_event(
                 uid=f"seance-{session.public_id}@passlib",
@@ -78,7 +83,7 @@ def venue_feed_ics(venue, sessions: Iterable[Session]) -> bytes:
                 tz=venue.time_zone,
                 summary=session.offer.title,
                 location=address_of(venue),
-                description=f"{session.booked_count} réservation(s), {places}.",
+                description=f"{count_fr(session.booked_count, 'réservation')}, {places}.",
             )
         )
     cal.add_missing_timezones()

@@ -152,7 +152,7 @@ COLLECTIVE_COLUMNS = [
     "UAI de l'établissement",
     "Nom de l'établissement",
     "Enseignant",
-    "Email de l'enseignant",
+    "Adresse électronique de l'enseignant",
     "Date et heure de préréservation",
     "Date et heure de confirmation",
     "Nombre d'élèves",

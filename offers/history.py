@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from offers.models import Action, Booking, CancellationReason, Offer, Transition
+from offers.models.collective import CollectiveCancellationReason
 from offers.models.history import STATUS_LABELS
 from passlib.sql import CompiledQuery, aware, fetch_dicts
 
@@ -150,6 +151,10 @@ def record_bookings(
         cursor.execute(f"INSERT INTO {table} ({columns}) {select}", params)
 
 
+# Every reason a transition may carry: individual and collective cancellations.
+REASON_LABELS = {**dict(CollectiveCancellationReason.choices), **dict(CancellationReason.choices)}
+
+
 @dataclass(frozen=True)
 class TransitionRow:
     """A transition as the history shows it (read without model instances)."""
@@ -176,6 +181,12 @@ class TransitionRow:
     @property
     def to_label(self) -> str:
         return STATUS_LABELS.get(self.to_status, self.to_status).lower()
+
+    @property
+    def reason_label(self) -> str:
+        """The reason in words (« Annulée par le jeune »), never its stored code; a code
+        no choice knows any more is not shown."""
+        return REASON_LABELS.get(self.reason, "")
 
     @property
     def actor_label(self) -> str:

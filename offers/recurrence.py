@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 import holidays
 from dateutil import rrule
 
+from passlib.formats import time_fr
+
 WEEKLY, DAILY, MONTHLY_DAY, MONTHLY_NTH = "weekly", "daily", "monthly_day", "monthly_nth"
 FREQUENCIES = [
     (WEEKLY, "Chaque semaine, les jours cochés"),
@@ -81,7 +83,7 @@ class Rule:
             what = f"le {self.first_day.day} de chaque mois"
         else:
             what = f"le {ORDINALS[self.nth]} {day} de chaque mois"
-        hours = ", ".join(t.strftime("%H:%M") for t in sorted(self.times))
+        hours = ", ".join(time_fr(t) for t in sorted(self.times))
         return f"{what} à {hours}"
 
 

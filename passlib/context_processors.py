@@ -14,7 +14,11 @@ VISITOR_PAGES = (("/jeunes/", "young visitor"), ("/enseignants/", "teacher visit
 _NAV = [
     (None, "home", "Accueil"),
     (frozenset({"anonymous", "pro", "member"}), "catalog:help", "Catégories d'offres"),
-    (frozenset({"anonymous", "pro"}), "accounts:officers", "Trouver mon chargé de territoire"),
+    (
+        frozenset({"anonymous", "pro"}),
+        "accounts:officers",
+        "Trouver la personne chargée de mon territoire",
+    ),
     (
         frozenset({"anonymous", "young visitor", "beneficiary"}),
         "offers:catalog",

@@ -21,8 +21,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from passlib.formats import date_fr
 from passlib.images import read_upload
 from passlib.text import clean_line, clean_text
 
@@ -91,7 +91,7 @@ def _bound_dates(field: forms.Field) -> None:
             raise forms.ValidationError(
                 "Saisissez une date entre le %(first)s et le %(last)s.",
                 code="out_of_window",
-                params={"first": date_format(first, "j F Y"), "last": date_format(last, "j F Y")},
+                params={"first": date_fr(first), "last": date_fr(last)},
             )
         return result
 
@@ -159,8 +159,37 @@ class MoneyField(forms.DecimalField):
         return value
 
 
+# Django's French messages and most of ours say "vous"; a form a young person fills in
+# (`speaks_tu = True`) says "tu" like the rest of their pages (accounts/policy.py
+# `speaks_tu`). Whole words at the start of a message or after a colon/stop.
+TU_WORDS = (
+    ("Saisissez", "Saisis"),
+    ("saisissez", "saisis"),
+    ("Choisissez", "Choisis"),
+    ("choisissez", "choisis"),
+    ("Sélectionnez", "Sélectionne"),
+    ("Indiquez", "Indique"),
+    ("Vous devez", "Tu dois"),
+    ("vérifiez", "vérifie"),
+    ("Vérifiez", "Vérifie"),
+    ("essayez", "essaie"),
+    ("Essayez", "Essaie"),
+    ("Assurez-vous", "Assure-toi"),
+    ("Veuillez", "Merci de"),
+)
+
+
+def to_tu(message: str) -> str:
+    """A form's error message as said to a young person."""
+    for vous, tu in TU_WORDS:
+        message = message.replace(vous, tu)
+    return message
+
+
 class SafeInput:
     """The mixin behind `Form` and `ModelForm`; see the module's docstring."""
+
+    speaks_tu = False  # a form only young people fill in: its errors say "tu"
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -175,6 +204,15 @@ class SafeInput:
                 _bound_dates(field)
             elif isinstance(field, forms.ModelChoiceField):
                 _guard_ids(field)
+            if isinstance(field, forms.EmailField):
+                # The project's one word (docs/decisions.md), not Django's « courriel ».
+                field.error_messages["invalid"] = "Saisissez une adresse électronique valide."
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.speaks_tu and self._errors:
+            for errors in self._errors.values():
+                errors.data = [to_tu(message) for message in errors]
 
 
 class Form(SafeInput, forms.Form):

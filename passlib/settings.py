@@ -107,6 +107,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "passlib.context_processors.navigation",
             ],
+            # The project's date, time and plural filters, in every template.
+            "builtins": ["passlib.templatetags.french"],
         },
     },
 ]
@@ -120,7 +122,7 @@ TEMPLATES.append(
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": False,
-        "OPTIONS": {"autoescape": False},
+        "OPTIONS": {"autoescape": False, "builtins": ["passlib.templatetags.french"]},
     }
 )
 

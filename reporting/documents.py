@@ -10,6 +10,7 @@ from functools import partial
 
 from django.utils import timezone
 
+from passlib.formats import date_fr
 from passlib.spreadsheets import xlsx_cell, xlsx_row
 from reporting.charts import axis_step, axis_top, french_number
 from reporting.figures import AGES, LABELS, MONEY, MONTHS, MONTHS_SHORT, Figures
@@ -112,7 +113,7 @@ def report_pdf(figures: Figures, *, collectivite_name: str, scope: str) -> bytes
     story = [
         p(f"Rapport d'activité pass Culture {figures.year}", "Title"),
         p(f"{collectivite_name} — {scope}"),
-        p(f"Édité le {timezone.localdate():%d/%m/%Y} avec passlib."),
+        p(f"Édité le {date_fr(timezone.localdate())} avec passlib."),
         Spacer(1, 5 * mm),
         p("L'année en chiffres", "Heading2"),
     ]

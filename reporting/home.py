@@ -47,6 +47,7 @@ from offers.models import (
     WaitlistStatus,
 )
 from passlib.counts import cached_counts
+from passlib.formats import count_fr
 
 SOON = timedelta(days=7)
 
@@ -57,10 +58,6 @@ class Todo:
     count: int
     url: str
     link_text: str
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 @dataclass
@@ -117,7 +114,7 @@ def todos(user, *, now=None, scope: Scope | None = None) -> list[Todo]:
             coll = names[row["collectivite_id"]]
             items.append(
                 Todo(
-                    _plural(row["n"], "demande de rattachement", "demandes de rattachement")
+                    count_fr(row["n"], "demande de rattachement", "demandes de rattachement")
                     + f" à {coll.name}",
                     row["n"],
                     reverse("accounts:space", args=[coll.public_id]),
@@ -133,8 +130,8 @@ def todos(user, *, now=None, scope: Scope | None = None) -> list[Todo]:
     if invitations:
         items.append(
             Todo(
-                _plural(invitations, "invitation vous attend", "invitations vous attendent")
-                + " : ouvrez le lien reçu par courriel",
+                count_fr(invitations, "invitation vous attend", "invitations vous attendent")
+                + " : ouvrez le lien envoyé à votre adresse électronique",
                 invitations,
                 reverse("accounts:dashboard"),
                 "Voir mes structures",
@@ -145,7 +142,7 @@ def todos(user, *, now=None, scope: Scope | None = None) -> list[Todo]:
         if drafts:
             items.append(
                 Todo(
-                    _plural(drafts, "offre en brouillon", "offres en brouillon"),
+                    count_fr(drafts, "offre en brouillon", "offres en brouillon"),
                     drafts,
                     reverse("offers:list") + "?status=draft",
                     "Voir les brouillons",
@@ -160,7 +157,7 @@ def todos(user, *, now=None, scope: Scope | None = None) -> list[Todo]:
         if unanswered:
             items.append(
                 Todo(
-                    _plural(
+                    count_fr(
                         unanswered,
                         "demande d'enseignant sans réponse",
                         "demandes d'enseignants sans réponse",
@@ -181,7 +178,7 @@ def todos(user, *, now=None, scope: Scope | None = None) -> list[Todo]:
         if to_validate:
             items.append(
                 Todo(
-                    _plural(
+                    count_fr(
                         to_validate,
                         "réservation à valider aujourd'hui",
                         "réservations à valider aujourd'hui",
@@ -202,7 +199,7 @@ def todos(user, *, now=None, scope: Scope | None = None) -> list[Todo]:
         for row in without:
             items.append(
                 Todo(
-                    _plural(
+                    count_fr(
                         row["n"],
                         "lieu sans coordonnées bancaires",
                         "lieux sans coordonnées bancaires",
@@ -316,7 +313,7 @@ def waiting_for_review(user, *, scope: Scope | None = None) -> list[dict]:
         {
             "label": m.collectivite.name,
             "status": m.collectivite.get_status_display(),
-            "missing": "la validation de la collectivité par le chargé de territoire",
+            "missing": "la validation de la collectivité par la personne chargée du territoire",
             "url": reverse("accounts:space", args=[m.collectivite.public_id]),
         }
         for m in scope.memberships
@@ -326,7 +323,7 @@ def waiting_for_review(user, *, scope: Scope | None = None) -> list[dict]:
         {
             "label": v["name"],
             "status": Status(v["status"]).label,
-            "missing": "la validation du lieu par le chargé de territoire : ses offres "
+            "missing": "la validation du lieu par la personne chargée du territoire : ses offres "
             "ne sont pas encore visibles des jeunes",
             "url": "",
         }

@@ -20,6 +20,7 @@ from accounts.policy import (
     venues_managed_by,
 )
 from offers.models import Offer, OfferStatus
+from passlib.formats import count_fr
 from passlib.params import choice
 from reporting import documents
 from reporting.figures import AGES, CURRENT_YEAR_SECONDS, LABELS, cached_year_figures
@@ -97,7 +98,7 @@ def activity_report(request: HttpRequest, public_id: UUID, fmt: str) -> HttpResp
         body = documents.report_pdf(
             figures,
             collectivite_name=collectivite.name,
-            scope=f"{len(venue_ids)} lieu{'x' if len(venue_ids) > 1 else ''}",
+            scope=count_fr(len(venue_ids), "lieu", "lieux"),
         )
         response = HttpResponse(body, content_type="application/pdf")
     else:
@@ -134,7 +135,7 @@ def territory(request: HttpRequest) -> HttpResponse:
     label = (
         f"{chosen} — {departements.name_of(chosen)}"
         if chosen
-        else f"{len(deps)} département{'s' if len(deps) > 1 else ''}"
+        else count_fr(len(deps), "département")
     )
     return _page(
         request,

@@ -18,7 +18,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PRO_ONLY = ("Trouver mon chargé de territoire", "Quelle catégorie pour mon offre ?")
+PRO_ONLY = ("Trouver la personne chargée de mon territoire", "Quelle catégorie pour mon offre ?")
 
 
 def test_a_young_person_and_a_teacher_land_on_their_own_pages(login):
@@ -55,7 +55,7 @@ def test_a_librarian_sees_the_pro_links_and_not_the_young_peoples_entry(login, s
     member = MembershipFactory(collectivite=space["collectivite"]).user
     html = login(member).get("/offres/").content.decode()
     nav = re.search(r"<nav aria-label=\"Navigation principale\">(.*?)</nav>", html, re.S).group(1)
-    assert "Offres pour les jeunes" not in nav and "Trouver mon chargé" not in nav
+    assert "Offres pour les jeunes" not in nav and "Trouver la personne chargée" not in nav
     assert "Guichet" in nav and "Quelle catégorie pour mon offre ?" in html
 
 

@@ -326,7 +326,10 @@ class OfficerSearchForm(Form):
 
 
 class BeneficiarySignupForm(SignupForm):
-    """Sign-up of a young person: no phone, a date of birth (15 to 18 today)."""
+    """Sign-up of a young person: no phone, a date of birth (15 to 18 today). Its
+    errors say "tu", like the page."""
+
+    speaks_tu = True
 
     birth_date = window(
         forms.DateField(
@@ -359,7 +362,7 @@ class BeneficiarySignupForm(SignupForm):
         if not settings.BENEFICIARY_MIN_AGE <= age <= settings.BENEFICIARY_MAX_AGE:
             raise forms.ValidationError(
                 "Le pass Culture individuel est ouvert aux jeunes de 15 à 18 ans "
-                f"(vous avez {age} ans)."
+                f"(tu as {age} ans)."
             )
         return birth_date
 

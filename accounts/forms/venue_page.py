@@ -56,7 +56,7 @@ class VenuePageForm(Form):
     )
     contact_phone = forms.CharField(label="Téléphone", max_length=30, required=False)
     contact_email = forms.EmailField(
-        label="Adresse e-mail de contact", max_length=254, required=False
+        label="Adresse électronique de contact", max_length=254, required=False
     )
     website = forms.URLField(
         label="Site internet",

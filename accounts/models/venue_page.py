@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 
 from passlib.dates import FIRST_DAY, LAST_DAY, within_range
+from passlib.formats import date_fr, time_fr
 
 WEEKDAYS = ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"]
 
@@ -36,7 +37,7 @@ class OpeningHours(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{WEEKDAYS[self.weekday]} {self.opens:%H:%M}–{self.closes:%H:%M}"
+        return f"{WEEKDAYS[self.weekday]} {time_fr(self.opens)} – {time_fr(self.closes)}"
 
 
 class HoursException(models.Model):
@@ -68,7 +69,7 @@ class HoursException(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.day:%d/%m/%Y} {self.label}".strip()
+        return f"{date_fr(self.day)} {self.label}".strip()
 
     @property
     def closed(self) -> bool:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import HoursException, OpeningHours, User, Venue, Verb
 from accounts.services.history import action_log
 from passlib import images
+from passlib.formats import date_fr
 from passlib.refusal import Refusal
 
 Intervals = list[tuple[time, time]]
@@ -85,7 +86,7 @@ def hours_exception_add(
         raise Refusal(
             "Ce jour a déjà une exception : supprimez-la d'abord.", code="venue.exception_exists"
         ) from None
-    _log(actor, locked, f"Exception aux horaires le {day:%d/%m/%Y}")
+    _log(actor, locked, f"Exception aux horaires le {date_fr(day)}")
     return exception
 
 

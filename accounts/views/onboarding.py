@@ -154,7 +154,8 @@ def join(request: HttpRequest, siren: str) -> HttpResponse:
                 messages.success(
                     request,
                     "Votre demande a été envoyée aux administrateurs de la collectivité. "
-                    "Vous recevrez un email dès qu'elle sera traitée.",
+                    "Vous recevrez un message à votre adresse électronique dès qu'elle sera "
+                    "traitée.",
                 )
                 return redirect("accounts:dashboard")
     ctx = {
@@ -169,7 +170,7 @@ def join(request: HttpRequest, siren: str) -> HttpResponse:
 
 @require_GET
 def officers_public(request: HttpRequest) -> HttpResponse:
-    """Public page "Trouver mon chargé de territoire"; htmx swaps only the results."""
+    """Public page "Trouver la personne chargée de mon territoire"; htmx swaps only the results."""
     form = OfficerSearchForm(request.GET or None)
     departement = form.cleaned_data["departement"] if form.is_valid() else ""
     ctx = {

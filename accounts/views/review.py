@@ -18,6 +18,7 @@ from accounts.models import Status
 from accounts.policy import officer_departements, require_officer
 from accounts.services import review as review_services
 from passlib import params
+from passlib.formats import count_fr
 from passlib.refusal import Refusal
 
 PAGE_SIZE = 25
@@ -154,7 +155,7 @@ def batch_validate(request: HttpRequest) -> HttpResponse:
             messages.error(request, "Un élément sélectionné est introuvable.")
     done, refused = review_services.review_batch_validate(actor=request.user, objects=objects)
     if done:
-        messages.success(request, f"{done} élément(s) validé(s).")
+        messages.success(request, f"{count_fr(done, 'élément validé', 'éléments validés')}.")
     for message in refused:
         messages.error(request, message)
     if not objects:

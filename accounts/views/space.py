@@ -88,7 +88,7 @@ def venue_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
             messages.success(
                 request,
                 f"Le lieu « {venue.name} » est ajouté. Il sera visible des jeunes après "
-                "validation par le chargé de territoire.",
+                "validation par la personne chargée du territoire.",
             )
             return redirect("accounts:space", public_id=collectivite.public_id)
     ctx = {"collectivite": collectivite, "form": form, "venue": None}

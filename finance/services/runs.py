@@ -45,6 +45,7 @@ from offers.models import (
 from offers.services.closing import locked
 from passlib.counts import counts_changed
 from passlib.emails import send_on_commit
+from passlib.formats import period_fr
 from passlib.refusal import Refusal
 
 RUN_LOCK = 0x70A55_0010
@@ -91,7 +92,7 @@ def close_period(*, period_start: date | None = None, now: datetime | None = Non
     cutoff = period_cutoff(end)
     if cutoff > now:
         raise Refusal(
-            f"La période du {start:%d/%m/%Y} au {end:%d/%m/%Y} n'est pas terminée.",
+            f"La période {period_fr(start, end)} n'est pas terminée.",
             code="finance.period_open",
         )
     with transaction.atomic(), locked(RUN_LOCK, transaction_scoped=True):

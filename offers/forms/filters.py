@@ -129,6 +129,7 @@ class BookingFilterForm(FilterForm):
 
 
 class CatalogFilterForm(FilterForm):
+    speaks_tu = True  # the young people's catalogue
     q = search_field("« club lecture », « théâtre »")
     departement = forms.ChoiceField(
         widget=MemoSelect,

@@ -321,7 +321,7 @@ class RecurrenceForm(Form):
         },
     )
     times = forms.CharField(
-        label="Heure(s) de début",
+        label="Heures de début",
         max_length=100,
         help_text="Heure locale du lieu, par exemple 15:00 ; plusieurs : 10:00, 14:30.",
     )

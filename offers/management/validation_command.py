@@ -4,6 +4,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from passlib.formats import count_fr
+
 
 class ValidationCommand(BaseCommand):
     """Subclasses set `help` and `validate` (a function of `workers` returning a count)."""
@@ -24,4 +26,5 @@ class ValidationCommand(BaseCommand):
         started = time.monotonic()
         count = self.validate(workers=options["workers"])
         elapsed = time.monotonic() - started
-        self.stdout.write(f"{count} réservation(s) validée(s) automatiquement ({elapsed:.1f} s).")
+        validated = count_fr(count, "réservation validée", "réservations validées")
+        self.stdout.write(f"{validated} automatiquement ({elapsed:.1f} s).")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import CharField, Count, DateTimeField, Q, QuerySet
@@ -18,6 +17,7 @@ from offers.models import Booking, BookingStatus, CancellationReason
 from offers.policy import bookings_managed_by
 from offers.templatetags.money import euros
 from passlib.counts import cached_counts
+from passlib.formats import datetime_fr
 from passlib.links import uuid_url
 from passlib.rows import escaped
 from passlib.sql import aware
@@ -146,8 +146,8 @@ _BOOKING_ROW_COLUMNS = {
 }
 
 
-def _local(value: datetime | None, tz_name: str, fmt: str = "%d/%m/%Y %H:%M") -> str:
-    return timezone.localtime(value, ZoneInfo(tz_name)).strftime(fmt) if value else ""
+def _local(value: datetime | None, tz_name: str) -> str:
+    return datetime_fr(value, tz=tz_name) if value else ""
 
 
 def booking_rows(queryset: QuerySet[Booking], venues: dict[int, tuple[str, str]]) -> list[dict]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from django.core.files.storage import default_storage
 from django.db.models import (
@@ -25,7 +24,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from accounts import geo
 from accounts.geo import Point
@@ -50,6 +48,7 @@ from offers.policy import (
 )
 from offers.templatetags.money import euros
 from passlib import search
+from passlib.formats import count_fr, datetime_fr
 from passlib.links import uuid_url
 from passlib.rows import escaped
 from passlib.sql import CompiledExpression
@@ -154,7 +153,7 @@ def catalog(f: CatalogFilters, *, per_row: bool = True, full: bool = False) -> Q
 @dataclass(frozen=True)
 class CatalogList:
     """The catalog as one list for the paginator: the bookable offers, then the full ones
-    (`catalog(full=True)`), each in the order chosen. A slice reads only the part(s) it
+    (`catalog(full=True)`), each in the order chosen. A slice reads only the parts it
     covers, so the first pages cost what they did before full offers were listed; it
     gives `(queryset, full)` parts for `catalog_page_rows`."""
 
@@ -314,7 +313,7 @@ def distance_label(km: float) -> str:
 def _places_label(left: int | None) -> str:
     if left is None:
         return "Places disponibles"
-    return f"{left} place{'s' if left > 1 else ''} restante{'s' if left > 1 else ''}"
+    return count_fr(left, "place restante", "places restantes")
 
 
 FULL_LABEL = "Complet — liste d'attente"
@@ -360,8 +359,8 @@ def catalog_rows(
             "image_alt": r["image_alt"],
         }
         if r["next_at"] is not None:
-            local = timezone.localtime(r["next_at"], ZoneInfo(r["venue__time_zone"]))
-            card["when"] = "Prochaine date : " + date_format(local, "l j F à H\\hi")
+            when = datetime_fr(r["next_at"], weekday=True, tz=r["venue__time_zone"])
+            card["when"] = f"Prochaine date : {when}"
         if full:
             card["places"] = FULL_LABEL
             card["full"] = True

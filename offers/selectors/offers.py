@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import Count, QuerySet
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 from accounts.models import User
 from accounts.policy import managed_venue_ids, officer_departements, roles_of
@@ -18,6 +16,7 @@ from offers.models import DisplayStatus, Offer
 from offers.policy import offers_readable_by
 from offers.templatetags.money import euros
 from passlib.counts import cached_counts
+from passlib.formats import count_fr, datetime_fr
 from passlib.links import uuid_url
 from passlib.rows import escaped
 from passlib.sql import aware
@@ -180,19 +179,27 @@ def _places_of(ids: list[int]) -> dict[int, dict]:
 
 
 def _places_text(places: dict | None, time_zone: str) -> str:
-    """ "3 séances, prochaine le 2 décembre à 15:00 — 5 réservées, 19 restantes"."""
+    """ "3 séances à venir, prochaine le 2 décembre 2026 à 15:00 — 5 places réservées,
+    19 places restantes"."""
     if places is None:
         return "Aucune séance"
     if places["kind"] == "stock":
         booked, available = places["booked_count"], places["available"]
-        left = "stock illimité" if available is None else f"{available - booked} restant(s)"
-        return f"{booked} réservé(s), {left}"
+        left = (
+            "stock illimité"
+            if available is None
+            else count_fr(available - booked, "restant", "restants", "aucun restant")
+        )
+        return f"{count_fr(booked, 'réservé', 'réservés')}, {left}"
     if not places["count"]:
         return "Aucune séance à venir"
-    start = timezone.localtime(places["next"], ZoneInfo(time_zone))
-    n = places["count"]
-    left = "places illimitées" if places["unlimited"] else f"{places['left'] or 0} restante(s)"
+    left = (
+        "places illimitées"
+        if places["unlimited"]
+        else count_fr(places["left"], "place restante", "places restantes", "aucune place restante")
+    )
+    booked = count_fr(places["booked"], "place réservée", "places réservées")
     return (
-        f"{n} séance{'s' if n > 1 else ''} à venir, prochaine le "
-        f"{date_format(start, 'j F Y à H:i')} — {places['booked'] or 0} réservée(s), {left}"
+        f"{count_fr(places['count'], 'séance à venir', 'séances à venir')}, prochaine le "
+        f"{datetime_fr(places['next'], tz=time_zone)} — {booked}, {left}"
     )

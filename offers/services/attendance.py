@@ -4,15 +4,13 @@ no-show). « Présent » is a validation, as at the guichet (offers/services/boo
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 from accounts.models import User
 from offers import history, rules
 from offers.models import Action, Booking, BookingStatus
+from passlib.formats import datetime_fr
 from passlib.refusal import Refusal
 
 
@@ -30,10 +28,10 @@ def booking_mark_absent(*, actor: User, booking: Booking) -> Booking:
                 "Seule la réservation d'une séance peut être marquée absente.",
                 code="booking.absent_no_session",
             )
-        local = timezone.localtime(starts_at, ZoneInfo(booking.venue.time_zone))
+        when = datetime_fr(starts_at, tz=booking.venue.time_zone)
         raise Refusal(
             "Vous pourrez marquer ce jeune absent à partir du début de la séance, le "
-            f"{date_format(local, 'j F Y à H:i')} : jusque-là, il peut encore venir ou annuler.",
+            f"{when} : jusque-là, il peut encore venir ou annuler.",
             code="booking.absent_too_early",
         )
     # the same rule in SQL (absence_opens_at: the session's start), as the guard

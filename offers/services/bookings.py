@@ -21,12 +21,10 @@ Rules (SPEC §5):
 from __future__ import annotations
 
 import secrets
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 from accounts.models import Beneficiary, User
 from accounts.services.beneficiaries import credit_top_up
@@ -49,6 +47,7 @@ from offers.models.places import SESSION_HAS_PLACE, STOCK_HAS_PLACE
 from offers.services import holds
 from passlib.counts import counts_changed
 from passlib.emails import send_on_commit
+from passlib.formats import datetime_fr
 from passlib.refusal import Refusal
 
 
@@ -146,10 +145,9 @@ def booking_create(
             "Cette offre n'est pas disponible à la réservation.", code="booking.offer_closed"
         )
     if not policy.booking_opened(offer, now):
-        opens = timezone.localtime(offer.booking_opens_at, ZoneInfo(offer.venue.time_zone))
+        opens = datetime_fr(offer.booking_opens_at, tz=offer.venue.time_zone)
         raise Refusal(
-            f"Les réservations de cette offre ouvrent le {date_format(opens, 'j F Y à H:i')} : "
-            "reviens à ce moment-là.",
+            f"Les réservations de cette offre ouvrent le {opens} : reviens à ce moment-là.",
             code="booking.not_open_yet",
         )
     if active_booking_exists(user=user, offer=offer):
@@ -336,10 +334,10 @@ def booking_validate(*, actor: User, booking: Booking) -> Booking:
     )
     too_early = opens is not None and not rules.deadline_passed(opens, now)
     if too_early and Booking.objects.filter(pk=booking.pk, status=BookingStatus.CONFIRMED).exists():
-        local = timezone.localtime(opens, ZoneInfo(booking.venue.time_zone))
         raise Refusal(
             "Vous pourrez valider cette contremarque à partir du "
-            f"{date_format(local, 'j F Y à H:i')} : jusque-là, le jeune peut encore annuler.",
+            f"{datetime_fr(opens, tz=booking.venue.time_zone)} : jusque-là, le jeune peut "
+            "encore annuler.",
             code="booking.too_early",
         )
     updated = Booking.objects.filter(pk=booking.pk, status=BookingStatus.CONFIRMED).update(
@@ -415,7 +413,7 @@ def booking_unvalidate(*, actor: User, booking: Booking) -> Booking:
 
 def _validation_note(before: dict) -> str:
     """What the undone validation was: by whom (or automatic), and when."""
-    when = timezone.localtime(before["validated_at"]).strftime("%d/%m/%Y %H:%M")
+    when = datetime_fr(before["validated_at"])
     if before["validated_auto"]:
         return f"Validation automatique du {when} annulée."
     name = f"{before['validated_by__first_name'] or ''} {before['validated_by__last_name'] or ''}"

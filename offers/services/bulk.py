@@ -24,6 +24,7 @@ from accounts.models import User
 from accounts.policy import managed_venue_ids
 from offers.models import Action, Offer, OfferStatus, Session, Stock, Transition
 from passlib.counts import changes_counts
+from passlib.formats import count_fr
 from passlib.refusal import Refusal
 
 MAX_OFFERS = 500
@@ -76,6 +77,16 @@ class BulkResult:
     action: BulkAction
     done: list[str] = field(default_factory=list)  # titles
     refused: list[tuple[str, str]] = field(default_factory=list)  # (title, reason)
+
+    @property
+    def summary(self) -> str:
+        """« 3 offres publiées, 1 laissée telle quelle » (0 and 1 singular)."""
+        done = self.action.done
+        text = count_fr(len(self.done), f"offre {done}", f"offres {done}s")
+        if self.refused:
+            left = count_fr(len(self.refused), "laissée telle quelle", "laissées telles quelles")
+            text += f", {left}"
+        return text
 
 
 def editable(user: User, selection: QuerySet[Offer]) -> QuerySet[Offer]:

@@ -40,6 +40,7 @@ from offers.models import (
 from offers.services import holds
 from passlib import images
 from passlib.counts import changes_counts
+from passlib.formats import count_fr
 from passlib.refusal import Refusal
 
 
@@ -177,9 +178,13 @@ def offer_update(
         existing.refresh_from_db()
         raise ValidationError(
             {
-                "quantity": f"Impossible : {existing.booked_count + existing.held_count} "
-                "réservation(s) sont déjà faites ou proposées à la liste d'attente ; la "
-                "quantité ne peut pas être inférieure."
+                "quantity": "Impossible : "
+                + count_fr(
+                    existing.booked_count + existing.held_count,
+                    "réservation est déjà faite ou proposée",
+                    "réservations sont déjà faites ou proposées",
+                )
+                + " à la liste d'attente ; la quantité ne peut pas être inférieure."
             }
         )
     holds.offer_places(stock_id=existing.pk)  # more places: the waiting list first

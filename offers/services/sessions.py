@@ -20,6 +20,7 @@ from offers import history, recurrence
 from offers.models import Action, Booking, Offer, Session, WaitlistEntry, WaitlistStatus
 from offers.services import holds
 from passlib.counts import changes_counts
+from passlib.formats import count_fr, date_fr, datetime_fr
 from passlib.refusal import Refusal
 
 _log = history.record_offer
@@ -34,20 +35,8 @@ class SessionData:
 
 
 def _session_label(session: Session) -> str:
-    """ "Séance du 09/12/2026 15:00", in the venue's local time."""
-    local = timezone.localtime(session.starts_at, ZoneInfo(session.offer.venue.time_zone))
-    return f"Séance du {local:%d/%m/%Y %H:%M}"
-
-
-def _session_places(session: Session) -> str:
-    """ "12 places dont 8 pass Culture", "12 places", "places illimitées"."""
-    if session.total_places is None:
-        total = "places illimitées"
-    else:
-        total = f"{session.total_places} place{'s' if session.total_places > 1 else ''}"
-    if session.quota is None:
-        return total
-    return f"{total} dont {session.quota} pass Culture"
+    """ "Séance du 9 décembre 2026 à 15:00", in the venue's local time."""
+    return f"Séance du {datetime_fr(session.starts_at, tz=session.offer.venue.time_zone)}"
 
 
 def _clean_session(data: SessionData, *, now: datetime) -> SessionData:
@@ -92,13 +81,33 @@ def session_add(*, actor: User, offer: Offer, data: SessionData) -> Session:
         Action.SESSION_ADDED,
         actor,
         label=_session_label(session),
-        comment=_session_places(session),
+        comment=places_label(session),
     )
     return session
 
 
+def places_label(session: Session) -> str:
+    """ "20 places dont 10 pass Culture", "12 places", "places illimitées"."""
+    if session.total_places is None:
+        total = "places illimitées"
+    else:
+        total = count_fr(session.total_places, "place")
+    if session.quota is None:
+        return total
+    return f"{total} dont {session.quota} pass Culture"
+
+
+def _taken(session: Session) -> str:
+    """ "3 places réservées ou proposées", "1 place réservée ou proposée"."""
+    return count_fr(
+        session.booked_count + session.held_count,
+        "place réservée ou proposée",
+        "places réservées ou proposées",
+    )
+
+
 def _local_day(moment: datetime, tz: str) -> str:
-    return f"{timezone.localtime(moment, ZoneInfo(tz)):%d/%m/%Y}"
+    return date_fr(moment, tz=tz)
 
 
 @changes_counts
@@ -161,10 +170,10 @@ def sessions_add_series(
         Action.SESSION_ADDED,
         actor,
         label=(
-            f"{len(sessions)} séances du {_local_day(sessions[0].starts_at, tz)} "
+            f"{count_fr(len(sessions), 'séance')} du {_local_day(sessions[0].starts_at, tz)} "
             f"au {_local_day(sessions[-1].starts_at, tz)}"
         ),
-        comment=_session_places(sessions[0]),
+        comment=places_label(sessions[0]),
     )
     return sessions
 
@@ -196,7 +205,7 @@ def series_update(*, actor: User, session: Session, data: SessionData) -> int:
         raise ValidationError(
             {
                 field: f"Impossible : la séance du {_local_day(full[0].starts_at, tz)} a déjà "
-                f"{full[0].booked_count + full[0].held_count} place(s) réservée(s) ou proposée(s) "
+                f"{_taken(full[0])} "
                 "à la liste d'attente ; le nombre de places ne peut "
                 "pas être inférieur. Rien n'a été modifié."
             }
@@ -224,8 +233,8 @@ def series_update(*, actor: User, session: Session, data: SessionData) -> int:
         session.offer,
         Action.SESSION_CHANGED,
         actor,
-        label=f"{len(rows)} séance(s) à partir du {_local_day(rows[0].starts_at, tz)}",
-        comment=_session_places(rows[0]),
+        label=f"{count_fr(len(rows), 'séance')} à partir du {_local_day(rows[0].starts_at, tz)}",
+        comment=places_label(rows[0]),
     )
     return len(rows)
 
@@ -249,8 +258,8 @@ def series_remove_following(*, actor: User, session: Session) -> tuple[int, int]
         session.offer,
         Action.SESSION_REMOVED,
         actor,
-        label=f"{len(ids)} séance(s) à partir du {_local_day(session.starts_at, tz)}",
-        comment=f"{kept} gardée(s) car réservée(s)" if kept else "",
+        label=f"{count_fr(len(ids), 'séance')} à partir du {_local_day(session.starts_at, tz)}",
+        comment=count_fr(kept, "gardée car réservée", "gardées car réservées") if kept else "",
     )
     Session.objects.filter(pk__in=ids).delete()
     return len(ids), kept
@@ -279,15 +288,15 @@ def session_update(*, actor: User, session: Session, data: SessionData) -> Sessi
         field = "quota" if data.quota is not None else "total_places"
         raise ValidationError(
             {
-                field: f"Impossible : {session.booked_count + session.held_count} place(s) "
-                "sont déjà réservées ou proposées à la liste d'attente pour cette séance ; le "
+                field: f"Impossible : cette séance a déjà {_taken(session)} "
+                "à la liste d'attente ; le "
                 "nombre de places ne peut pas être inférieur."
             }
         )
     holds.offer_places(session_id=session.pk)  # more places: the waiting list first
-    before = (_session_label(session), _session_places(session))
+    before = (_session_label(session), places_label(session))
     session.refresh_from_db()
-    after = (_session_label(session), _session_places(session))
+    after = (_session_label(session), places_label(session))
     _log(
         session.offer,
         Action.SESSION_CHANGED,

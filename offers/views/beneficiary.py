@@ -200,10 +200,8 @@ def release(request: HttpRequest, public_id: UUID, token: str) -> HttpResponse:
             services.booking_cancel_by_beneficiary(user=booking.beneficiary, booking=booking)
         except Refusal as exc:
             refusal_message(request, exc)
-        else:
-            messages.success(
-                request, "C'est noté : ta place est libérée pour une autre personne. Merci !"
-            )
+        # No message on success: the page it comes back to says the place is free and
+        # thanks once (two thank-yous read like a stutter).
         return redirect(request.path)
     ctx = {
         "booking": booking,

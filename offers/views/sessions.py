@@ -21,6 +21,7 @@ from offers.services import bookings as booking_services
 from offers.services import sessions as services
 from offers.views.offers import detail_context, editable_offer, venue_time
 from passlib import params
+from passlib.formats import count_fr
 from passlib.refusal import Refusal, refusal_message
 
 
@@ -60,9 +61,9 @@ def _series_preview(offer: Offer, form: RecurrenceForm) -> list[dict] | None:
         more = "plus de " if len(working) > recurrence.MAX_SESSIONS_PER_OFFER else ""
         form.add_error(
             field,
-            f"Cette règle donne {more}{len(working)} séances ; une offre compte au plus "
-            f"{recurrence.MAX_SESSIONS_PER_OFFER} séances et celle-ci peut encore en recevoir "
-            f"{room}. Raccourcissez la période ou le nombre de dates.",
+            f"Cette règle donne {more}{count_fr(len(working), 'séance')} ; une offre compte au "
+            f"plus {count_fr(recurrence.MAX_SESSIONS_PER_OFFER, 'séance')} et celle-ci peut "
+            f"encore en recevoir {room}. Raccourcissez la période ou le nombre de dates.",
         )
         return None
     if not planned:
@@ -121,7 +122,10 @@ def session_series(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 except Refusal as exc:
                     form.add_error(None, exc.message)
                 else:
-                    messages.success(request, f"{len(created)} séances ajoutées.")
+                    messages.success(
+                        request,
+                        count_fr(len(created), "séance ajoutée", "séances ajoutées") + ".",
+                    )
                     return redirect("offers:detail", public_id=offer.public_id)
                 for row in preview:
                     row["checked"] = row["value"] in chosen
@@ -163,7 +167,10 @@ def session_edit(request: HttpRequest, public_id: UUID, session_id: UUID) -> Htt
                     form.add_error(None, exc)
                 else:
                     messages.success(
-                        request, f"{done} séances modifiées." if together else "Séance modifiée."
+                        request,
+                        count_fr(done, "séance modifiée", "séances modifiées") + "."
+                        if together
+                        else "Séance modifiée.",
                     )
                     return redirect("offers:detail", public_id=offer.public_id)
             status = 400
@@ -206,8 +213,13 @@ def session_delete_following(
     except Refusal as exc:
         refusal_message(request, exc)
     else:
-        kept_text = f" ; {kept} gardée(s) car déjà réservée(s)" if kept else ""
-        messages.success(request, f"{deleted} séance(s) supprimée(s){kept_text}.")
+        kept_text = (
+            " ; " + count_fr(kept, "gardée car déjà réservée", "gardées car déjà réservées")
+            if kept
+            else ""
+        )
+        deleted_text = count_fr(deleted, "séance supprimée", "séances supprimées")
+        messages.success(request, f"{deleted_text}{kept_text}.")
     return redirect("offers:detail", public_id=offer.public_id)
 
 
@@ -235,6 +247,7 @@ def session_participants(request: HttpRequest, public_id: UUID, session_id: UUID
         "rows": rows,
         "sheet": request.GET.get("feuille") == "1",
         "expected": sum(1 for b in rows if b.status != BookingStatus.CANCELLED),
+        "places": services.places_label(session),
         "waitlist": selectors.session_waitlist(session),
         "absence_open": rules.absence_open(session.starts_at, timezone.now()),
     }

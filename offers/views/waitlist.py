@@ -26,14 +26,15 @@ from passlib.refusal import Refusal, refusal_message
 def join(request: HttpRequest, public_id: UUID) -> HttpResponse:
     try:
         offer, session = posted_choice(request, public_id)
-        entry = services.waitlist_join(user=request.user, offer=offer, session=session)
+        services.waitlist_join(user=request.user, offer=offer, session=session)
     except Refusal as exc:
         refusal_message(request, exc)
     else:
         messages.success(
             request,
-            f"Tu es sur la liste d'attente, en position {services.rank(entry)}. Si une place "
-            "se libère, on te l'écrit : tu auras un délai pour la confirmer.",
+            # The page says the position (offers/beneficiary/_waitlist_status.html).
+            "C'est noté : si une place se libère, on te l'écrit et tu auras un délai pour "
+            "la confirmer.",
         )
     return redirect("offers:catalog_offer", public_id=public_id)
 

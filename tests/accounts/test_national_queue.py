@@ -63,7 +63,7 @@ def test_a_departement_without_officer_goes_to_the_national_queue(
     assert "file nationale" in told[0].body
     assert "L'Haÿ & <Fils>" in told[0].subject  # plain text, not escaped
     page = client.get(f"/collectivites/{collectivite.public_id}/").content.decode()
-    assert "Aucun chargé de territoire ne couvre encore ce département" in page
+    assert "Aucune personne chargée du territoire ne couvre encore ce département" in page
     assert "nationale@passlib.example.org" in page
 
     national = login(staff)

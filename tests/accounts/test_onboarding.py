@@ -147,7 +147,7 @@ def test_case_a_errors_keep_what_was_typed_and_create_nothing(librarian):
     assert response.status_code == 200
     html = response.content.decode()
     assert "ne correspond à aucun département" in html
-    assert "adresse de courriel valide" in html
+    assert "adresse électronique valide" in html
     assert 'value="Commune de Sainte-Foy"' in html
     assert 'value="Médiathèque de Sainte-Foy"' in html
     assert not Collectivite.objects.exists()

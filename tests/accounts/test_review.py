@@ -207,7 +207,7 @@ def test_batch_validate(login, officer, signup_69, join_request_69, signup_75):
     ]
     response = client.post("/revue/valider/", {"items": items}, follow=True)
     html = response.content.decode()
-    assert "2 élément(s) validé(s)" in html
+    assert "2 éléments validés" in html
     assert "introuvable" in html
     assert Collectivite.objects.get(pk=signup_69["collectivite"].pk).status == Status.VALIDATED
     assert Membership.objects.get(pk=join_request_69.pk).status == Status.VALIDATED

@@ -85,7 +85,7 @@ def test_tampered_confirmation_link_is_refused(client):
         ({"password": "court", "password_confirm": "court"}, "password", "12 caractères"),
         ({"password_confirm": "autre-chose-2026"}, "password_confirm", "ne correspondent pas"),
         ({"accept_terms": ""}, "accept_terms", "conditions générales"),
-        ({"email": "pas-une-adresse"}, "email", "adresse de courriel valide"),
+        ({"email": "pas-une-adresse"}, "email", "adresse électronique valide"),
         ({"first_name": ""}, "first_name", "obligatoire"),
     ],
 )

@@ -87,7 +87,7 @@ def test_a_member_writes_the_page_and_anyone_reads_it(login, client, space, memb
     page = client.get(reverse("offers:venue_page", args=[venue.public_id])).content.decode()
     page = page.replace("&#x27;", "'")
     assert "<h1>Médiathèque de L'Haÿ-les-Roses</h1>" in page
-    assert "10 h – 12 h 30, 14 h – 18 h" in page and "9 h 30 – 12 h 30, 13 h 30 – 17 h" in page
+    assert "10:00 – 12:30, 14:00 – 18:00" in page and "09:30 – 12:30, 13:30 – 17:00" in page
     assert "Lundi" in page and "Fermé" in page
     assert "Ascenseur et boucle magnétique" in page and "handicap moteur" in page
     assert 'href="tel:0472000000"' in page and "mediatheque@exemple.fr" in page
@@ -124,7 +124,7 @@ def test_exceptions_are_added_once_per_day_and_shown(login, client, space, membe
     assert HoursException.objects.count() == 2
     client.logout()
     page = client.get(reverse("offers:venue_page", args=[venue.public_id])).content.decode()
-    assert "(Noël) : fermé" in page and "10 h – 13 h" in page
+    assert "(Noël) : fermé" in page and "10:00 – 13:00" in page
     exception = HoursException.objects.get(day=short)
     login(member).post(
         reverse("accounts:hours_exception_delete", args=[venue.public_id, exception.pk])

@@ -156,7 +156,9 @@ def test_a_young_person_signs_up_books_scans_and_cancels(page, space, settings):
     # she lands on her own pages: no SIRET, no professional link, "tu" throughout
     step(page, "young-06-landing")
     assert page.get_by_text("SIRET").count() == 0
-    assert page.get_by_role("link", name="Trouver mon chargé de territoire").count() == 0
+    assert (
+        page.get_by_role("link", name="Trouver la personne chargée de mon territoire").count() == 0
+    )
     assert page.get_by_text("les offres gratuites te restent ouvertes").is_visible()
     assert page.get_by_text("Ton adresse électronique est confirmée.").is_visible()
     assert nav(page).get_by_role("link", name="Mon espace").count() == 0
@@ -369,7 +371,9 @@ def test_a_signup_where_no_officer_works_is_validated_from_the_national_queue(pa
     page.wait_for_url("**/collectivites/**")
     step(page, "officer-06-registered")
     # nobody covers Isère: the page says so and whom to write to
-    assert page.get_by_text(re.compile("aucun chargé de territoire", re.I)).first.is_visible()
+    assert page.get_by_text(
+        re.compile("aucune personne chargée du territoire", re.I)
+    ).first.is_visible()
     collectivite = Collectivite.objects.get(siren=siret[:9])
     assert collectivite.departement == "38" and collectivite.status == Status.NEW
     # the Rhône officer is not told; the national team is

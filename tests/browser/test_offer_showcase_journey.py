@@ -121,7 +121,7 @@ def test_a_librarian_adds_a_picture_schedules_publishes_in_bulk_and_writes_the_v
     assert OpeningHours.objects.filter(venue=venue).count() == 3
     page.get_by_role("link", name="Voir la page publique du lieu").click()
     step(page, "08-venue-public-page")
-    assert page.get_by_role("cell", name="10 h – 12 h 30, 14 h – 18 h").is_visible()
+    assert page.get_by_role("cell", name="10:00 – 12:30, 14:00 – 18:00").is_visible()
     assert page.get_by_role("link", name="Heure du conte").is_visible()
     log_out(page)
 

@@ -46,7 +46,7 @@ def test_a_weekly_reading_club_with_a_holiday_then_more_places_for_all(page, spa
     page.get_by_label("Mercredi").check()
     field(page, "À partir du").fill(first.isoformat())  # a date picker sends ISO
     field(page, "Nombre de dates").fill("1000")
-    field(page, "Heure(s) de début").fill("15h")
+    field(page, "Heures de début").fill("15h")
     field(page, "Nombre total de places").fill("12")
     field(page, "Quota pass Culture").fill("8")
     page.get_by_role("button", name="Voir les dates").click()
@@ -72,7 +72,7 @@ def test_a_weekly_reading_club_with_a_holiday_then_more_places_for_all(page, spa
     assert not unticked.is_checked()
     assert [boxes.nth(i).is_checked() for i in range(len(shown))] == [d in working for d in shown]
     # the rule is still there as typed
-    assert field(page, "Heure(s) de début").input_value() == "15h"
+    assert field(page, "Heures de début").input_value() == "15h"
     page.get_by_role("button", name="Créer les séances cochées").click()
     page.wait_for_selector("text=séances ajoutées.")
     assert_accessible(page, "programme-03-created")

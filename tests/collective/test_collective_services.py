@@ -196,7 +196,7 @@ def test_end_command_prints_its_count(space, teacher):
     )
     out = io.StringIO()
     call_command("end_collective_bookings", stdout=out)
-    assert "1 réservation(s) collective(s) terminée(s)" in out.getvalue()
+    assert "1 réservation collective terminée" in out.getvalue()
 
 
 def test_only_prebooked_can_be_confirmed(space, teacher):

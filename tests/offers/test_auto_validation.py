@@ -52,7 +52,7 @@ def bookings(space):
 def test_only_free_subscriptions_older_than_30_days_are_validated(bookings):
     out = io.StringIO()
     call_command("validate_subscription_bookings", stdout=out)
-    assert "2 réservation(s) validée(s)" in out.getvalue()
+    assert "2 réservations validées" in out.getvalue()
     statuses = {k: Booking.objects.get(pk=b.pk) for k, b in bookings.items()}
     assert {k for k, b in statuses.items() if b.status == BookingStatus.VALIDATED} == {
         "due_1",
@@ -63,7 +63,7 @@ def test_only_free_subscriptions_older_than_30_days_are_validated(bookings):
     # idempotent
     out = io.StringIO()
     call_command("validate_subscription_bookings", stdout=out)
-    assert "0 réservation(s)" in out.getvalue()
+    assert "0 réservation validée" in out.getvalue()
 
 
 @pytest.mark.django_db
@@ -128,7 +128,7 @@ def test_parallel_workers_validate_every_due_booking_once_beside_another_run(spa
     assert Booking.objects.get(pk=young.pk).status == BookingStatus.CONFIRMED
     out = io.StringIO()
     call_command("validate_subscription_bookings", "--workers", "2", stdout=out)
-    assert "0 réservation(s)" in out.getvalue()
+    assert "0 réservation validée" in out.getvalue()
 
 
 @pytest.mark.django_db

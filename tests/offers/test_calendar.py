@@ -90,7 +90,7 @@ def test_the_venue_feed_needs_its_token_and_stops_once_revoked(login, space, own
     calendar = Calendar.from_ical(response.content)
     starts = [e.decoded("dtstart").astimezone(UTC) for e in calendar.walk("VEVENT")]
     assert starts == [s.starts_at.astimezone(UTC).replace(microsecond=0) for s in sessions]
-    assert "8 place(s) restante(s)" in response.content.decode()
+    assert "8 places restantes" in response.content.decode()
     assert anonymous.get("/agenda/pas-le-bon-jeton.ics").status_code == 404
 
     client.post(page_url, {"action": "renew"})

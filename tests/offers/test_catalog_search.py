@@ -149,9 +149,9 @@ def test_sort_by_distance_from_a_commune_or_postal_code(db):
     [
         ({"near": "Xyzzyville"}, "Commune ou code postal introuvable"),
         ({"near": "98000"}, "Commune ou code postal introuvable"),  # Monaco
-        ({"sort": "distance"}, "Indiquez une commune ou un code postal"),
+        ({"sort": "distance"}, "Indique une commune ou un code postal"),
         ({"near": "Lyon\x00"}, "Le caractère nul n’est pas autorisé"),
-        ({"sort": "prix"}, "Sélectionnez un choix valide"),
+        ({"sort": "prix"}, "Sélectionne un choix valide"),
     ],
 )
 def test_a_place_or_sort_that_cannot_be_used_says_why(client, data, message):
@@ -172,7 +172,7 @@ def test_cards_show_the_next_date_in_the_venues_time_zone_and_places_left(client
     session.save()
     page = client.get(reverse("offers:catalog"), {"q": "bd"}).content.decode()
     local = timezone.localtime(start, geo_tz("Pacific/Noumea"))
-    assert f"à {local:%H}h00" in page and "7 places restantes" in page
+    assert f"à {local:%H}:00" in page and "7 places restantes" in page
 
 
 def geo_tz(name):

@@ -55,7 +55,7 @@ def test_an_event_booking_is_validated_48_hours_after_the_start_unless_absent(sp
     )
     out = io.StringIO()
     call_command("validate_event_bookings", stdout=out)
-    assert "1 réservation(s) validée(s)" in out.getvalue()
+    assert "1 réservation validée" in out.getvalue()
     assert _status(before) == BookingStatus.CONFIRMED
     done = Booking.objects.get(pk=after.pk)
     assert (done.status, done.validated_auto, done.validated_by) == ("validated", True, None)
@@ -144,7 +144,7 @@ def test_a_paid_physical_booking_is_cancelled_and_refunded_after_30_days(
     with django_capture_on_commit_callbacks(execute=True):
         out = io.StringIO()
         call_command("cancel_expired_bookings", stdout=out)
-    assert "2 réservation(s) annulée(s)" in out.getvalue()
+    assert "2 réservations annulées" in out.getvalue()
     assert _status(kept) == BookingStatus.CONFIRMED
     gone = Booking.objects.get(pk=expired.pk)
     assert (gone.status, gone.cancellation_reason) == ("cancelled", "expired")

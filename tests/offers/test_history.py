@@ -110,13 +110,15 @@ def test_place_changes_and_sessions_are_logged(space, owner):
     )
     session_services.session_remove(actor=owner, session=session)
     actions = [(r.action, r.comment) for r in reversed(history.offer_history(offer))]
+    from passlib.formats import datetime_fr
+
     local = timezone.localtime  # the venue is in Europe/Paris, the project's time zone
     assert actions == [
         (Action.SESSION_ADDED, "12 places dont 8 pass Culture"),
         (Action.SESSION_CHANGED, "12 places dont 8 pass Culture → 12 places dont 10 pass Culture"),
         (
             Action.SESSION_CHANGED,
-            f"Séance du {local(start):%d/%m/%Y %H:%M} → Séance du {local(later):%d/%m/%Y %H:%M}",
+            f"Séance du {datetime_fr(local(start))} → Séance du {datetime_fr(local(later))}",
         ),
         (Action.SESSION_REMOVED, ""),
     ]

@@ -148,7 +148,7 @@ def test_places_never_go_below_bookings(space, owner):
             session=session,
             data=SessionData(starts_at=session.starts_at, total_places=10, quota=3),
         )
-    assert "4 place(s) sont déjà réservées" in exc.value.message_dict["quota"][0]
+    assert "a déjà 4 places réservées" in exc.value.message_dict["quota"][0]
     session.refresh_from_db()
     assert session.quota == 5
     # equal to the bookings is fine
@@ -168,7 +168,7 @@ def test_stock_quantity_never_goes_below_bookings(space, owner):
     d = data(space["venue"], subcategory_id="ESCAPE_GAME", title="Escape", price_cents=500)
     with pytest.raises(ValidationError) as exc:
         services.offer_update(actor=owner, offer=offer, data=d, stock=StockData(quantity=1))
-    assert "2 réservation(s)" in exc.value.message_dict["quantity"][0]
+    assert "2 réservations sont déjà faites" in exc.value.message_dict["quantity"][0]
     offer.stock.refresh_from_db()
     assert offer.stock.quantity == 5
 

@@ -273,7 +273,10 @@ def test_the_offer_page_lets_a_young_person_join_see_her_rank_and_leave(full, lo
     response = client.post(
         f"{url}liste-attente/", {"session": str(full["session"].public_id)}, follow=True
     )
-    assert "en position 1" in response.content.decode()
+    html = response.content.decode()
+    # The page says the position once; the flash message does not repeat it.
+    assert "en position <strong>1</strong>" in html
+    assert html.count("en position") == 1 and "est noté : si une place se libère" in html
     entry = WaitlistEntry.objects.get(person=young)
     assert "Quitter la liste d'attente" in client.get(url).content.decode()
     assert "Mes listes d'attente" in client.get("/jeunes/reservations/").content.decode()

@@ -214,7 +214,7 @@ def test_the_home_tells_of_invitations_offers_ending_and_reviews_awaited(
     assert "Dernière séance" in html.split("Offres qui se terminent bientôt")[1]
     assert "Saison entière" not in html.split("Offres qui se terminent bientôt")[1]
     awaited = html.split("En attente de validation")[1]
-    assert "Bibliothèque Jean Macé" in awaited and "chargé de territoire" in awaited
+    assert "Bibliothèque Jean Macé" in awaited and "personne chargée du territoire" in awaited
 
 
 def test_the_territory_view_counts_the_officers_departements_only(

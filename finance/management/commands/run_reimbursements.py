@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from finance.documents import euros_fr
 from finance.services.runs import close_period
+from passlib.formats import count_fr
 from passlib.refusal import Refusal
 
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             self.stdout.write("Période déjà clôturée : rien de nouveau.")
             return
         self.stdout.write(
-            f"{run} : {run.statements.count()} relevé(s), {run.lines_count} réservation(s), "
+            f"{run} : {count_fr(run.statements.count(), 'relevé')}, "
+            f"{count_fr(run.lines_count, 'réservation')}, "
             f"{euros_fr(run.total_cents)}."
         )

@@ -9,6 +9,7 @@ safe to run on several nodes at once (an advisory lock on PostgreSQL).
 from django.core.management.base import BaseCommand
 
 from offers.services.closing import cancel_expired_paid_physical
+from passlib.formats import count_fr
 
 
 class Command(BaseCommand):
@@ -16,4 +17,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         count = cancel_expired_paid_physical()
-        self.stdout.write(f"{count} réservation(s) annulée(s) et remboursée(s).")
+        self.stdout.write(
+            count_fr(
+                count,
+                "réservation annulée et remboursée",
+                "réservations annulées et remboursées",
+            )
+            + "."
+        )

@@ -7,6 +7,7 @@ docs/operations.md for the schedule.
 from django.core.management.base import BaseCommand
 
 from offers.services.collective_bookings import end_due_collective_bookings
+from passlib.formats import count_fr
 
 
 class Command(BaseCommand):
@@ -14,4 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         count = end_due_collective_bookings()
-        self.stdout.write(f"{count} réservation(s) collective(s) terminée(s).")
+        self.stdout.write(
+            count_fr(count, "réservation collective terminée", "réservations collectives terminées")
+            + "."
+        )

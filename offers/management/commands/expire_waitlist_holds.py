@@ -8,6 +8,7 @@ safe on several nodes (an advisory lock on PostgreSQL, the session's row locked)
 from django.core.management.base import BaseCommand
 
 from offers.services.waitlist import expire_holds
+from passlib.formats import count_fr
 
 
 class Command(BaseCommand):
@@ -15,4 +16,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         count = expire_holds()
-        self.stdout.write(f"{count} place(s) non confirmée(s) à temps, proposée(s) à la suite.")
+        self.stdout.write(
+            count_fr(
+                count,
+                "place non confirmée à temps, proposée à la suite",
+                "places non confirmées à temps, proposées à la suite",
+            )
+            + "."
+        )

@@ -8,6 +8,7 @@ safe on several nodes: each reminder is stamped on its booking when queued, once
 from django.core.management.base import BaseCommand
 
 from offers.services.reminders import send_due_reminders
+from passlib.formats import count_fr
 
 
 class Command(BaseCommand):
@@ -16,6 +17,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         sent = send_due_reminders()
         self.stdout.write(
-            f"{sent['deadline']} rappel(s) avant la limite d'annulation, "
-            f"{sent['day_before']} rappel(s) de la veille."
+            f"{count_fr(sent['deadline'], 'rappel')} avant la limite d'annulation, "
+            f"{count_fr(sent['day_before'], 'rappel')} de la veille."
         )

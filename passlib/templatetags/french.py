@@ -1,0 +1,47 @@
+"""The project's filters for what people read (built into both template engines, so
+no `{% load %}`): `fr_date`, `fr_time`, `fr_datetime`, `plural` — passlib/formats.py
+says how each writes."""
+
+from django import template
+
+from passlib import formats
+
+register = template.Library()
+
+
+def _as_given(value):
+    """The datetime's own zone: the template engine has already put it in the current
+    zone (`expects_localtime`), or `|timezone:venue.time_zone` in the venue's."""
+    return getattr(value, "tzinfo", None)
+
+
+@register.filter(expects_localtime=True)
+def fr_date(value, weekday: str = "") -> str:
+    """{{ d|fr_date }} → « 9 juin 2027 »; {{ d|fr_date:"jour" }} → « mercredi 9 juin 2027 »."""
+    return formats.date_fr(value, weekday=weekday == "jour", tz=_as_given(value))
+
+
+@register.filter(expects_localtime=True)
+def fr_time(value) -> str:
+    """{{ t|fr_time }} → « 15:30 »."""
+    return formats.time_fr(value, tz=_as_given(value))
+
+
+@register.filter(expects_localtime=True)
+def fr_datetime(value, weekday: str = "") -> str:
+    """{{ d|fr_datetime }} → « 9 juin 2027 à 15:30 »;
+    {{ d|fr_datetime:"jour" }} → « mercredi 9 juin 2027 à 15:30 »."""
+    return formats.datetime_fr(value, weekday=weekday == "jour", tz=_as_given(value))
+
+
+@register.filter
+def plural(number, forms: str) -> str:
+    """{{ n|plural:"place" }} → « 0 place », « 1 place », « 2 places »;
+    {{ n|plural:"place réservée,places réservées" }};
+    {{ n|plural:"place,places,aucune place" }} → « aucune place » for 0."""
+    singular, plural_form, none = [*forms.split(","), "", ""][:3]
+    try:
+        number = int(number or 0)
+    except (TypeError, ValueError):
+        return ""
+    return formats.count_fr(number, singular, plural_form, none)
