@@ -169,3 +169,31 @@ def test_validation_emails_agree_with_what_was_validated(
 
 def test_every_template_is_covered():
     assert len(TEMPLATES) >= 11
+
+
+MONTH = "(janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)"
+HAND_WRITTEN = re.compile(
+    r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2} ?h ?\d{2}\b|\d{1,2}h\b|\(s\)|\b0 places\b|"
+    r"\b(e-mail|email|courriel|mail)s?\b(?![@.\w])|[Cc]hargé de territoire"
+)
+FRENCH_DATE = re.compile(rf"\b(1er|[12]?\d|3[01]) {MONTH} \d{{4}}( à \d{{2}}:\d{{2}})?")
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_dates_times_counts_and_words_read_one_way(
+    contexts, template, django_capture_on_commit_callbacks
+):
+    """Subject and plain text: dates « 9 juin 2027 à 15:30 » (passlib/formats.py), no
+    « 09/06/2027 », « 15h30 », « (s) », « email » or « chargé de territoire »."""
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        send_on_commit(
+            to=["destinataire@exemple.fr"], template=template, context=contexts[template]
+        )
+    (message,) = mail.outbox
+    text = f"{message.subject}\n{message.body}".replace("destinataire@exemple.fr", "")
+    text = re.sub(r"\S+@\S+|https?://\S+", "", text)  # addresses and links are not words
+    assert not HAND_WRITTEN.search(text), HAND_WRITTEN.search(text).group(0) + "\n" + text
+    for month in re.finditer(rf"\b{MONTH}\b", text):
+        around = text[max(0, month.start() - 12) : month.end() + 13]
+        assert FRENCH_DATE.search(around), around

@@ -15,7 +15,9 @@ from offers.services import bookings as booking_services
 from tests.factories import make_beneficiary, make_offer, make_session
 
 ROOT = Path(__file__).resolve().parent.parent
-VOUS = re.compile(r"\b(vous|Vous|votre|Votre|vos|Vos|Saisissez|Choisissez|Sélectionnez|Indiquez)\b")
+VOUS = re.compile(
+    r"\b(vous|Vous|votre|Votre|vos|Vos|Saisissez|Choisissez|Sélectionnez|Indiquez|vérifiez|essayez)\b"
+)
 PYTHON_DIRS = ["accounts", "catalog", "offers", "finance", "reporting", "passlib"]
 
 
