@@ -1,4 +1,5 @@
-"""Opening hours as people type and read them: « 10h-12h30, 14h-18h », « fermé ».
+"""Opening hours as people type and read them: « 10:00-12:30, 14:00-18:00 », « fermé »
+(typed « 10h-12h30 », « 9 h 30 à 17 h » is read too).
 
 `parse` reads one day's text into intervals (refusing what is not hours, an interval
 that ends before it starts, overlaps); `format_intervals` writes them back the French
@@ -72,7 +73,7 @@ def parse(text: str) -> list[tuple[time, time]]:
 
 def _unreadable(value: str) -> ValidationError:
     return ValidationError(
-        "« %(value)s » n'est pas lisible : écrivez par exemple « 10h-12h30, 14h-18h » "
+        "« %(value)s » n'est pas lisible : écrivez par exemple « 10:00-12:30, 14:00-18:00 » "
         "ou « fermé ».",
         params={"value": value[:40]},
         code="hours.unreadable",
@@ -90,8 +91,4 @@ def typed(intervals) -> str:
     """The intervals as a person would type them (a form's initial value)."""
     if not intervals:
         return "fermé"
-    return ", ".join(f"{_typed(o)}-{_typed(c)}" for o, c in intervals)
-
-
-def _typed(t: time) -> str:
-    return f"{t.hour}h" if t.minute == 0 else f"{t.hour}h{t.minute:02d}"
+    return ", ".join(f"{time_fr(o)}-{time_fr(c)}" for o, c in intervals)

@@ -115,7 +115,7 @@ class HoursExceptionForm(Form):
         label="Horaires ce jour-là",
         max_length=60,
         required=False,
-        help_text="Vide ou « fermé » si le lieu est fermé ; sinon par exemple « 10h-13h ».",
+        help_text="Vide ou « fermé » si le lieu est fermé ; sinon par exemple « 10:00-13:00 ».",
     )
 
     def clean_day(self):
@@ -128,7 +128,7 @@ class HoursExceptionForm(Form):
         intervals = hours.parse(self.cleaned_data["hours"])
         if len(intervals) > 1:
             raise forms.ValidationError(
-                "Une seule plage horaire pour une exception (par exemple « 10h-13h »).",
+                "Une seule plage horaire pour une exception (par exemple « 10:00-13:00 »).",
                 code="hours.one_interval",
             )
         return intervals[0] if intervals else None
