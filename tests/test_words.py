@@ -163,7 +163,7 @@ def test_one_word_for_an_email_address_on_pages_emails_and_messages():
 @pytest.mark.django_db
 def test_the_session_table_and_the_participants_say_what_they_count(login, owner, space):
     offer = make_offer(space["venue"], "ATELIER_PRATIQUE_ART", title="Atelier BD")
-    session = make_session(offer, total_places=20, quota=10)
+    session = make_session(offer, days=3, total_places=20, quota=10)
     young = make_beneficiary(16)
     booking_services.booking_create(user=young, offer=offer, session=session)
     Booking.objects.update(booked_at=timezone.now() - timedelta(days=3))
@@ -171,6 +171,8 @@ def test_the_session_table_and_the_participants_say_what_they_count(login, owner
     detail = client.get(f"/offres/{offer.public_id}/").content.decode()
     assert "Places pass Culture restantes" in detail
     assert ">Restantes<" not in detail
+    home = client.get("/espace/").content.decode()
+    assert "Places pass Culture restantes" in home and ">Restantes<" not in home
     participants = client.get(
         f"/offres/{offer.public_id}/seances/{session.public_id}/participants/"
     ).content.decode()
