@@ -68,7 +68,7 @@ class Transition(models.Model):
     created_at = models.DateTimeField("le", default=timezone.now)
     from_status = models.CharField("de", max_length=20, blank=True)
     to_status = models.CharField("vers", max_length=20, blank=True)
-    # What the row is about, for the people reading it ("Séance du 12/12/2026 15:00").
+    # What the row is about, for the people reading it ("Séance du 12 décembre 2026 à 15:00").
     label = models.CharField("objet", max_length=255, blank=True)
     reason = models.CharField("motif", max_length=30, blank=True)
     comment = models.CharField("commentaire", max_length=500, blank=True)
