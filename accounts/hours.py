@@ -30,7 +30,7 @@ def _time(hours: str, minutes: str | None) -> time:
         return time(23, 59)
     if not (0 <= h <= 23 and 0 <= m <= 59):
         raise ValidationError(
-            "« %(value)s » n'est pas une heure : les heures vont de 0 h à 24 h.",
+            "« %(value)s » n'est pas une heure : les heures vont de 00:00 à 24:00.",
             params={"value": f"{hours}h{minutes or ''}"},
             code="hours.invalid_time",
         )

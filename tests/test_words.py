@@ -4,7 +4,7 @@ people), one word for the same thing, counts and figures that say what they coun
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
@@ -178,3 +178,20 @@ def test_the_session_table_and_the_participants_say_what_they_count(login, owner
     ).content.decode()
     assert "1 participant attendu — 20 places dont 10 pass Culture" in participants
     assert "sur 10 places" not in participants
+
+
+def test_a_wrong_opening_hour_is_explained_in_the_one_way_to_write_a_time():
+    from django.core.exceptions import ValidationError
+
+    from accounts import hours
+
+    with pytest.raises(ValidationError) as exc:
+        hours.parse("25h-26h")
+    assert "de 00:00 à 24:00" in exc.value.messages[0]
+    with pytest.raises(ValidationError) as exc:
+        hours.parse("matin")
+    assert "« 10:00-12:30, 14:00-18:00 »" in exc.value.messages[0]
+    assert hours.typed([(time(9, 30), time(12)), (time(14), time(23, 59))]) == (
+        "09:30-12:00, 14:00-23:59"
+    )
+    assert hours.parse(hours.typed([(time(9, 30), time(12))])) == [(time(9, 30), time(12))]
