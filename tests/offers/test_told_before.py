@@ -17,6 +17,7 @@ from offers.models import Booking, BookingStatus, CollectiveBookingStatus, Waitl
 from offers.services import bookings as booking_services
 from offers.services import collective_bookings as collective_services
 from offers.services import waitlist as waitlist_services
+from passlib.formats import date_fr, datetime_fr
 from passlib.refusal import Refusal
 from tests.factories import (
     make_beneficiary,
@@ -154,7 +155,7 @@ def test_a_session_within_48_hours_warns_that_it_cannot_be_cancelled(login, spac
     # booked now, cancellable for 48 hours: the date the rule gives (offers/rules.py)
     deadline = timezone.localtime(timezone.now() + timedelta(hours=48))
     assert note.startswith("Si tu réserves maintenant, tu pourras annuler avant le ")
-    assert f"{deadline.day} " in note and deadline.strftime("%H:") in note
+    assert date_fr(deadline) in note and deadline.strftime("%H:") in note
     assert "moins de 48 heures" not in note
     assert soon.starts_at < later.starts_at
 
@@ -236,7 +237,7 @@ def test_a_young_person_who_cancels_is_e_mailed(space, django_capture_on_commit_
     assert (
         f"Tu as annulé ta réservation « Atelier d'écriture » (contremarque {booking.code})" in body
     )
-    assert f"{starts.day} " in body and starts.strftime("%H:%M") in body
+    assert date_fr(starts) in body and starts.strftime("%H:%M") in body
     assert "Ton crédit pass Culture de 8 € t'a été rendu." in body
     assert "/jeunes/offres/" in body
     assert " vous " not in f" {body} " and not ENGLISH.search(body)
@@ -350,4 +351,4 @@ def test_pre_booking_says_until_when_the_school_could_cancel(login, space):
     deadline = timezone.localtime(later.starts_at - timedelta(days=30))
     note = _described(html, button)
     assert note.startswith("L'établissement pourra annuler jusqu'au ")
-    assert f"{deadline.day} " in note and deadline.strftime("%H:%M") in note
+    assert datetime_fr(deadline) in note
