@@ -102,12 +102,12 @@ def test_the_young_catalogue_says_tu_in_its_errors(client, query):
 
 
 def test_officers_are_named_without_a_gender():
-    """« la personne chargée du territoire », never « le chargé » (a woman officer). The
-    model's verbose name (the admin only) is left: see ADMIN_ONLY."""
+    """« la personne chargée du territoire », never « le chargé » (a woman officer), the
+    admin's model names included."""
     gendered = re.compile(
         r"\b(le|un|du|au|aux|les|des|mon|votre|Aucun) chargés?\b|[Cc]hargés? de territoire"
     )
-    found = [hit for hit in _grep(gendered) if "verbose_name" not in hit]
+    found = _grep(gendered)
     assert not found, "\n".join(found)
 
 
@@ -117,9 +117,6 @@ OTHER_EMAIL_WORDS = re.compile(
     r"(?<![\w.@/_{-])(e-mails?|E-mails?|courriels?|Courriels?|mails?|Mails?|emails?|Emails?)"
     r"(?![\w.@/_(}-])(?! du bénéficiaire)"
 )
-# Left as they are, with the reason: the models' verbose names appear only in the admin
-# (for staff), and changing them needs a migration of each app (docs/decisions.md).
-ADMIN_ONLY = re.compile(r"models\.\w+Field\(")
 
 
 def _text_of_template(line: str) -> str:
@@ -137,7 +134,7 @@ def _python_texts(path: Path) -> list[tuple[int, str]]:
         if stripped.count('"""') == 1:
             in_docstring = not in_docstring
             continue
-        if in_docstring or stripped.startswith(("#", '"""')) or ADMIN_ONLY.search(line):
+        if in_docstring or stripped.startswith(("#", '"""')):
             continue
         for double, single in re.findall(r"\"([^\"]*)\"|'([^']*)'", line.split("  #", 1)[0]):
             text = double or single

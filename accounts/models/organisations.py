@@ -47,7 +47,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     first_name = models.CharField("prénom", max_length=150)
     last_name = models.CharField("nom", max_length=150)
     phone = models.CharField("téléphone", max_length=30, blank=True)
-    email_confirmed_at = models.DateTimeField("email confirmé le", null=True, blank=True)
+    email_confirmed_at = models.DateTimeField("adresse électronique confirmée le", null=True, blank=True)
     terms_accepted_at = models.DateTimeField("CGU acceptées le", null=True, blank=True)
     is_active = models.BooleanField("actif", default=True)
     is_staff = models.BooleanField("équipe du site", default=False)
@@ -191,7 +191,7 @@ class Venue(ImageFields, models.Model):
         "précisions sur l'accessibilité", blank=True, max_length=1000
     )
     contact_phone = models.CharField("téléphone", max_length=30, blank=True)
-    contact_email = models.EmailField("adresse e-mail de contact", blank=True)
+    contact_email = models.EmailField("adresse électronique de contact", blank=True)
     website = models.URLField("site internet", blank=True, max_length=300)
     # Its commune's position (accounts/geo.py), for the catalogue's distance sort.
     latitude = models.FloatField("latitude", null=True, blank=True)
@@ -336,12 +336,12 @@ class TerritoryOfficer(models.Model):
     """pass Culture staff covering one or more départements."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="officer")
-    public_email = models.EmailField("email public")
+    public_email = models.EmailField("adresse électronique publique")
     public_phone = models.CharField("téléphone public", max_length=30, blank=True)
 
     class Meta:
-        verbose_name = "chargé de territoire"
-        verbose_name_plural = "chargés de territoire"
+        verbose_name = "personne chargée du territoire"
+        verbose_name_plural = "personnes chargées du territoire"
 
     def __str__(self) -> str:
         return self.user.display_name

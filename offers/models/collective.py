@@ -51,7 +51,7 @@ class CollectiveBase(ImageFields, models.Model):
     )
     location_address = models.CharField("adresse", max_length=255, blank=True)
     location_comment = models.CharField("précisions sur le lieu", max_length=500, blank=True)
-    contact_email = models.EmailField("email de contact")
+    contact_email = models.EmailField("adresse électronique de contact")
     contact_phone = models.CharField("téléphone de contact", max_length=30, blank=True)
     accessibility_audio = models.BooleanField("handicap auditif", default=False)
     accessibility_mental = models.BooleanField("handicap psychique ou cognitif", default=False)

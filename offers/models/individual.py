@@ -65,7 +65,7 @@ class Offer(ImageFields, models.Model):
     accessibility_motor = models.BooleanField("handicap moteur", default=False)
     accessibility_visual = models.BooleanField("handicap visuel", default=False)
     withdrawal_details = models.TextField("modalités de retrait", blank=True, max_length=2000)
-    booking_email = models.EmailField("email de contact pour les réservations", blank=True)
+    booking_email = models.EmailField("adresse électronique pour les réservations", blank=True)
     price_cents = models.PositiveIntegerField("prix (centimes)", default=0)
     status = models.CharField(
         "statut", max_length=12, choices=OfferStatus.choices, default=OfferStatus.DRAFT
