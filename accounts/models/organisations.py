@@ -47,7 +47,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     first_name = models.CharField("prénom", max_length=150)
     last_name = models.CharField("nom", max_length=150)
     phone = models.CharField("téléphone", max_length=30, blank=True)
-    email_confirmed_at = models.DateTimeField("adresse électronique confirmée le", null=True, blank=True)
+    email_confirmed_at = models.DateTimeField(
+        "adresse électronique confirmée le", null=True, blank=True
+    )
     terms_accepted_at = models.DateTimeField("CGU acceptées le", null=True, blank=True)
     is_active = models.BooleanField("actif", default=True)
     is_staff = models.BooleanField("équipe du site", default=False)
