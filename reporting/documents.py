@@ -10,10 +10,10 @@ from functools import partial
 
 from django.utils import timezone
 
-from passlib.formats import date_fr
+from passlib.formats import MONTHS, date_fr
 from passlib.spreadsheets import xlsx_cell, xlsx_row
 from reporting.charts import axis_step, axis_top, french_number
-from reporting.figures import AGES, LABELS, MONEY, MONTHS, MONTHS_SHORT, Figures
+from reporting.figures import AGES, LABELS, MONEY, MONTHS_SHORT, Figures
 from reporting.present import CHARTS, number, shown
 
 

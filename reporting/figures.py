@@ -41,20 +41,6 @@ from offers.models import (
     Session,
 )
 
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 MONTHS_SHORT = [
     "janv.",
     "févr.",

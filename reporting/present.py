@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from offers.templatetags.money import euros
+from passlib.formats import MONTHS
 from reporting.charts import Bar, bar_chart
-from reporting.figures import LABELS, MONEY, MONTHS, MONTHS_SHORT, Figures
+from reporting.figures import LABELS, MONEY, MONTHS_SHORT, Figures
 
 CHARTS = ("made", "validated", "young", "validated_cents")
 FIRST_YEAR = 2021  # the pass Culture's first year open to 15–17 year-olds
