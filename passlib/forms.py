@@ -4,7 +4,9 @@ checks it): what is typed is bounded where it enters, whatever the field.
 - Text: control characters are cleaned (`passlib/text.py`); one-line fields lose line
   breaks too (a title cannot carry a header into an e-mail); NUL is refused by Django's
   validator with its French message. Passwords are left as typed.
-- Integers: within the database's `integer` range unless the field says narrower.
+- Messages: Django's French apostrophe ’ is written ' as on the rest of the site.
+- Integers: within the database's `integer` range unless the field says narrower (then
+  « Ce nombre est trop grand. », never the number 2147483647). Amounts: `MoneyField`.
 - Dates and date-times: within a window around today, the field's own (`window()`) or
   ten years back and three ahead; a date-time whose conversion overflows is refused.
 - Model choices: an id that is not a whole number in range is refused as unknown
@@ -13,6 +15,7 @@ checks it): what is typed is bounded where it enters, whatever the field.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -66,12 +69,13 @@ def _clean_chars(field: forms.CharField) -> None:
 
 
 def _bound_integers(field: forms.IntegerField) -> None:
+    # The database's bound is no bound a person chose: no « 2147483647 » on a page.
     if field.max_value is None:
         field.max_value = INT_MAX
-        field.validators.append(MaxValueValidator(INT_MAX))
+        field.validators.append(MaxValueValidator(INT_MAX, message="Ce nombre est trop grand."))
     if field.min_value is None:
         field.min_value = -INT_MAX
-        field.validators.append(MinValueValidator(-INT_MAX))
+        field.validators.append(MinValueValidator(-INT_MAX, message="Ce nombre est trop petit."))
 
 
 def _bound_dates(field: forms.Field) -> None:
@@ -126,18 +130,39 @@ class MoneyField(forms.DecimalField):
 
     A text input (a number input lets the browser drop the comma: `4,50` arrived as
     `450`); shown back with a decimal comma. What was typed is kept on an error.
+    Digits and one decimal mark only: `1e3` is no amount (Python would read 1000).
+    Above the field's `max_value` (by default what its digits hold), one message in
+    euros, « Le montant ne peut pas dépasser 300 € », not Django's digits count.
     """
+
+    AMOUNT = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
     default_error_messages = {
         "invalid": "Saisissez un montant en euros, par exemple 4,50.",
         "max_decimal_places": "Indiquez au plus 2 chiffres après la virgule (les centimes).",
+        "max_value": "Le montant ne peut pas dépasser %(limit)s €.",
     }
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("max_digits", 9)
         kwargs.setdefault("decimal_places", 2)
+        places = kwargs["decimal_places"]
+        biggest = (Decimal(10) ** (kwargs["max_digits"] - places) - 1) + (
+            1 - Decimal(10) ** -places
+        )
+        kwargs.setdefault("max_value", biggest)
         super().__init__(**kwargs)
+
+    def run_validators(self, value) -> None:
+        if value not in self.empty_values and value > self.max_value:
+            limit = f"{self.max_value:,.2f}".replace(",", "\u202f").replace(".", ",")
+            raise forms.ValidationError(
+                self.error_messages["max_value"],
+                code="max_value",
+                params={"limit": limit.removesuffix(",00")},
+            )
+        super().run_validators(value)
 
     def to_python(self, value):
         if isinstance(value, str):
@@ -145,7 +170,7 @@ class MoneyField(forms.DecimalField):
             value = "".join(value.replace("\u202f", " ").replace("\xa0", " ").split())
             if "," in value:
                 value = value.replace(".", "").replace(",", ".")
-            if value.count(".") > 1 or not value.replace(".", "", 1).isascii():
+            if not self.AMOUNT.fullmatch(value) and value:
                 raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 
@@ -198,7 +223,10 @@ class SafeInput:
                 field.widget, forms.PasswordInput
             ):
                 _clean_chars(field)
-            elif isinstance(field, forms.IntegerField):
+            elif isinstance(field, forms.IntegerField) and not isinstance(
+                field,
+                forms.DecimalField,  # bounded by its digits (MoneyField: in euros)
+            ):
                 _bound_integers(field)
             elif isinstance(field, forms.DateField | forms.DateTimeField):
                 _bound_dates(field)
@@ -210,9 +238,11 @@ class SafeInput:
 
     def full_clean(self) -> None:
         super().full_clean()
-        if self.speaks_tu and self._errors:
-            for errors in self._errors.values():
-                errors.data = [to_tu(message) for message in errors]
+        for errors in (self._errors or {}).values():
+            # Django's French messages write ’ (« qu’il », « n’est »); the site writes '.
+            errors.data = [message.replace("\u2019", "'") for message in errors]
+            if self.speaks_tu:
+                errors.data = [to_tu(message) for message in errors.data]
 
 
 class Form(SafeInput, forms.Form):

@@ -96,3 +96,48 @@ def test_dates_are_accepted_as_french_people_type_them(form, field, typed):
     assert field not in bound.errors, bound.errors
     value = bound.cleaned_data[field]
     assert (value.day, value.month) == (2, 12)
+
+
+@pytest.mark.parametrize(
+    ("url", "data", "message"),
+    [
+        ("/offres/nouvelle/", form_data, "Le prix ne peut pas dépasser 300 €."),
+        ("/collectif/offres/nouvelle/", bookable_form, "Le prix total ne peut pas dépasser"),
+    ],
+)
+@pytest.mark.parametrize("typed", ["99999999999999999999", "1e3", "1E2", "inf", "NaN", "4,50e1"])
+def test_a_huge_or_scientific_amount_gets_the_fields_own_message(
+    login, space, owner, url, data, message, typed
+):
+    """A huge amount says the field's bound in euros, not Django's digits count nor the
+    database's 2147483647; exponent notation is no amount (`1e3` was read as 1000 €)."""
+    fields = (
+        data(space["venue"], subcategory="ESCAPE_GAME", price=typed)
+        if data is form_data
+        else data(space["venue"], price=typed)
+    )
+    response = login(owner).post(url, fields)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "chiffres au total" not in html and "2147483647" not in html
+    expected = message if typed.startswith("9") else "Saisissez un montant en euros"
+    assert expected in html
+    assert not Offer.objects.exists() and not CollectiveOffer.objects.exists()
+
+
+def test_no_form_shows_the_databases_integer_bound_nor_djangos_apostrophe():
+    """By kind: an integer field without its own bound says « trop grand »; Django's
+    French ’ (« n’est », « qu’il ») is written ' like the rest of the site."""
+    from django import forms as django_forms
+
+    from passlib.forms import Form
+
+    class Probe(Form):
+        number = django_forms.IntegerField()
+        text = django_forms.CharField()
+
+    form = Probe(data={"number": "99999999999999999999", "text": "a\x00b"})
+    assert not form.is_valid()
+    assert form.errors["number"] == ["Ce nombre est trop grand."]
+    assert form.errors["text"] == ["Le caractère nul n'est pas autorisé."]
+    assert "’" not in str(form.errors)

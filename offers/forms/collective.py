@@ -131,7 +131,10 @@ class BookableForm(CollectiveForm):
         label="Prix total (€)",
         min_value=Decimal(0),
         initial=Decimal(0),
-        error_messages={"min_value": "Le prix ne peut pas être négatif."},
+        error_messages={
+            "min_value": "Le prix ne peut pas être négatif.",
+            "max_value": "Le prix total ne peut pas dépasser %(limit)s €.",
+        },
     )
     price_details = forms.CharField(
         label="Détail du prix",

@@ -97,8 +97,12 @@ class OfferForm(Form):
         label="Prix (€)",
         min_value=Decimal(0),
         initial=Decimal(0),
+        max_value=Decimal(300),
         help_text="0 € pour une offre gratuite (de 0 à 300 €).",
-        error_messages={"min_value": "Le prix ne peut pas être négatif."},
+        error_messages={
+            "min_value": "Le prix ne peut pas être négatif.",
+            "max_value": "Le prix ne peut pas dépasser %(limit)s €.",
+        },
     )
     quantity = forms.IntegerField(
         label="Quantité disponible",
@@ -149,12 +153,6 @@ class OfferForm(Form):
             ("", "Choisissez…"),
             *subcategory_choices(collective=False),
         ]
-
-    def clean_price(self) -> Decimal:
-        price = self.cleaned_data["price"]
-        if price is not None and price > 300:
-            raise forms.ValidationError("Le prix ne peut pas dépasser 300 €.")
-        return price
 
     @property
     def chosen_subcategory(self):

@@ -150,7 +150,7 @@ def test_sort_by_distance_from_a_commune_or_postal_code(db):
         ({"near": "Xyzzyville"}, "Commune ou code postal introuvable"),
         ({"near": "98000"}, "Commune ou code postal introuvable"),  # Monaco
         ({"sort": "distance"}, "Indique une commune ou un code postal"),
-        ({"near": "Lyon\x00"}, "Le caractère nul n’est pas autorisé"),
+        ({"near": "Lyon\x00"}, "Le caractère nul n'est pas autorisé"),
         ({"sort": "prix"}, "Sélectionne un choix valide"),
     ],
 )
