@@ -212,7 +212,7 @@ def test_the_last_administrator_is_not_offered_a_removal_that_would_be_refused(l
     html = login(owner).get(f"/collectivites/{space['collectivite'].public_id}/").content.decode()
     assert html.count("Confirmer le retrait") == 1  # the colleague only
     assert f"/membres/{colleague.public_id}/retirer/" in html
-    assert "Seul administrateur de l'espace" in html
+    assert "Seule personne à administrer l'espace" in html
 
 
 def test_review_decisions_agree_in_gender_and_flags_are_explained(login, space):

@@ -192,3 +192,29 @@ def test_a_wrong_opening_hour_is_explained_in_the_one_way_to_write_a_time():
         "09:30-12:00, 14:00-23:59"
     )
     assert hours.parse(hours.typed([(time(9, 30), time(12))])) == [(time(9, 30), time(12))]
+
+
+def test_one_person_in_a_role_is_named_without_a_gender():
+    """Claire is « Administration de la collectivité », never « Administrateur »; what is
+    said of one person (the last, the first, the only one, « rattaché ») is epicene, as
+    the officer is « la personne chargée du territoire » (docs/decisions.md)."""
+    from accounts.models import Role
+
+    assert "Administrat" in Role.ADMIN.label and "Administrateur" not in Role.ADMIN.label
+    gendered = re.compile(
+        r"\b([Ll]e|[Uu]n|[Aa]ucun|[Ss]eul) (dernier |premier |seul )?administrateur\b"
+        r"|\bAdministrateur\b|[Vv]ous (n'|ne )?êtes (\w+ )?rattaché\b"
+    )
+    found = [line for line in _grep(gendered) if "/demo/" not in line]
+    assert not found, "\n".join(found)
+
+
+# The scheme's own export layout (SPEC 5.5) writes « Date de l'évènement »: kept, so that
+# libraries' spreadsheets keep working; every other place writes « événement ».
+def test_one_spelling_of_evenement():
+    found = [
+        line
+        for line in _grep(re.compile("évènement", re.IGNORECASE))
+        if not line.startswith("offers/exports.py") or '"Date de l\'évènement",' not in line
+    ]
+    assert not found, "Write « événement »:\n" + "\n".join(found)

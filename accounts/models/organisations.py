@@ -234,7 +234,7 @@ class Venue(ImageFields, models.Model):
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Administrateur de la collectivité"
+    ADMIN = "admin", "Administration de la collectivité"
     MEMBER = "member", "Bibliothécaire (membre d'un lieu)"
 
 

@@ -219,7 +219,8 @@ def join_request_create(
             raise Refusal("Vous êtes déjà membre de cet espace.", code="onboarding.already_member")
         if existing.status == Status.REJECTED:
             raise Refusal(
-                "Votre demande a été refusée. Contactez un administrateur de la collectivité.",
+                "Votre demande a été refusée. "
+                "Contactez une personne qui administre la collectivité.",
                 code="onboarding.join_rejected",
             )
         raise Refusal(

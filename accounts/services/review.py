@@ -124,7 +124,8 @@ def collectivite_review(
         ).exists()
     ):
         raise Refusal(
-            "Cette collectivité n'a aucun administrateur validé : elle ne peut pas être validée.",
+            "Personne n'administre encore cette collectivité (aucun compte validé) : "
+            "elle ne peut pas être validée.",
             code="review.no_admin",
         )
     _guarded_update(collectivite, action)

@@ -105,8 +105,8 @@ def membership_set_role(*, actor: User, membership: Membership, role: str) -> Me
         return membership
     if role == Role.MEMBER and is_last_admin(membership):
         raise Refusal(
-            "Impossible : c'est le dernier administrateur de la collectivité. "
-            "Nommez d'abord un autre administrateur.",
+            "Impossible : c'est la dernière personne qui administre la collectivité. "
+            "Donnez d'abord ce rôle à une autre personne.",
             code="space.last_admin",
         )
     membership.role = role
@@ -157,7 +157,7 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
     membership.refresh_from_db()
     if is_last_admin(membership):
         raise Refusal(
-            "Impossible de retirer le dernier administrateur de la collectivité.",
+            "Impossible de retirer la dernière personne qui administre la collectivité.",
             code="space.last_admin",
         )
     action_log(

@@ -114,8 +114,8 @@ class BookingFilterForm(FilterForm):
     )
     booked_from = forms.DateField(label="Réservée depuis le", **_DATE)
     booked_to = forms.DateField(label="Réservée jusqu'au", **_DATE)
-    event_from = forms.DateField(label="Évènement depuis le", **_DATE)
-    event_to = forms.DateField(label="Évènement jusqu'au", **_DATE)
+    event_from = forms.DateField(label="Événement depuis le", **_DATE)
+    event_to = forms.DateField(label="Événement jusqu'au", **_DATE)
 
     def __init__(self, *args, venue_choices, **kwargs) -> None:
         super().__init__(*args, **kwargs)

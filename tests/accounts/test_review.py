@@ -185,7 +185,7 @@ def test_validating_twice_is_refused(login, officer, signup_69):
 
 def test_a_collectivite_without_admin_cannot_be_validated(officer):
     collectivite = CollectiviteFactory(status=Status.NEW)
-    with pytest.raises(Refusal, match="aucun administrateur"):
+    with pytest.raises(Refusal, match=r"Personne n.administre encore"):
         collectivite_review(actor=officer, collectivite=collectivite, action="validate")
     collectivite.refresh_from_db()
     assert collectivite.status == Status.NEW

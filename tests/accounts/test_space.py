@@ -56,7 +56,7 @@ def test_an_administrators_card_says_she_manages_every_venue(login, space, owner
     html = login(owner).get(url(space)).content.decode()
     admin_card = html[html.index(f"<h3>{owner.display_name}") :]
     admin_card = admin_card[: admin_card.index("</article>")]
-    assert "Administrateur : gère tous les lieux de la collectivité." in admin_card
+    assert "Administration : gère tous les lieux de la collectivité." in admin_card
     assert "comme bibliothécaire</legend>" in admin_card
     member_card = html[html.index(f"<h3>{member.display_name}") :]
     member_card = member_card[: member_card.index("</article>")]
@@ -194,7 +194,7 @@ def test_demoting_the_last_admin_is_refused(login, space, owner):
     response = login(owner).post(
         url(space, f"membres/{membership.public_id}/"), {"role": "member"}, follow=True
     )
-    assert "dernier administrateur" in response.content.decode()
+    assert "dernière personne qui administre" in response.content.decode()
     membership.refresh_from_db()
     assert membership.role == Role.ADMIN
 
@@ -204,7 +204,7 @@ def test_removing_the_last_admin_is_refused(login, space, owner):
     response = login(owner).post(
         url(space, f"membres/{membership.public_id}/retirer/"), follow=True
     )
-    assert "dernier administrateur" in response.content.decode()
+    assert "dernière personne qui administre" in response.content.decode()
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 
