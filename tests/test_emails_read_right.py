@@ -197,3 +197,92 @@ def test_dates_times_counts_and_words_read_one_way(
     for month in re.finditer(rf"\b{MONTH}\b", text):
         around = text[max(0, month.start() - 12) : month.end() + 13]
         assert FRENCH_DATE.search(around), around
+
+
+def _sent(capture, action):
+    mail.outbox.clear()
+    with capture(execute=True):
+        action()
+    return mail.outbox
+
+
+@pytest.mark.parametrize("young", [True, False])
+def test_the_existing_account_email_speaks_as_the_account_is_spoken_to(
+    young, django_capture_on_commit_callbacks
+):
+    """Signing up again with a young person's address: the owner reads « tu », by name."""
+    from accounts.services.users import signup_once
+    from tests.factories import UserFactory
+
+    owner = make_beneficiary(16, first_name="Inès") if young else UserFactory(first_name="Luc")
+    (message,) = _sent(
+        django_capture_on_commit_callbacks,
+        lambda: signup_once(email=owner.email.upper(), create=lambda: None),
+    )
+    text = f"{message.subject}\n{message.body}"
+    if young:
+        assert message.subject == "Tu as déjà un compte passlib"
+        assert message.body.startswith("Bonjour Inès,")
+        assert "ton adresse" in text and "ignore ce message" in text
+        assert not re.search(r"\b(vous|Vous|votre|Votre|ignorez)\b", text), text
+    else:
+        assert message.subject == "Vous avez déjà un compte passlib"
+        assert message.body.startswith("Bonjour Luc,") and "votre adresse" in text
+
+
+def test_a_booking_cancelled_by_the_library_greets_by_name_and_names_the_place(
+    django_capture_on_commit_callbacks,
+):
+    """« Bonjour Inès, », and a venue's name that reads right whatever it is: not
+    « Médiathèque de la Part-Dieu a annulé ta réservation »."""
+    venue = VenueFactory(name="Médiathèque de la Part-Dieu", public_name="")
+    young = make_beneficiary(16, first_name="Inès")
+    booking = booking_services.booking_create(user=young, offer=make_offer(venue, "ESCAPE_GAME"))
+    actor = MembershipFactory(collectivite=venue.collectivite).user
+    (message,) = _sent(
+        django_capture_on_commit_callbacks,
+        lambda: booking_services.booking_cancel_by_venue(
+            actor=actor, booking=booking, comment="Salle fermée"
+        ),
+    )
+    assert message.body.startswith("Bonjour Inès,\n")
+    assert "a été annulée par le lieu, Médiathèque de la Part-Dieu." in message.body
+    assert "Part-Dieu a annulé" not in message.body
+    html = message.alternatives[0][0]
+    assert "<p>Bonjour Inès,</p>" in html and "annulée par le lieu, Médiathèque" in html
+
+
+@pytest.mark.parametrize("days", [7, 1, None])
+def test_the_booking_confirmation_says_until_when_she_may_cancel(
+    days, django_capture_on_commit_callbacks
+):
+    """The rule the offer page says (offers/rules.py): before the deadline, or — a
+    session less than 48 h away — no cancellation at all; a book: until it is collected."""
+    from offers import rules
+    from passlib.formats import datetime_fr
+
+    venue = VenueFactory()
+    young = make_beneficiary(16, first_name="Inès")
+    if days is None:
+        offer, session = make_offer(venue, "ESCAPE_GAME"), None
+    else:
+        offer = make_offer(venue, "ATELIER_PRATIQUE_ART")
+        session = make_session(offer, days=days, total_places=5)
+    booked = []
+    confirmation = _sent(
+        django_capture_on_commit_callbacks,
+        lambda: booked.append(
+            booking_services.booking_create(user=young, offer=offer, session=session)
+        ),
+    )[0]
+    assert confirmation.subject.startswith("Réservation confirmée")
+    body = confirmation.body
+    if days == 7:
+        deadline = rules.cancellation_deadline(booked[0])
+        when = datetime_fr(deadline, tz=venue.time_zone)
+        assert f"Tu peux annuler avant le {when}, depuis « Mes réservations »." in body
+    elif days == 1:
+        assert "tu ne peux plus annuler cette réservation" in body
+        assert "Tu peux annuler" not in body
+    else:
+        assert "tant que ta contremarque n'a pas été validée au guichet" in body

@@ -63,11 +63,15 @@ def signup_once(*, email: str, create: Callable[[], User]) -> User | None:
         except (IntegrityError, ValidationError):
             if not User.objects.filter(email__iexact=email).exists():
                 raise
+    existing = User.objects.filter(email__iexact=email).first()
     send_on_commit(
         to=[email],
         template="signup_existing",
         context={
             "email": email,
+            # the account's owner reads it: « tu » to a young person (accounts/policy.py)
+            "tu": existing is not None and speaks_tu(existing),
+            "first_name": existing.first_name if existing is not None else "",
             "login_path": reverse("accounts:login"),
             "reset_path": reverse("accounts:password_reset"),
         },
@@ -150,8 +154,8 @@ def account_delete(*, user: User) -> None:
     ):
         if is_last_admin(membership):
             raise Refusal(
-                f"Vous êtes le dernier administrateur de {membership.collectivite.name} : "
-                "nommez d'abord un autre administrateur.",
+                f"Personne d'autre n'administre {membership.collectivite.name} : "
+                "donnez d'abord ce rôle à une autre personne.",
                 code="space.last_admin",
             )
     Membership.objects.filter(user=user).delete()

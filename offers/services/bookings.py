@@ -215,7 +215,7 @@ def booking_create(
     send_on_commit(
         to=[user.email],
         template="booking_confirmed",
-        context={"booking": booking},
+        context={"booking": booking, **_cancellation_terms(booking)},
         attachments=calendar,
     )
     send_on_commit(
@@ -303,6 +303,16 @@ def booking_cancel_by_beneficiary(*, user: User, booking: Booking) -> Booking:
         context={"booking": booking, "by": "self"},
     )
     return booking
+
+
+def _cancellation_terms(booking: Booking) -> dict:
+    """What the confirmation e-mail says of cancelling, by the rule the pages use
+    (offers/rules.py): until when, or — a session less than 48 h away — no more."""
+    deadline = rules.cancellation_deadline(booking)
+    return {
+        "cancel_before": deadline,
+        "no_cancel": rules.deadline_passed(deadline, booking.booked_at),
+    }
 
 
 @transaction.atomic
