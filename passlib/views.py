@@ -9,13 +9,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
+from accounts.policy import speaks_tu
 from passlib.forms import ImageForm
 from passlib.refusal import Refusal
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    """The home page: to visitors, how to join and sign up; to a logged-in person, who
+    they are logged in as and the way to their own space (no sign-up nor log-in link)."""
+    tu = request.user.is_authenticated and speaks_tu(request.user)
+    return render(request, "home.html", {"tu": tu})
 
 
 @never_cache

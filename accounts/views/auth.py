@@ -29,7 +29,6 @@ def signup(request: HttpRequest) -> HttpResponse:
         template="accounts/signup.html",
         service=services.user_signup,
         fields=(*PERSON, "phone"),
-        logged_in_to="accounts:dashboard",
         next_url=safe_next_url(request),
     )
 

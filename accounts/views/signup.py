@@ -16,8 +16,10 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.forms import BeneficiarySignupForm, TeacherSignupForm
 from accounts.models import User
+from accounts.policy import speaks_tu
 from accounts.services import users as services
 from passlib import ratelimit
+from passlib.context_processors import visitor_of
 
 TOO_MANY = (
     "Trop de demandes d'inscription depuis votre connexion ou pour cette adresse : "
@@ -43,6 +45,7 @@ def finish_signup(
     services.signup_once(email=email, create=create)
     request.session["signup_email"] = email
     request.session["signup_tu"] = tu
+    request.session["signup_visitor"] = visitor_of(request.path)
     if next_url:
         request.session["signup_next"] = next_url
     return redirect("accounts:signup_sent")
@@ -55,13 +58,17 @@ def signup_page(
     template: str,
     service: Callable[..., User],
     fields: tuple[str, ...],
-    logged_in_to: str,
     next_url: str = "",
     tu: bool = False,
 ) -> HttpResponse:
-    """A sign-up page: the form, then `service(**fields)` through `finish_signup`."""
+    """A sign-up page: the form, then `service(**fields)` through `finish_signup`.
+
+    Opened while logged in, it says who the person is logged in as and offers to log
+    out or to go to their own space (never a redirect to another role's page: a 403).
+    """
     if request.user.is_authenticated:
-        return redirect(logged_in_to)
+        ctx = {"tu": speaks_tu(request.user)}
+        return render(request, "accounts/signup_logged_in.html", ctx)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -85,7 +92,6 @@ def beneficiary(request: HttpRequest) -> HttpResponse:
         template="accounts/beneficiary_signup.html",
         service=services.beneficiary_signup,
         fields=(*PERSON, "birth_date"),
-        logged_in_to="offers:my_bookings",
         tu=True,
     )
 
@@ -98,5 +104,4 @@ def teacher(request: HttpRequest) -> HttpResponse:
         template="accounts/teacher_signup.html",
         service=services.teacher_signup,
         fields=(*PERSON, "uai", "school_name", "school_city"),
-        logged_in_to="offers:teacher_offers",
     )

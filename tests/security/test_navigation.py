@@ -42,7 +42,20 @@ NOT_LINKED = {
 # answer anyone but are not shown to young people and teachers on purpose: their pages
 # speak to them only (passlib/context_processors.py `audiences`, tests/test_audiences.py).
 PRO_PAGES = {"accounts:siret", "catalog:help", "accounts:officers"}
-NOT_LINKED_FOR_ROLE = {"beneficiary": PRO_PAGES, "teacher": PRO_PAGES}
+# Pages for people not logged in: they answer a logged-in person (the sign-up pages say
+# who they are logged in as) but nothing links them once logged in, on purpose.
+LOGGED_OUT_PAGES = {
+    "accounts:login",
+    "accounts:password_reset",
+    "accounts:signup",
+    "accounts:teacher_signup",
+    "accounts:beneficiary_signup",
+}
+NOT_LINKED_FOR_ROLE = {
+    role: LOGGED_OUT_PAGES | (PRO_PAGES if role in ("beneficiary", "teacher") else set())
+    for role in ROLES
+    if role != "anonymous"
+}
 MAX_PER_NAME = 3  # pages visited per URL name: enough to see every kind of link
 MAX_PAGES = 400
 
@@ -134,3 +147,55 @@ def test_the_admin_index_links_to_the_reimbursements():
     world = build_world()
     html = client_for(world.users["staff"]).get(reverse("admin:index")).content.decode()
     assert f'href="{reverse("finance:staff_runs")}"' in html
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_link_of_the_home_page_opens_for_every_role(role):
+    """A logged-in person sees the home page for who they are: none of its links is a
+    dead end (403 « Accès refusé », 404) for them (issue 27, second round)."""
+    world = build_world()
+    client = client_for(world.users[role])
+    home = client.get(reverse("home"))
+    assert home.status_code == 200
+    parser = _Links()
+    parser.feed(home.content.decode())
+    dead = {}
+    for href in parser.hrefs:
+        target = urlsplit(href)
+        if target.netloc or target.scheme or _view_name(target.path) is None:
+            continue
+        answer = client.get(href, follow=True)
+        if answer.status_code != 200:
+            dead[href] = answer.status_code
+    assert dead == {}, f"{role}: links of the home page that do not open: {dead}"
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_home_page_offers_no_sign_up_nor_log_in_to_a_logged_in_person(role):
+    world = build_world()
+    html = client_for(world.users[role]).get(reverse("home")).content.decode()
+    for url_name in (
+        "accounts:login",
+        "accounts:signup",
+        "accounts:teacher_signup",
+        "accounts:beneficiary_signup",
+    ):
+        assert f'href="{reverse(url_name)}"' not in html, url_name
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+@pytest.mark.parametrize(
+    "url_name", ["accounts:signup", "accounts:teacher_signup", "accounts:beneficiary_signup"]
+)
+def test_a_sign_up_page_opened_while_logged_in_says_who_is_logged_in(role, url_name):
+    """Not a 403 wall nor a redirect to a page of another role: who they are logged in
+    as, the way to log out, the way to their own space."""
+    world = build_world()
+    user = world.users[role]
+    response = client_for(user).get(reverse(url_name))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert user.email in html
+    assert "connecté" in html and "en tant que" in html
+    # the page's own logout button, besides the header's
+    assert html.count(f'action="{reverse("accounts:logout")}"') == 2

@@ -23,7 +23,6 @@ def exp(default: int, **overrides: int) -> dict[str, int]:
 
 PUBLIC = exp(200)
 LOGGED = exp(200, anonymous=302)
-ANON_ONLY = exp(302, anonymous=200)  # sign-up pages send logged-in people away
 MEMBERS = exp(403, anonymous=302, member=200, admin=200)
 MEMBERS_POST = exp(403, anonymous=302, member=302, admin=302)
 PROS_READ = exp(
@@ -53,7 +52,7 @@ MATRIX = {
     "home": ("get", None, None, PUBLIC),
     "healthz": ("get", None, None, PUBLIC),
     "catalog:help": ("get", None, None, PUBLIC),
-    "accounts:signup": ("get", None, None, ANON_ONLY),
+    "accounts:signup": ("get", None, None, PUBLIC),
     "accounts:signup_sent": ("get", None, None, PUBLIC),
     "accounts:confirm_email": ("get", lambda w: {"token": o(w, "confirm_token")}, None, PUBLIC),
     "accounts:resend_confirmation": ("post", None, None, exp(302)),
@@ -295,7 +294,7 @@ MATRIX = {
         MEMBERS_POST,
     ),
     # teachers
-    "accounts:teacher_signup": ("get", None, None, ANON_ONLY),
+    "accounts:teacher_signup": ("get", None, None, PUBLIC),
     "offers:teacher_offers": ("get", None, None, TEACHER),
     "offers:teacher_showcase": (
         "get",
@@ -329,7 +328,7 @@ MATRIX = {
         TEACHER_POST,
     ),
     # beneficiaries
-    "accounts:beneficiary_signup": ("get", None, None, ANON_ONLY),
+    "accounts:beneficiary_signup": ("get", None, None, PUBLIC),
     "offers:catalog": ("get", None, None, PUBLIC),
     "offers:catalog_offer": ("get", lambda w: {"public_id": o(w, "offer").public_id}, None, PUBLIC),
     "offers:book": (
