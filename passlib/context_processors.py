@@ -38,16 +38,26 @@ _NAV = [
 _nav_urls: list[tuple[frozenset[str] | None, str, str]] = []
 
 
+def visitor_of(path: str) -> str | None:
+    """The visitor's audience of the young people's or teachers' pages, else None."""
+    for prefix, visitor in VISITOR_PAGES:
+        if path.startswith(prefix):
+            return visitor
+    return None
+
+
 def audiences(request: HttpRequest) -> frozenset[str]:
     """Who the person is for the pages: their roles, "anonymous" (or the visitor of
     the young people's or teachers' pages), or "pro" (logged in without a role yet: a
     librarian before joining a collectivité)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        for prefix, visitor in VISITOR_PAGES:
-            if request.path.startswith(prefix):
-                return frozenset({visitor})
-        return frozenset({"anonymous"})
+        visitor = visitor_of(request.path)
+        if visitor is None and hasattr(request, "session"):
+            # the pages after a young person's or a teacher's sign-up (« Confirme ton
+            # adresse ») stay in their world (accounts/views/signup.py `finish_signup`)
+            visitor = request.session.get("signup_visitor")
+        return frozenset({visitor or "anonymous"})
     roles = {name for name, has in roles_of(user).items() if has}
     if user.is_staff:
         roles.add("staff")

@@ -172,3 +172,18 @@ def test_the_offer_page_writes_each_date_once(client, login, catalog):
     html = login(make_beneficiary(16)).get(url).content.decode()
     assert html.count(shown) == 1 and "<h2>Dates</h2>" not in html
     assert "Réserver" in html
+
+
+def test_the_mailbox_page_after_a_young_persons_sign_up_shows_the_young_peoples_menu(client):
+    """« Confirme ton adresse » stays in the young people's world: no library menu nor
+    the professionals' footer (passlib/context_processors.py `audiences`)."""
+    response = client.post("/jeunes/inscription/", signup_data(17), follow=True)
+    html = response.content.decode()
+    assert "Confirme ton adresse" in html
+    for text in (
+        "Catégories d&#x27;offres",
+        "Trouver la personne chargée de mon territoire",
+        "Quelle catégorie pour mon offre ?",
+    ):
+        assert text not in html, text
+    assert "Offres pour les jeunes" in html
