@@ -199,3 +199,14 @@ def test_a_sign_up_page_opened_while_logged_in_says_who_is_logged_in(role, url_n
     assert "connecté" in html and "en tant que" in html
     # the page's own logout button, besides the header's
     assert html.count(f'action="{reverse("accounts:logout")}"') == 2
+
+
+def test_staff_home_names_their_statistics_by_what_they_cover():
+    """Site staff have no territory: their statistics are those of the départements no
+    officer covers (accounts/policy.py `officer_departements`); an officer's are theirs."""
+    world = build_world()
+    staff = client_for(world.users["staff"]).get(reverse("accounts:dashboard")).content.decode()
+    assert "Statistiques de votre territoire" not in staff
+    assert "Statistiques des départements sans personne chargée du territoire" in staff
+    officer = client_for(world.users["officer"]).get(reverse("accounts:dashboard"))
+    assert "Statistiques de votre territoire" in officer.content.decode()
