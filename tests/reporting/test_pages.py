@@ -225,3 +225,18 @@ def test_the_territory_view_counts_the_officers_departements_only(
     html = login(officer).get(reverse("reporting:territory")).content.decode()
     assert "<dt>Réservations faites</dt><dd>1</dd>" in html
     assert "2 lieux, 1 offre publiée" in html  # Lyon's two venues, its one offer
+
+
+def test_mon_espace_lists_this_weeks_sessions_of_bookable_offers_not_drafts(login, space):
+    """A draft (a duplicate « (copie) ») is not bookable: its sessions are not among the
+    week's sessions of « Mon espace » (reporting/home.py `sessions_ahead`)."""
+    from reporting.home import sessions_ahead
+
+    admin = MembershipFactory(collectivite=space["collectivite"]).user
+    published = make_offer(space["venue"], title="Club de lecture")
+    draft = make_offer(space["venue"], title="Club de lecture (copie)", status="draft")
+    make_session(published, days=2, total_places=10)
+    make_session(draft, days=2, total_places=10)
+    assert [s["title"] for s in sessions_ahead(admin)] == ["Club de lecture"]
+    html = login(admin).get("/espace/").content.decode()
+    assert "Club de lecture" in html and "(copie)" not in html

@@ -210,3 +210,18 @@ def test_staff_home_names_their_statistics_by_what_they_cover():
     assert "Statistiques des départements sans personne chargée du territoire" in staff
     officer = client_for(world.users["officer"]).get(reverse("accounts:dashboard"))
     assert "Statistiques de votre territoire" in officer.content.decode()
+
+
+@pytest.mark.parametrize("role", ["member", "admin", "officer", "officer_other", "staff"])
+def test_attaching_a_library_is_the_main_button_only_for_a_librarian_without_one(role):
+    """« Rattacher ma bibliothèque (SIRET) » is the main action of a librarian with no
+    structure; for one already attached, an officer or staff it is a plain link."""
+    from tests.factories import UserFactory
+
+    world = build_world()
+    siret = reverse("accounts:siret")
+    html = client_for(world.users[role]).get(reverse("accounts:dashboard")).content.decode()
+    assert f'href="{siret}"' in html
+    assert f'class="button" href="{siret}"' not in html
+    newcomer = client_for(UserFactory()).get(reverse("accounts:dashboard")).content.decode()
+    assert f'<a class="button" href="{siret}">Rattacher ma bibliothèque (SIRET)</a>' in newcomer
