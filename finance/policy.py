@@ -5,7 +5,8 @@
 - a venue member: the amount to come and the statement lines of the venues they manage,
   nothing of bank details or whole statements;
 - territory officers: nothing (they are not members; the pages answer 404);
-- site staff: the runs, every statement, the held payments, the transfer files.
+- site staff: the runs, every statement and its documents (read only: they manage
+  reimbursements nationally), the held payments, the transfer files.
 """
 
 from __future__ import annotations
@@ -24,8 +25,15 @@ def bank_accounts_of(user: User, collectivite: Collectivite) -> QuerySet[BankAcc
     return BankAccount.objects.filter(collectivite=collectivite)
 
 
-def statements_of(user: User, collectivite: Collectivite) -> QuerySet[Statement]:
-    if not is_admin(user, collectivite):
+def statements_of(user: User, collectivite: Collectivite | None = None) -> QuerySet[Statement]:
+    """The statements the person may read: a collectivité's for its administrators;
+    every one for site staff (of `collectivite` when given, else all of them)."""
+    if user.is_authenticated and user.is_staff:
+        found = Statement.objects.all()
+        if collectivite is not None:
+            found = found.filter(collectivite=collectivite)
+        return found.select_related("run")
+    if collectivite is None or not is_admin(user, collectivite):
         return Statement.objects.none()
     return Statement.objects.filter(collectivite=collectivite).select_related("run")
 

@@ -36,6 +36,11 @@ urlpatterns = [
         name="staff_release",
     ),
     path(
+        "equipe/remboursements/periodes/<id:run_id>/",
+        views.staff_run,
+        name="staff_run",
+    ),
+    path(
         "equipe/remboursements/periodes/<id:run_id>/virements.xml",
         views.staff_sepa,
         name="staff_sepa",

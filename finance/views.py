@@ -3,6 +3,7 @@ and their documents; the staff's runs, held payments and transfer files."""
 
 from __future__ import annotations
 
+from functools import wraps
 from uuid import UUID
 
 from django.contrib import messages
@@ -115,13 +116,31 @@ def account_edit(request: HttpRequest, public_id: UUID, account_id: UUID) -> Htt
     return _account_form(request, public_id, account_id)
 
 
-@member_required
+def _member_or_staff(view):
+    """Site staff (they read every statement: finance/policy.py `statements_of`), else
+    the members' check (`member_required`)."""
+    for_members = member_required(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.is_staff:
+            return view(request, *args, **kwargs)
+        return for_members(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_member_or_staff
 @require_GET
 def statement_document(
     request: HttpRequest, public_id: UUID, statement_id: UUID, fmt: str
 ) -> HttpResponse:
-    collectivite = _collectivite(request, public_id)
-    require_admin(request.user, collectivite)
+    if request.user.is_authenticated and request.user.is_staff:
+        # site staff read every statement (finance/policy.py `statements_of`)
+        collectivite = get_object_or_404(Collectivite, public_id=public_id)
+    else:
+        collectivite = _collectivite(request, public_id)
+        require_admin(request.user, collectivite)
     statement = get_object_or_404(
         policy.statements_of(request.user, collectivite).select_related("collectivite"),
         public_id=statement_id,
@@ -144,6 +163,21 @@ def staff_runs(request: HttpRequest) -> HttpResponse:
     policy.require_staff(request.user)
     ctx = {"runs": selectors.runs_for_staff(), "held": selectors.held_statements()}
     return render(request, "finance/staff_runs.html", ctx)
+
+
+@login_required
+@require_GET
+def staff_run(request: HttpRequest, run_id: int) -> HttpResponse:
+    """A closed period's statements, each with its PDF and CSV (read only)."""
+    policy.require_staff(request.user)
+    run = get_object_or_404(ReimbursementRun, pk=run_id)
+    statements = (
+        policy.statements_of(request.user)
+        .filter(run=run)
+        .select_related("collectivite")
+        .order_by("collectivite__name", "pk")
+    )
+    return render(request, "finance/staff_run.html", {"run": run, "statements": statements})
 
 
 @login_required

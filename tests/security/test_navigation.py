@@ -225,3 +225,29 @@ def test_attaching_a_library_is_the_main_button_only_for_a_librarian_without_one
     assert f'class="button" href="{siret}"' not in html
     newcomer = client_for(UserFactory()).get(reverse("accounts:dashboard")).content.decode()
     assert f'<a class="button" href="{siret}">Rattacher ma bibliothèque (SIRET)</a>' in newcomer
+
+
+def test_staff_open_each_statement_and_its_documents_from_the_runs_page():
+    """Site staff manage reimbursements nationally: from « Remboursements », a period's
+    page lists its statements, and each one's PDF and CSV open (read only)."""
+    world = build_world()
+    client = client_for(world.users["staff"])
+    runs = client.get(reverse("finance:staff_runs")).content.decode()
+    parser = _Links()
+    parser.feed(runs)
+    run_pages = [h for h in parser.hrefs if _view_name(h) == "finance:staff_run"]
+    assert run_pages, "no period links to its statements"
+    documents = []
+    for page in run_pages:
+        listing = _Links()
+        listing.feed(client.get(page).content.decode())
+        documents += [
+            h
+            for h in listing.hrefs
+            if _view_name(urlsplit(h).path) in ("finance:statement_pdf", "finance:statement_csv")
+        ]
+    assert {_view_name(h) for h in documents} == {"finance:statement_pdf", "finance:statement_csv"}
+    for href in documents:
+        response = client.get(href)
+        assert response.status_code == 200, href
+        assert response["Content-Disposition"].startswith('attachment; filename="releve-')

@@ -33,6 +33,9 @@ SPACE_ADMIN_POST = exp(404, anonymous=302, member=403, admin=302)
 # Bank details, statements, statistics of a collectivité: its administrators only (every
 # other role is refused before the collectivité is looked up: not a member).
 COLLECTIVITE_ADMIN = exp(403, anonymous=302, admin=200)
+# A statement and its documents: its collectivité's administrators, and site staff, who
+# manage reimbursements nationally (finance/policy.py `statements_of`).
+STATEMENT_READERS = exp(403, anonymous=302, admin=200, staff=200)
 # Site staff are the national team: they review what no officer covers (the world's
 # pending collectivité is in 69, which has its officer: out of their scope, 404).
 OFFICERS = exp(403, anonymous=302, officer=200, officer_other=200, staff=200)
@@ -470,13 +473,13 @@ MATRIX = {
         "get",
         lambda w: {"public_id": o(w, "x").public_id, "statement_id": o(w, "statement").public_id},
         None,
-        COLLECTIVITE_ADMIN,
+        STATEMENT_READERS,
     ),
     "finance:statement_csv": (
         "get",
         lambda w: {"public_id": o(w, "x").public_id, "statement_id": o(w, "statement").public_id},
         None,
-        COLLECTIVITE_ADMIN,
+        STATEMENT_READERS,
     ),
     # statistics: a collectivité's (administrators), a venue's (its members), a territory's
     "reporting:collectivite": (
@@ -502,6 +505,12 @@ MATRIX = {
     # site staff's reimbursement pages
     "finance:staff_runs": ("get", None, None, exp(403, anonymous=302, staff=200)),
     "finance:staff_sepa": (
+        "get",
+        lambda w: {"run_id": o(w, "run").pk},
+        None,
+        exp(403, anonymous=302, staff=200),
+    ),
+    "finance:staff_run": (
         "get",
         lambda w: {"run_id": o(w, "run").pk},
         None,
