@@ -25,7 +25,10 @@ class BankAccount(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     collectivite = models.ForeignKey(
-        "accounts.Collectivite", on_delete=models.PROTECT, related_name="bank_accounts"
+        "accounts.Collectivite",
+        on_delete=models.PROTECT,
+        related_name="bank_accounts",
+        verbose_name="collectivité",
     )
     label = models.CharField("libellé", max_length=100)
     holder = models.CharField("titulaire du compte", max_length=70)
@@ -33,13 +36,21 @@ class BankAccount(models.Model):
     bic = models.CharField("BIC", max_length=11)
     created_at = models.DateTimeField("ajouté le", default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="ajouté par",
     )
     # When the holder, IBAN or BIC last changed (the addition counts): an account changed
     # shortly before a run has its payment held for staff (finance/services/runs.py).
     changed_at = models.DateTimeField("coordonnées modifiées le", default=timezone.now)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="coordonnées modifiées par",
     )
 
     class Meta:
@@ -76,10 +87,19 @@ class VenueBankAccount(models.Model):
     """The account a venue is reimbursed on (one per venue)."""
 
     venue = models.OneToOneField(
-        "accounts.Venue", on_delete=models.CASCADE, primary_key=True, related_name="bank_link"
+        "accounts.Venue",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="bank_link",
+        verbose_name="lieu",
     )
-    account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="venue_links")
-    linked_at = models.DateTimeField(default=timezone.now)
+    account = models.ForeignKey(
+        BankAccount,
+        on_delete=models.PROTECT,
+        related_name="venue_links",
+        verbose_name="coordonnées bancaires",
+    )
+    linked_at = models.DateTimeField("rattaché le", default=timezone.now)
 
     class Meta:
         verbose_name = "compte d'un lieu"
@@ -94,10 +114,20 @@ class CustomRate(models.Model):
     in the venue's time zone). It replaces the scheme's scale for the bookings it covers."""
 
     offer = models.ForeignKey(
-        "offers.Offer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "offers.Offer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="offre",
     )
     venue = models.ForeignKey(
-        "accounts.Venue", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "accounts.Venue",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="lieu",
     )
     rate_bp = models.PositiveIntegerField(
         "taux (points de base, 10 000 = 100 %)",
@@ -107,9 +137,13 @@ class CustomRate(models.Model):
     ends_on = models.DateField("jusqu'au (inclus)", null=True, blank=True)
     comment = models.CharField("motif", max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="créé par",
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField("créé le", default=timezone.now)
 
     class Meta:
         verbose_name = "taux particulier"
@@ -173,11 +207,24 @@ class Statement(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField("numéro", max_length=20, unique=True)
-    run = models.ForeignKey(ReimbursementRun, on_delete=models.PROTECT, related_name="statements")
-    collectivite = models.ForeignKey(
-        "accounts.Collectivite", on_delete=models.PROTECT, related_name="statements"
+    run = models.ForeignKey(
+        ReimbursementRun,
+        on_delete=models.PROTECT,
+        related_name="statements",
+        verbose_name="période de remboursement",
     )
-    account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="statements")
+    collectivite = models.ForeignKey(
+        "accounts.Collectivite",
+        on_delete=models.PROTECT,
+        related_name="statements",
+        verbose_name="collectivité",
+    )
+    account = models.ForeignKey(
+        BankAccount,
+        on_delete=models.PROTECT,
+        related_name="statements",
+        verbose_name="coordonnées bancaires",
+    )
     holder = models.CharField("titulaire", max_length=70)
     iban = models.CharField("IBAN", max_length=34)
     bic = models.CharField("BIC", max_length=11)
@@ -189,7 +236,11 @@ class Statement(models.Model):
     held = models.BooleanField("paiement retenu (coordonnées récemment modifiées)", default=False)
     released_at = models.DateTimeField("paiement libéré le", null=True, blank=True)
     released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="paiement libéré par",
     )
 
     class Meta:
@@ -237,9 +288,16 @@ class StatementLine(models.Model):
     """One reimbursed booking (individual or collective) on a statement, with the rule
     applied. What the booking was is copied (offer, venue, code, price)."""
 
-    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="lines")
+    statement = models.ForeignKey(
+        Statement, on_delete=models.PROTECT, related_name="lines", verbose_name="relevé"
+    )
     booking = models.OneToOneField(
-        "offers.Booking", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "offers.Booking",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="réservation",
     )
     collective_booking = models.OneToOneField(
         "offers.CollectiveBooking",
@@ -247,8 +305,11 @@ class StatementLine(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name="réservation collective",
     )
-    venue = models.ForeignKey("accounts.Venue", on_delete=models.PROTECT, related_name="+")
+    venue = models.ForeignKey(
+        "accounts.Venue", on_delete=models.PROTECT, related_name="+", verbose_name="lieu"
+    )
     venue_name = models.CharField("lieu", max_length=200)
     offer_title = models.CharField("offre", max_length=255)
     reference = models.CharField("contremarque ou référence", max_length=40)

@@ -251,3 +251,27 @@ def test_staff_open_each_statement_and_its_documents_from_the_runs_page():
         response = client.get(href)
         assert response.status_code == 200, href
         assert response["Content-Disposition"].startswith('attachment; filename="releve-')
+
+
+def test_the_admins_statement_page_reads_in_french_with_its_documents():
+    """The admin's statement page: French labels (no « Run », « Account », « Released
+    by », « Collectivite »), the total in euros (not « Total (centimes) »), and links to
+    its PDF and CSV, which open for staff."""
+    from offers.templatetags.money import euros
+
+    world = build_world()
+    statement = world.objects["statement"]
+    client = client_for(world.users["staff"])
+    response = client.get(reverse("admin:finance_statement_change", args=[statement.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for raw in ("Run", "Account", "Released by", "Collectivite", "centimes"):
+        assert raw not in html, raw
+    assert "Période de remboursement" in html and "Collectivité" in html
+    assert euros(statement.total_cents) in html
+    args = [statement.collectivite.public_id, statement.public_id]
+    for name in ("finance:statement_pdf", "finance:statement_csv"):
+        assert f'href="{reverse(name, args=args)}"' in html
+        assert client.get(reverse(name, args=args)).status_code == 200
+    run = client.get(reverse("admin:finance_reimbursementrun_change", args=[statement.run.pk]))
+    assert "centimes" not in run.content.decode()
