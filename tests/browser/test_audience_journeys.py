@@ -394,3 +394,30 @@ def test_a_signup_where_no_officer_works_is_validated_from_the_national_queue(pa
     assert collectivite.status == Status.VALIDATED
     decision = read_email("elise.chene@grenoble.fr")
     assert "validée" in decision.subject + decision.body
+
+
+def test_a_logged_in_young_person_meets_no_dead_end_on_the_home_page(page):
+    """Logged in on her phone, a young person sees on the home page who she is and her
+    space, never a sign-up; « crée ton compte » opened anyway says who is logged in and
+    offers to log out, in « tu » (issue 27, second round)."""
+    from tests.browser.labels import log_in_from_home
+
+    page.set_viewport_size({"width": 375, "height": 812})
+    young = make_beneficiary(16, first_name="Chloé", last_name="d'Arc")
+    log_in_from_home(page, young.email)
+    page.goto("/")
+    step(page, "logged-in-home")
+    assert page.get_by_text(f"Tu es connecté en tant que {young.email}").is_visible()
+    assert page.get_by_role("link", name="Créer mon compte enseignant").count() == 0
+    assert page.get_by_role("link", name="Inscrire ma bibliothèque").count() == 0
+    assert_tu(page)
+    page.goto("/jeunes/inscription/")
+    step(page, "logged-in-signup")
+    assert page.get_by_role("heading", name="Tu es déjà connecté", level=1).is_visible()
+    assert_tu(page)
+    page.get_by_role("link", name="Aller à mon espace").click()
+    page.wait_for_url("**/jeunes/reservations/")
+    page.goto("/enseignants/inscription/")
+    page.locator("main").get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_url("**/")
+    assert nav(page).get_by_role("link", name="Se connecter").is_visible()

@@ -138,6 +138,20 @@ def test_staff_reach_remboursements_from_their_menu(page, space):
     assert page.get_by_role("heading", name="Remboursements", level=1).is_visible()
     assert page.get_by_role("link", name=re.compile("^Fichier de virements SEPA")).is_visible()
     step(page, "21-staff-runs")
+    # a period's statements, each with its PDF and CSV (read only)
+    page.get_by_role("link", name=re.compile(r"^du .* : ses relevés$")).click()
+    page.wait_for_url("**/equipe/remboursements/periodes/*/")
+    assert page.get_by_role("heading", name=re.compile("^Relevés du "), level=1).is_visible()
+    step(page, "22-staff-run-statements")
+    with page.expect_download() as pdf:
+        page.get_by_role("link", name=re.compile(r"^PDF du relevé ")).first.click()
+    assert PdfReader(pdf.value.path()).pages
+    with page.expect_download() as detail:
+        page.get_by_role("link", name=re.compile(r"^CSV du relevé ")).first.click()
+    with open(detail.value.path(), encoding="utf-8-sig") as lines:
+        rows = list(csv.reader(lines, delimiter=";"))
+    assert len(rows) >= 2 and "12,00" in ";".join(rows[1])
+    page.get_by_role("link", name="Retour aux remboursements").click()
     nav(page).get_by_role("link", name="Mon espace").click()
     page.get_by_role("link", name="Administration du site").click()
     page.wait_for_url("**/admin/")
