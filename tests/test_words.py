@@ -196,7 +196,7 @@ def test_a_wrong_opening_hour_is_explained_in_the_one_way_to_write_a_time():
 
 def test_one_person_in_a_role_is_named_without_a_gender():
     """Claire is « Administration de la collectivité », never « Administrateur »; what is
-    said of one person (the last, the first, the only one, « rattaché ») is epicene, as
+    said of one person (the last, the first, the only one, « rattaché », « connecté ») is epicene, as
     the officer is « la personne chargée du territoire » (docs/decisions.md)."""
     from accounts.models import Role
 
@@ -204,6 +204,7 @@ def test_one_person_in_a_role_is_named_without_a_gender():
     gendered = re.compile(
         r"\b([Ll]e|[Uu]n|[Aa]ucun|[Ss]eul) (dernier |premier |seul )?administrateur\b"
         r"|\bAdministrateur\b|[Vv]ous (n'|ne )?êtes (\w+ )?rattaché\b"
+        r"|\b([Tt]u es|[Vv]ous êtes) (déjà )?connecté\b"
     )
     found = [line for line in _grep(gendered) if "/demo/" not in line]
     assert not found, "\n".join(found)

@@ -407,13 +407,13 @@ def test_a_logged_in_young_person_meets_no_dead_end_on_the_home_page(page):
     log_in_from_home(page, young.email)
     page.goto("/")
     step(page, "logged-in-home")
-    assert page.get_by_text(f"Tu es connecté en tant que {young.email}").is_visible()
+    assert page.get_by_text(f"Ta session est ouverte avec ton compte {young.email}").is_visible()
     assert page.get_by_role("link", name="Créer mon compte enseignant").count() == 0
     assert page.get_by_role("link", name="Inscrire ma bibliothèque").count() == 0
     assert_tu(page)
     page.goto("/jeunes/inscription/")
     step(page, "logged-in-signup")
-    assert page.get_by_role("heading", name="Tu es déjà connecté", level=1).is_visible()
+    assert page.get_by_role("heading", name="Ta session est déjà ouverte", level=1).is_visible()
     assert_tu(page)
     page.get_by_role("link", name="Aller à mon espace").click()
     page.wait_for_url("**/jeunes/reservations/")

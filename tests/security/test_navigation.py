@@ -196,7 +196,7 @@ def test_a_sign_up_page_opened_while_logged_in_says_who_is_logged_in(role, url_n
     assert response.status_code == 200
     html = response.content.decode()
     assert user.email in html
-    assert "connecté" in html and "en tant que" in html
+    assert "session est déjà ouverte" in html and "compte <strong>" in html
     # the page's own logout button, besides the header's
     assert html.count(f'action="{reverse("accounts:logout")}"') == 2
 
