@@ -196,8 +196,8 @@ def test_a_wrong_opening_hour_is_explained_in_the_one_way_to_write_a_time():
 
 def test_one_person_in_a_role_is_named_without_a_gender():
     """Claire is « Administration de la collectivité », never « Administrateur »; what is
-    said of one person (the last, the first, the only one, « rattaché », « connecté ») is epicene, as
-    the officer is « la personne chargée du territoire » (docs/decisions.md)."""
+    said of one person (the last, the first, the only one, « rattaché », « connecté ») is
+    epicene, as the officer is « la personne chargée du territoire » (docs/decisions.md)."""
     from accounts.models import Role
 
     assert "Administrat" in Role.ADMIN.label and "Administrateur" not in Role.ADMIN.label
