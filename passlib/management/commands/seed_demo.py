@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from offers.services.reminders import send_due_reminders
 from passlib.demo.accounts import DEMO_PASSWORD, LOGINS, seed_accounts
 from passlib.demo.finance import seed_finance
 from passlib.demo.offers import seed_bookings, seed_collective, seed_offers, seed_showcase
@@ -32,6 +33,11 @@ class Command(BaseCommand):
         seed_showcase(accounts["part_dieu"], offers)
         seed_collective(accounts["part_dieu"], lyon_admin)
         seed_finance(accounts["part_dieu"], accounts["staff"])
+        # The reminders already due would have gone out during the week the demo acts
+        # (the scheduler runs every 10 minutes): sent now, into the seed's mailbox, and
+        # not by `make run`'s scheduler a second later, whose e-mails in the console would
+        # push the logins out of sight.
+        send_due_reminders()
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
         for email, role in LOGINS:
             self.stdout.write(f"  {email:<34} {role}")
