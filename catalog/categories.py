@@ -57,6 +57,9 @@ class Subcategory:
     collective: bool
     extra_fields: tuple[ExtraField, ...] = ()
     guidance: str = ""
+    # An event's usual length in minutes, offered when the offer is created (SPEC §9);
+    # None for a physical offer.
+    default_duration: int | None = None
 
     @property
     def is_event(self) -> bool:
@@ -116,6 +119,7 @@ SUBCATEGORIES: tuple[Subcategory, ...] = (
         reimbursed=True,
         individual=True,
         collective=True,
+        default_duration=90,
         extra_fields=(ExtraField.SPEAKER,),
     ),
     Subcategory(
@@ -126,6 +130,7 @@ SUBCATEGORIES: tuple[Subcategory, ...] = (
         reimbursed=True,
         individual=True,
         collective=True,
+        default_duration=90,
         extra_fields=(ExtraField.SPEAKER,),
         guidance=f"{READING_CLUB_HINT} {COLLECTIVE_PROJECTS_HINT}",
     ),
@@ -137,6 +142,7 @@ SUBCATEGORIES: tuple[Subcategory, ...] = (
         reimbursed=True,
         individual=True,
         collective=True,
+        default_duration=120,
         extra_fields=(ExtraField.SPEAKER,),
     ),
     Subcategory(
@@ -147,6 +153,7 @@ SUBCATEGORIES: tuple[Subcategory, ...] = (
         reimbursed=True,
         individual=True,
         collective=True,
+        default_duration=90,
     ),
     Subcategory(
         "SEANCE_CINE",
@@ -156,6 +163,7 @@ SUBCATEGORIES: tuple[Subcategory, ...] = (
         reimbursed=True,
         individual=True,
         collective=True,
+        default_duration=120,
         extra_fields=(ExtraField.DIRECTOR, ExtraField.VISA),
     ),
     Subcategory(

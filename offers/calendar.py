@@ -1,6 +1,12 @@
 """Calendar files (RFC 5545, the `icalendar` package): a young person's booking, and a
 venue's private feed of its sessions. Times carry the venue's time zone (a VTIMEZONE is
-added), so a phone shows 15:00 in Réunion as 15:00 there."""
+added), so a phone shows 15:00 in Réunion as 15:00 there.
+
+Every event has its end (DTEND, offers/rules.py `session_ends_at`), the session's
+SEQUENCE (raised at each move or cancellation, so a calendar that holds the event by its
+UID replaces it: RFC 5546 §2.1.4) and its STATUS (CONFIRMED or CANCELLED). A booking's
+file is a REQUEST-free PUBLISH, or a CANCEL once the session or the booking is
+cancelled (RFC 5546 §3.2.5)."""
 
 from __future__ import annotations
 
@@ -13,17 +19,19 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from offers.models import Booking, Session
+from offers.rules import session_ends_at
 from passlib.formats import count_fr
 
 PRODID = "-//passlib//Bibliothèques et pass Culture//FR"
 FEED_PAST = timedelta(days=365)  # a venue's feed: a year back and what is to come
 
 
-def new_calendar(name: str) -> Calendar:
+def new_calendar(name: str, *, method: str = "PUBLISH") -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
     cal.add("x-wr-calname", name)
     return cal
 
@@ -33,26 +41,45 @@ def address_of(venue) -> str:
 
 
 def session_event(
-    *, uid: str, start, tz: str, summary: str, location: str, description: str
+    *,
+    uid: str,
+    session: Session,
+    tz: str,
+    summary: str,
+    location: str,
+    description: str,
+    cancelled: bool | None = None,
 ) -> Event:
+    """One session as a VEVENT: start and end in the venue's zone, its SEQUENCE, and
+    CANCELLED when the session is (or `cancelled` says so: a booking cancelled)."""
+    zone = ZoneInfo(tz)
+    if cancelled is None:
+        cancelled = session.cancelled_at is not None
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", timezone.now())
-    event.add("dtstart", timezone.localtime(start, ZoneInfo(tz)))
+    event.add("dtstart", timezone.localtime(session.starts_at, zone))
+    event.add("dtend", timezone.localtime(session_ends_at(session), zone))
+    event.add("sequence", session.sequence)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("summary", summary)
     event.add("location", location)
     event.add("description", description)
     return event
 
 
-def booking_ics(booking: Booking) -> bytes:
-    """The young person's booking of a session, with its code and where to go."""
+def booking_ics(booking: Booking, *, cancelled: bool = False) -> bytes:
+    """The young person's booking of a session, with its code and where to go; with
+    `cancelled` (or the session cancelled), the file that removes it from their
+    calendar (same UID, METHOD:CANCEL, STATUS:CANCELLED)."""
     venue, session = booking.venue, booking.session
-    cal = new_calendar(booking.offer.title)
+    cancelled = cancelled or session.cancelled_at is not None
+    cal = new_calendar(booking.offer.title, method="CANCEL" if cancelled else "PUBLISH")
     cal.add_component(
         session_event(
             uid=f"reservation-{booking.public_id}@passlib",
-            start=session.starts_at,
+            session=session,
+            cancelled=cancelled,
             tz=venue.time_zone,
             summary=booking.offer.title,
             location=address_of(venue),
@@ -79,7 +106,7 @@ def venue_feed_ics(venue, sessions: Iterable[Session]) -> bytes:
         cal.add_component(
             session_event(
                 uid=f"seance-{session.public_id}@passlib",
-                start=session.starts_at,
+                session=session,
                 tz=venue.time_zone,
                 summary=session.offer.title,
                 location=address_of(venue),

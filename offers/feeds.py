@@ -11,7 +11,6 @@ most FEED_OFFERS offers and FEED_SESSIONS sessions.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -26,7 +25,6 @@ from offers.templatetags.money import euros
 
 FEED_OFFERS = 500
 FEED_SESSIONS = 2000
-SESSION_LENGTH = timedelta(hours=1)  # the scheme records a start, not an end
 SCHEMA_VERSION = 1
 
 
@@ -41,9 +39,11 @@ def _offers(venue_ids):
 
 def _sessions(offers, now):
     by_offer = defaultdict(list)
-    for session in Session.objects.filter(
-        offer_id__in=[o.pk for o in offers], starts_at__gte=now
-    ).order_by("starts_at", "pk")[:FEED_SESSIONS]:
+    for session in (
+        Session.objects.select_related("offer")
+        .filter(offer_id__in=[o.pk for o in offers], starts_at__gte=now)
+        .order_by("starts_at", "pk")[:FEED_SESSIONS]
+    ):
         by_offer[session.offer_id].append(session)
     return by_offer
 
@@ -91,7 +91,7 @@ def programme(venue_ids, *, name: str, now=None) -> dict:
                 "timings": [
                     {
                         "begin": _iso(s.starts_at, tz),
-                        "end": _iso(s.starts_at + SESSION_LENGTH, tz),
+                        "end": _iso(s.ends_at, tz),
                         "placesLeft": s.remaining,
                     }
                     for s in sessions.get(offer.pk, [])
@@ -119,7 +119,7 @@ def programme_ics(venue_ids, *, name: str, now=None) -> bytes:
             cal.add_component(
                 session_event(
                     uid=f"programme-{session.public_id}@passlib",
-                    start=session.starts_at,
+                    session=session,
                     tz=venue.time_zone,
                     summary=offer.title,
                     location=address_of(venue),

@@ -14,6 +14,9 @@ names this module and tests/offers/test_rules_agree.py proves both agree.
   validates (`validation_opens_at`) and marks absent (`absence_open`);
 - which counter codes a pro's export shows (`code_in_pro_export`);
 - a duplicate's title (`duplicate_title`);
+- how long a session lasts and when it ends (`session_duration`, `session_ends_at`),
+  and its status in the programme (`session_status`: scheduled, rescheduled, full,
+  cancelled);
 - visible to a teacher's school (`visible_to_school`) and a collective offer still free
   (`collective_offer_free`).
 """
@@ -37,6 +40,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextChoices,
     Value,
     When,
 )
@@ -44,6 +48,7 @@ from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
 from accounts.models import Status, Venue
+from catalog.categories import get_subcategory
 from offers.models import (
     Booking,
     BookingStatus,
@@ -67,8 +72,9 @@ CANCELLATION_WINDOW = timedelta(hours=48)
 
 
 def open_sessions(now) -> QuerySet[Session]:
-    """Sessions still open for booking at `now` (their booking limit not reached)."""
-    return Session.objects.filter(booking_limit_at__gt=now)
+    """Sessions still open for booking at `now`: not cancelled, their booking limit not
+    reached."""
+    return Session.objects.filter(booking_limit_at__gt=now, cancelled_at__isnull=True)
 
 
 def open_stocks(today) -> QuerySet[Stock]:
@@ -215,31 +221,43 @@ def cancellation_deadline(booking: Booking):
     """Until when the young person may cancel; None when any time before validation.
 
     An event booking: max(booked_at, min(start − 48 h, booked_at + 48 h)). A physical
-    booking: any time before validation."""
+    booking: any time before validation. A session moved after the booking
+    (`Session.moved_at`): also until min(new start, moved_at + 48 h), whichever is
+    later — a young person told of a move may say they can no longer come."""
     if booking.session_id is None:
         return None
-    return cancellation_deadline_at(booking.booked_at, booking.session.starts_at)
+    session = booking.session
+    return cancellation_deadline_at(booking.booked_at, session.starts_at, session.moved_at)
 
 
-def cancellation_deadline_at(booked_at, starts_at):
+def cancellation_deadline_at(booked_at, starts_at, moved_at=None):
     """The same rule on plain values (exports read rows, not objects); None without a
     session start."""
     if starts_at is None:
         return None
-    return max(booked_at, min(starts_at - CANCELLATION_WINDOW, booked_at + CANCELLATION_WINDOW))
+    deadline = max(booked_at, min(starts_at - CANCELLATION_WINDOW, booked_at + CANCELLATION_WINDOW))
+    if moved_at is not None and moved_at > booked_at:
+        deadline = max(deadline, min(starts_at, moved_at + CANCELLATION_WINDOW))
+    return deadline
 
 
 def cancellation_deadline_expr():
     """The same rule as an ORM expression over a booking's row and its session's start
-    (the reminders before the deadline, offers/services/reminders.py)."""
+    and move (the reminders before the deadline, offers/services/reminders.py)."""
     booked = F("booked_at")
+    start = F("session__starts_at")
+    moved = F("session__moved_at")
+    usual = Greatest(
+        booked,
+        Least(start - Value(CANCELLATION_WINDOW), booked + Value(CANCELLATION_WINDOW)),
+    )
     return ExpressionWrapper(
-        Greatest(
-            booked,
-            Least(
-                F("session__starts_at") - Value(CANCELLATION_WINDOW),
-                booked + Value(CANCELLATION_WINDOW),
+        Case(
+            When(
+                session__moved_at__gt=booked,
+                then=Greatest(usual, Least(start, moved + Value(CANCELLATION_WINDOW))),
             ),
+            default=usual,
         ),
         output_field=DateTimeField(),
     )
@@ -253,11 +271,55 @@ def cancellation_if_booked(starts_at, now):
     return deadline, deadline_passed(deadline, now)
 
 
-def validation_opens_at(booked_at, starts_at):
+def validation_opens_at(booked_at, starts_at, moved_at=None):
     """From when the guichet may validate an event booking: its cancellation deadline, so
     that validating early never takes away the young person's right to cancel. None (at
     once) for a physical booking."""
-    return cancellation_deadline_at(booked_at, starts_at) if booked_at else None
+    return cancellation_deadline_at(booked_at, starts_at, moved_at) if booked_at else None
+
+
+# --- a session's length and status (SPEC §9) ---------------------------------------------
+
+DEFAULT_DURATION = 90  # minutes: an event subcategory that names none
+
+
+def offer_duration(offer: Offer) -> int:
+    """The offer's length in minutes: its own, else its subcategory's usual one."""
+    if offer.duration_minutes:
+        return offer.duration_minutes
+    return get_subcategory(offer.subcategory_id).default_duration or DEFAULT_DURATION
+
+
+def session_duration(session: Session) -> int:
+    """A session's length in minutes: its own, else its offer's (`offer_duration`)."""
+    return session.duration_minutes or offer_duration(session.offer)
+
+
+def session_ends_at(session: Session):
+    return session.starts_at + timedelta(minutes=session_duration(session))
+
+
+class SessionState(TextChoices):
+    """A session's status in the programme and the feeds; the values are the feeds'
+    (docs/feeds.md maps them to OpenAgenda's)."""
+
+    SCHEDULED = "scheduled", "Programmée"
+    RESCHEDULED = "rescheduled", "Déplacée"
+    FULL = "full", "Complète"
+    CANCELLED = "cancelled", "Annulée"
+
+
+def session_status(session: Session) -> str:
+    """Cancelled, else full (no place left: `Session.remaining`), else rescheduled
+    (moved at least once), else scheduled."""
+    if session.cancelled_at is not None:
+        return SessionState.CANCELLED
+    remaining = session.remaining
+    if remaining is not None and remaining <= 0:
+        return SessionState.FULL
+    if session.moved_at is not None:
+        return SessionState.RESCHEDULED
+    return SessionState.SCHEDULED
 
 
 def absence_opens_at(starts_at):

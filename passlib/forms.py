@@ -25,6 +25,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
+from passlib import durations
 from passlib.formats import date_fr
 from passlib.images import read_upload
 from passlib.text import clean_line, clean_text
@@ -181,6 +182,32 @@ class MoneyField(forms.DecimalField):
     def prepare_value(self, value):
         if isinstance(value, Decimal | int | float):
             return f"{Decimal(value):.2f}".replace(".", ",")
+        return value
+
+
+class DurationField(forms.CharField):
+    """A length as people type it (`1h30`, `90 min`, `2 h`, `1,5 h`: passlib/durations.py),
+    cleaned to whole minutes; shown back as « 1 h 30 ». What was typed is kept on an
+    error (a text input: the bound value is the typed text)."""
+
+    widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", 40)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return durations.parse_duration(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return durations.duration_fr(value)
         return value
 
 

@@ -1,5 +1,6 @@
 """Models of the offers app: individual offers and bookings, collective offers."""
 
+from offers.models.alerts import OpeningAlert  # noqa: F401
 from offers.models.calendar import VenueCalendar  # noqa: F401
 from offers.models.collective import (  # noqa: F401
     CollectiveBooking,
@@ -25,6 +26,7 @@ from offers.models.individual import (  # noqa: F401
     Offer,
     OfferStatus,
     Session,
+    SessionCancelReason,
     Stock,
 )
 from offers.models.waitlist import WaitlistEntry, WaitlistStatus  # noqa: F401

@@ -15,6 +15,7 @@ from catalog.categories import SUBCATEGORIES, get_subcategory
 from offers.models.places import session_within_capacity, stock_within_capacity
 from offers.templatetags.money import euros
 from passlib.dates import FIRST_DAY, LAST_DAY, within_range
+from passlib.durations import MAX_MINUTES, MIN_MINUTES
 from passlib.images import ImageFields, alt_required
 
 # `title__length` in the CHECK constraints below.
@@ -22,6 +23,8 @@ models.CharField.register_lookup(Length)
 models.TextField.register_lookup(Length)
 
 MAX_PRICE_CENTS = 30_000
+# The ages of the individual scheme (SPEC §5): an offer's age range lies within them.
+AGE_MIN, AGE_MAX = 15, 18
 TITLE_MAX = 90
 DESCRIPTION_MAX = 10_000
 
@@ -75,6 +78,12 @@ class Offer(ImageFields, models.Model):
     # are instants, derived from time: no job flips anything.
     publish_at = models.DateTimeField("publication le", null=True, blank=True)
     booking_opens_at = models.DateTimeField("ouverture des réservations le", null=True, blank=True)
+    # How long each session lasts (minutes), unless a session says otherwise; None: the
+    # subcategory's usual length (offers/rules.py `session_duration`). Events only.
+    duration_minutes = models.PositiveSmallIntegerField("durée (minutes)", null=True, blank=True)
+    # The ages the offer is meant for ("Dès 15 ans", "15–17 ans"); None: no bound.
+    age_min = models.PositiveSmallIntegerField("âge minimum", null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField("âge maximum", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -116,6 +125,27 @@ class Offer(ImageFields, models.Model):
             models.CheckConstraint(
                 condition=within_range("publish_at", "booking_opens_at", nullable=True),
                 name="offer_schedule_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__isnull=True)
+                | models.Q(duration_minutes__gte=MIN_MINUTES, duration_minutes__lte=MAX_MINUTES),
+                name="offer_duration_range",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(age_min__isnull=True)
+                    | models.Q(age_min__gte=AGE_MIN, age_min__lte=AGE_MAX)
+                )
+                & (
+                    models.Q(age_max__isnull=True)
+                    | models.Q(age_max__gte=AGE_MIN, age_max__lte=AGE_MAX)
+                )
+                & (
+                    models.Q(age_min__isnull=True)
+                    | models.Q(age_max__isnull=True)
+                    | models.Q(age_min__lte=models.F("age_max"))
+                ),
+                name="offer_age_range",
             ),
         ]
         indexes = [
@@ -185,6 +215,16 @@ class Stock(models.Model):
         return self.quantity - self.booked_count - self.held_count
 
 
+class SessionCancelReason(models.TextChoices):
+    """Why a venue cancels a session (the short list; a free text may add to it)."""
+
+    SPEAKER = "speaker", "Intervenant indisponible"
+    ROOM = "room", "Salle indisponible"
+    TOO_FEW = "too_few", "Trop peu d'inscrits"
+    CLOSURE = "closure", "Fermeture exceptionnelle du lieu"
+    OTHER = "other", "Autre motif"
+
+
 class Session(models.Model):
     """One date of an event offer. Bookable places = quota, else total places, else ∞."""
 
@@ -200,6 +240,27 @@ class Session(models.Model):
     # The sessions created together by one recurrence rule share a series id, so they
     # can be changed or deleted together ("this one and the following ones").
     series = models.UUIDField("série", null=True, blank=True, editable=False)
+    # This session's own length (minutes), overriding the offer's (offers/rules.py).
+    duration_minutes = models.PositiveSmallIntegerField("durée (minutes)", null=True, blank=True)
+    # Programme changes (SPEC §9). `sequence` is the calendar files' SEQUENCE: raised at
+    # each move or cancellation, so a phone replaces the event it holds (same UID).
+    sequence = models.PositiveIntegerField("version", default=0)
+    # Last moved (new date or time) at; the young person's cancellation deadline counts
+    # from it too (offers/rules.py `cancellation_deadline_at`).
+    moved_at = models.DateTimeField("déplacée le", null=True, blank=True)
+    cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    cancellation_reason = models.CharField(
+        "motif d'annulation", max_length=20, choices=SessionCancelReason.choices, blank=True
+    )
+    cancellation_comment = models.CharField("précisions", max_length=500, blank=True)
 
     class Meta:
         verbose_name = "séance"
@@ -223,6 +284,16 @@ class Session(models.Model):
                 condition=within_range("starts_at", "booking_limit_at"),
                 name="session_dates_in_range",
             ),
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__isnull=True)
+                | models.Q(duration_minutes__gte=MIN_MINUTES, duration_minutes__lte=MAX_MINUTES),
+                name="session_duration_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cancelled_at__isnull=True, cancellation_reason="")
+                | (models.Q(cancelled_at__isnull=False) & ~models.Q(cancellation_reason="")),
+                name="session_cancelled_has_reason",
+            ),
         ]
         indexes = [
             models.Index(fields=["offer", "starts_at"], name="session_offer_start"),
@@ -245,6 +316,23 @@ class Session(models.Model):
         """Python twin of offers/models/places.py for one session (None: unlimited)."""
         cap = self.capacity
         return None if cap is None else cap - self.booked_count - self.held_count
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def duration(self) -> int:
+        """Minutes: offers/rules.py `session_duration` (reads `self.offer`)."""
+        from offers.rules import session_duration
+
+        return session_duration(self)
+
+    @property
+    def ends_at(self):
+        from offers.rules import session_ends_at
+
+        return session_ends_at(self)
 
 
 class BookingStatus(models.TextChoices):

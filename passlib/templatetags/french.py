@@ -1,10 +1,10 @@
 """The project's filters for what people read (built into both template engines, so
 no `{% load %}`): `fr_date`, `fr_time`, `fr_datetime`, `plural` — passlib/formats.py
-says how each writes."""
+says how each writes — and `fr_duration` (passlib/durations.py)."""
 
 from django import template
 
-from passlib import formats
+from passlib import durations, formats
 
 register = template.Library()
 
@@ -45,3 +45,12 @@ def plural(number, forms: str) -> str:
     except (TypeError, ValueError):
         return ""
     return formats.count_fr(number, singular, plural_form, none)
+
+
+@register.filter
+def fr_duration(minutes) -> str:
+    """{{ session.duration|fr_duration }} → « 1 h 30 », « 2 h », « 45 min »."""
+    try:
+        return durations.duration_fr(int(minutes or 0))
+    except (TypeError, ValueError):
+        return ""
