@@ -19,7 +19,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from offers.models import Booking, Session
-from offers.rules import session_ends_at
+from offers.rules import SessionState, session_ends_at, session_status
 from passlib.formats import count_fr
 
 PRODID = "-//passlib//Bibliothèques et pass Culture//FR"
@@ -34,6 +34,18 @@ def new_calendar(name: str, *, method: str = "PUBLISH") -> Calendar:
     cal.add("method", method)
     cal.add("x-wr-calname", name)
     return cal
+
+
+# STATUS:CANCELLED is not drawn by every calendar application (a subscribed feed's
+# cancelled event often looks like any other), and iCalendar has no « full »: the
+# feeds' SUMMARY says both in words.
+_SUMMARY_PREFIX = {SessionState.CANCELLED: "Annulé : ", SessionState.FULL: "Complet : "}
+
+
+def session_summary(session: Session, title: str) -> str:
+    """A feed event's title: the offer's, « Annulé : … » or « Complet : … » before it
+    when the session is (`offers/rules.py` `session_status`)."""
+    return _SUMMARY_PREFIX.get(session_status(session), "") + title
 
 
 def address_of(venue) -> str:
@@ -108,7 +120,7 @@ def venue_feed_ics(venue, sessions: Iterable[Session]) -> bytes:
                 uid=f"seance-{session.public_id}@passlib",
                 session=session,
                 tz=venue.time_zone,
-                summary=session.offer.title,
+                summary=session_summary(session, session.offer.title),
                 location=address_of(venue),
                 description=f"{count_fr(session.booked_count, 'réservation')}, {places}.",
             )

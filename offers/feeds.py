@@ -3,9 +3,12 @@ agenda shows it without retyping: JSON (the schema in docs/feeds.schema.json, fi
 named after OpenAgenda's where they fit) and iCal (RFC 5545, one event per session).
 
 Only what a young person may see: offers open for booking (`offers/policy.py`
-`OPEN_FOR_BOOKING`: published, venue and collectivité validated) with a session or
-stock still open (`offers/rules.py` `still_open`); sessions to come only. Bounded: at
-most FEED_OFFERS offers and FEED_SESSIONS sessions.
+`offers_in_programme`: published, venue and collectivité validated) with a session or
+stock still open (`offers/rules.py` `still_open`, full ones included) or a cancelled
+session to come; sessions to come only, each with its status (`offers/rules.py`
+`session_status`: scheduled, rescheduled, full, cancelled), so a full or cancelled
+session is marked instead of vanishing from a city's agenda. Bounded: at most
+FEED_OFFERS offers and FEED_SESSIONS sessions.
 """
 
 from __future__ import annotations
@@ -18,19 +21,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.categories import get_subcategory
-from offers.calendar import address_of, new_calendar, session_event
+from offers.calendar import address_of, new_calendar, session_event, session_summary
 from offers.models import Session
-from offers.policy import offers_open_to_young
+from offers.models.individual import AGE_MAX, AGE_MIN
+from offers.policy import offers_in_programme
+from offers.rules import SessionState, session_status
 from offers.templatetags.money import euros
 
 FEED_OFFERS = 500
 FEED_SESSIONS = 2000
-SCHEMA_VERSION = 1
+# 2 (issue 28): each timing's `status`, each event's `age`; cancelled sessions listed.
+SCHEMA_VERSION = 2
 
 
-def _offers(venue_ids):
+def _offers(venue_ids, now):
     return list(
-        offers_open_to_young()
+        offers_in_programme(now)
         .filter(venue_id__in=list(venue_ids))
         .select_related("venue", "stock")
         .order_by("title", "pk")[:FEED_OFFERS]
@@ -52,10 +58,29 @@ def _iso(moment, tz: str) -> str:
     return timezone.localtime(moment, ZoneInfo(tz)).replace(microsecond=0).isoformat()
 
 
+def _age(offer) -> dict:
+    """OpenAgenda's `age`: the offer's range, the scheme's bounds where it sets none."""
+    return {
+        "min": AGE_MIN if offer.age_min is None else offer.age_min,
+        "max": AGE_MAX if offer.age_max is None else offer.age_max,
+    }
+
+
+def _timing(session, tz: str) -> dict:
+    status = session_status(session)
+    return {
+        "begin": _iso(session.starts_at, tz),
+        "end": _iso(session.ends_at, tz),
+        "status": str(status),
+        # a cancelled session has no place to take, whatever its bookings left free
+        "placesLeft": 0 if status == SessionState.CANCELLED else session.remaining,
+    }
+
+
 def programme(venue_ids, *, name: str, now=None) -> dict:
     """The JSON document (docs/feeds.schema.json)."""
     now = now or timezone.now()
-    offers = _offers(venue_ids)
+    offers = _offers(venue_ids, now)
     sessions = _sessions(offers, now)
     events = []
     for offer in offers:
@@ -74,6 +99,7 @@ def programme(venue_ids, *, name: str, now=None) -> dict:
                 },
                 "priceCents": offer.price_cents,
                 "audience": "Jeunes de 15 à 18 ans (pass Culture)",
+                "age": _age(offer),
                 "accessibility": {
                     "hi": offer.accessibility_audio,
                     "mi": offer.accessibility_motor,
@@ -88,14 +114,7 @@ def programme(venue_ids, *, name: str, now=None) -> dict:
                     "city": venue.city,
                     "timezone": tz,
                 },
-                "timings": [
-                    {
-                        "begin": _iso(s.starts_at, tz),
-                        "end": _iso(s.ends_at, tz),
-                        "placesLeft": s.remaining,
-                    }
-                    for s in sessions.get(offer.pk, [])
-                ],
+                "timings": [_timing(s, tz) for s in sessions.get(offer.pk, [])],
                 "link": settings.SITE_URL + reverse("offers:catalog_offer", args=[offer.public_id]),
             }
         )
@@ -107,24 +126,35 @@ def programme(venue_ids, *, name: str, now=None) -> dict:
     }
 
 
+# The programme's description says first what the status changes for a reader.
+_STATUS_NOTE = {
+    SessionState.CANCELLED: "Séance annulée.\n\n",
+    SessionState.FULL: "Complet : la liste d'attente reste ouverte avec le pass Culture.\n\n",
+    SessionState.RESCHEDULED: "Séance déplacée : nouvel horaire.\n\n",
+}
+
+
 def programme_ics(venue_ids, *, name: str, now=None) -> bytes:
+    """One VEVENT per session to come, with DTEND, SEQUENCE and STATUS (offers/calendar.py
+    `session_event`); cancelled and full ones stay, said in the SUMMARY too."""
     now = now or timezone.now()
-    offers = _offers(venue_ids)
+    offers = _offers(venue_ids, now)
     sessions = _sessions(offers, now)
     cal = new_calendar(f"Programme pass Culture — {name}")
     for offer in offers:
         venue = offer.venue
         link = settings.SITE_URL + reverse("offers:catalog_offer", args=[offer.public_id])
         for session in sessions.get(offer.pk, []):
+            note = _STATUS_NOTE.get(session_status(session), "")
             cal.add_component(
                 session_event(
                     uid=f"programme-{session.public_id}@passlib",
                     session=session,
                     tz=venue.time_zone,
-                    summary=offer.title,
+                    summary=session_summary(session, offer.title),
                     location=address_of(venue),
                     description=(
-                        f"{offer.description[:500]}\n\nRéserver avec le pass Culture : {link}"
+                        f"{note}{offer.description[:500]}\n\nRéserver avec le pass Culture : {link}"
                     ),
                 )
             )

@@ -137,6 +137,18 @@ def offers_open_to_young() -> QuerySet[Offer]:
     return Offer.objects.filter(OPEN_FOR_BOOKING).filter(rules.still_open())
 
 
+def offers_in_programme(now=None) -> QuerySet[Offer]:
+    """The offers of the public programme feeds (offers/feeds.py): those open to young
+    people (`offers_open_to_young`, full ones included), and those open for booking
+    whose sessions to come are cancelled, even all of them (an offer cancelled as a
+    whole), so that the feeds say « cancelled » instead of dropping them. Drafts,
+    deactivated offers and venues not validated stay out."""
+    now = now or timezone.now()
+    return Offer.objects.filter(OPEN_FOR_BOOKING).filter(
+        rules.still_open(now) | rules.has_cancelled_session_to_come(now)
+    )
+
+
 def check_may_book(user: User, today: date) -> Beneficiary:
     """Only a young person aged 15 to 18 inclusive on the booking day, with a confirmed
     email, books; the refusal says why."""

@@ -209,6 +209,18 @@ def still_open(now=None) -> Q:
     return _is_open(**_now_and_today(now), per_row=False)
 
 
+def cancelled_sessions_to_come(now) -> QuerySet[Session]:
+    """Sessions cancelled that were to start at or after `now`: the public feeds keep
+    them, marked cancelled, so a city agenda that copied them learns it (issue 28)."""
+    return Session.objects.filter(cancelled_at__isnull=False, starts_at__gte=now)
+
+
+def has_cancelled_session_to_come(now) -> Exists:
+    """The outer offer has a cancelled session to come (`cancelled_sessions_to_come`;
+    the index `session_offer_start` answers it for each offer)."""
+    return Exists(cancelled_sessions_to_come(now).filter(offer_id=OuterRef("pk")))
+
+
 def sessions_with_places(now) -> QuerySet[Session]:
     """Open sessions with a place left (the catalog's day filter, bookable dates)."""
     return open_sessions(now).filter(SESSION_HAS_PLACE)
