@@ -82,7 +82,9 @@ def changes(space):
     _cancel(cancelled)
     only_cancelled = make_offer(venue, "RENCONTRE", title="Rencontre avec l'autrice")
     _cancel(make_session(only_cancelled, days=9, total_places=20))
-    only_full = make_offer(venue, "ATELIER_PRATIQUE_ART", title="Atelier manga", duration_minutes=45)
+    only_full = make_offer(
+        venue, "ATELIER_PRATIQUE_ART", title="Atelier manga", duration_minutes=45
+    )
     make_session(only_full, days=2, total_places=1, booked=1)
     return {
         "club": club,
