@@ -129,7 +129,7 @@ def programme(venue_ids, *, name: str, now=None) -> dict:
 # The programme's description says first what the status changes for a reader.
 _STATUS_NOTE = {
     SessionState.CANCELLED: "Séance annulée.\n\n",
-    SessionState.FULL: "Complet : la liste d'attente reste ouverte avec le pass Culture.\n\n",
+    SessionState.FULL: "Séance complète : liste d'attente avec le pass Culture.\n\n",
     SessionState.RESCHEDULED: "Séance déplacée : nouvel horaire.\n\n",
 }
 
