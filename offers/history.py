@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import CharField, F, QuerySet, Value
+from django.db.models import CharField, F, IntegerField, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -111,22 +111,32 @@ _BOOKING_COLUMNS = (
 
 
 def record_bookings(
-    bookings: QuerySet[Booking], *, action: Action, from_status: str, to_status: str, at=None
+    bookings: QuerySet[Booking],
+    *,
+    action: Action,
+    from_status: str,
+    to_status: str,
+    at=None,
+    actor: User | None = None,
+    reason: str = "",
+    comment: str = "",
 ) -> None:
-    """One row per booking of the queryset, by the system, in one INSERT … SELECT.
+    """One row per booking of the queryset, in one INSERT … SELECT: by the system, or by
+    `actor` (a venue cancelling a whole session, offers/services/cancellations.py).
 
     The SELECT is the ORM's own SQL for the queryset (Django has no INSERT … SELECT);
     only the column list and the table name are written here."""
     at = at or timezone.now()
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
     rows = bookings.order_by().annotate(
         t_action=Value(action, output_field=CharField()),
-        t_actor=Value(None, output_field=CharField()),
+        t_actor=Value(actor_id, output_field=IntegerField()),
         t_at=Value(at),
         t_from=Value(from_status, output_field=CharField()),
         t_to=Value(to_status, output_field=CharField()),
         t_label=Concat(Value("Contremarque "), F("code"), output_field=CharField()),
-        t_reason=Value("", output_field=CharField()),
-        t_comment=Value("", output_field=CharField()),
+        t_reason=Value(reason, output_field=CharField()),
+        t_comment=Value(comment[:500], output_field=CharField()),
         t_venue=F("venue_id"),
         t_offer=F("offer_id"),
         t_booking=F("id"),

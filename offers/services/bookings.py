@@ -21,9 +21,10 @@ Rules (SPEC §5):
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Beneficiary, User
@@ -117,6 +118,14 @@ def _take_place(
     except IntegrityError:  # the CHECK constraint caught a race: same answer as full
         taken = 0
     if not taken:
+        if (
+            session is not None
+            and Session.objects.filter(pk=session.pk, cancelled_at__isnull=False).exists()
+        ):
+            raise Refusal(
+                "Cette date a été annulée par le lieu : elle ne peut plus être réservée.",
+                code="booking.session_cancelled",
+            )
         if session is not None and session.booking_limit_at <= now:
             raise Refusal("Les réservations sont closes pour cette date.", code="booking.closed")
         raise Refusal(
@@ -227,7 +236,8 @@ def booking_create(
 
 
 def _release(booking: Booking) -> None:
-    """Free the place and refund the credit of a booking being cancelled."""
+    """Free the place and refund the credit of a booking being cancelled (the same rule
+    for many bookings at once: `cancel_confirmed_set`)."""
     target = (
         Session.objects.filter(pk=booking.session_id)
         if booking.session_id
@@ -241,8 +251,71 @@ def _release(booking: Booking) -> None:
     holds.offer_places(session_id=booking.session_id, stock_id=booking.stock_id)
 
 
+def cancel_confirmed_set(
+    bookings: QuerySet[Booking],
+    *,
+    actor: User | None,
+    reason: str,
+    comment: str,
+    now,
+    action: Action = Action.CANCELLED,
+) -> list[dict]:
+    """Cancel the confirmed bookings among `bookings` in a few statements, as `_cancel`
+    and `_release` do one by one: status and reason, history, each session's or stock's
+    counter lowered by its count, each young person refunded the sum of their prices.
+    The freed places are NOT offered to the waiting lists: the caller does it, or not (a
+    cancelled session has no waiting list left). Inside the caller's transaction, after
+    it locked the sessions or stocks concerned (every change locks them first); the
+    bookings' rows are locked here. Returns the rows cancelled (id, beneficiary_id,
+    session_id, stock_id, price_cents)."""
+    due = bookings.filter(status=BookingStatus.CONFIRMED)
+    rows = list(
+        due.select_for_update(of=("self",))
+        .order_by("id")
+        .values("id", "beneficiary_id", "session_id", "stock_id", "price_cents")
+    )
+    if not rows:
+        return []
+    ids = [r["id"] for r in rows]
+    history.record_bookings(
+        Booking.objects.filter(id__in=ids),
+        action=action,
+        from_status=BookingStatus.CONFIRMED,
+        to_status=BookingStatus.CANCELLED,
+        at=now,
+        actor=actor,
+        reason=reason,
+        comment=comment,
+    )
+    # The rows are locked and were read confirmed: every one of them changes.
+    Booking.objects.filter(id__in=ids, status=BookingStatus.CONFIRMED).update(
+        status=BookingStatus.CANCELLED,
+        cancelled_at=now,
+        cancelled_by=actor if actor is not None and actor.is_authenticated else None,
+        cancellation_reason=reason,
+        cancellation_comment=comment[:500],
+    )
+    for model, column in ((Session, "session_id"), (Stock, "stock_id")):
+        freed = Counter(r[column] for r in rows if r[column])
+        for pk, n in sorted(freed.items()):  # in id order: two runs never deadlock
+            model.objects.filter(pk=pk).update(booked_count=F("booked_count") - n)
+    refunds: Counter[int] = Counter()
+    for r in rows:
+        refunds[r["beneficiary_id"]] += r["price_cents"]
+    for user_id, cents in sorted(refunds.items()):
+        if cents:
+            Beneficiary.objects.filter(user_id=user_id).update(
+                credit_cents=F("credit_cents") + cents
+            )
+    counts_changed()
+    return rows
+
+
 def _cancel(booking: Booking, *, actor: User, reason: str, comment: str = "") -> Booking:
     now = timezone.now()
+    # The session's (or stock's) row first, as every change of its bookings: a whole
+    # session being cancelled at the same instant is waited for, never deadlocked with.
+    holds.lock_target(session_id=booking.session_id, stock_id=booking.stock_id)
     updated = Booking.objects.filter(pk=booking.pk, status=BookingStatus.CONFIRMED).update(
         status=BookingStatus.CANCELLED,
         cancelled_at=now,
@@ -337,8 +410,24 @@ def booking_cancel_by_venue(*, actor: User, booking: Booking, comment: str) -> B
 @transaction.atomic
 def booking_validate(*, actor: User, booking: Booking) -> Booking:
     """Mark the code used at the guichet; records who and when. An event booking is
-    validated only once the young person can no longer cancel it (offers/rules.py)."""
+    validated only once the young person can no longer cancel it (offers/rules.py). The
+    session's row is locked first: a cancellation of the whole session at the same
+    instant either comes first (this is refused) or waits and finds it validated (it is
+    refused: offers/services/cancellations.py)."""
     now = timezone.now()
+    if booking.session_id:
+        cancelled = (
+            Session.objects.select_for_update(of=("self",))
+            .filter(pk=booking.session_id)
+            .values_list("cancelled_at", flat=True)
+            .first()
+        )
+        if cancelled is not None:
+            raise Refusal(
+                "Cette séance a été annulée par le lieu : la contremarque ne peut pas être "
+                "validée.",
+                code="booking.session_cancelled",
+            )
     opens = rules.validation_opens_at(
         booking.booked_at, booking.session.starts_at if booking.session_id else None
     )

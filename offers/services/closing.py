@@ -14,19 +14,17 @@ in the history by the system, by one INSERT … SELECT that also locks the rows.
 
 from __future__ import annotations
 
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import F, Max, Min, QuerySet
+from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 
-from accounts.models import Beneficiary
 from offers import history
 from offers.models import Action, Booking, BookingStatus, CancellationReason, Session, Stock
-from offers.services import holds
+from offers.services import bookings, holds
 from passlib.counts import counts_changed
 from passlib.emails import send_on_commit
 
@@ -158,35 +156,27 @@ def cancel_expired_paid_physical(*, now=None) -> int:
     now = now or timezone.now()
     with transaction.atomic(), locked(PAID_PHYSICAL_LOCK, transaction_scoped=True):
         due = paid_physical_due(now)
-        history.record_bookings(
-            due.select_for_update(),
-            action=Action.AUTO_CANCELLED,
-            from_status=BookingStatus.CONFIRMED,
-            to_status=BookingStatus.CANCELLED,
-            at=now,
+        # The stocks' rows first, as every change of their bookings (offers/services/
+        # bookings.py): a young person cancelling at the same instant is waited for.
+        list(
+            Stock.objects.select_for_update()
+            .filter(pk__in=due.values("stock_id"))
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
-        rows = list(due.values("id", "beneficiary_id", "stock_id", "price_cents"))
+        rows = bookings.cancel_confirmed_set(
+            due,
+            actor=None,
+            reason=CancellationReason.EXPIRED,
+            comment="Non retirée dans les 30 jours qui suivent la réservation.",
+            now=now,
+            action=Action.AUTO_CANCELLED,
+        )
         if not rows:
             return 0
         ids = [r["id"] for r in rows]
-        Booking.objects.filter(id__in=ids, status=BookingStatus.CONFIRMED).update(
-            status=BookingStatus.CANCELLED,
-            cancelled_at=now,
-            cancelled_by=None,
-            cancellation_reason=CancellationReason.EXPIRED,
-            cancellation_comment="Non retirée dans les 30 jours qui suivent la réservation.",
-        )
-        places = Counter(r["stock_id"] for r in rows)
-        for stock_id, n in places.items():  # one UPDATE per stock and per person
-            Stock.objects.filter(pk=stock_id).update(booked_count=F("booked_count") - n)
+        for stock_id in sorted({r["stock_id"] for r in rows}):  # freed: the lines first
             holds.offer_places(stock_id=stock_id, now=now)
-        refunds = Counter()
-        for r in rows:
-            refunds[r["beneficiary_id"]] += r["price_cents"]
-        for user_id, cents in refunds.items():
-            Beneficiary.objects.filter(user_id=user_id).update(
-                credit_cents=F("credit_cents") + cents
-            )
         for booking in Booking.objects.filter(id__in=ids).select_related(
             "offer", "venue", "beneficiary"
         ):

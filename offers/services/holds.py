@@ -45,6 +45,8 @@ def offer_places(*, session_id: int | None = None, stock_id: int | None = None, 
     many places were offered. Inside the caller's transaction."""
     now = now or timezone.now()
     target = lock_target(session_id=session_id, stock_id=stock_id)
+    if getattr(target, "cancelled_at", None) is not None:
+        return 0  # a cancelled session's line is closed (offers/services/cancellations.py)
     free = target.remaining
     if not free or free <= 0 or not policy.is_open_for_booking(target.offer):
         return 0

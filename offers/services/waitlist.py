@@ -62,6 +62,8 @@ def waitlist_join(*, user: User, offer: Offer, session: Session | None = None) -
             "Tu as déjà une réservation en cours pour cette offre.", code="waitlist.booked"
         )
     target.refresh_from_db()
+    if getattr(target, "cancelled_at", None) is not None:
+        raise Refusal("Cette date a été annulée par le lieu.", code="waitlist.session_cancelled")
     if target.remaining is None or target.remaining > 0:
         raise Refusal("Il reste des places : réserve directement.", code="waitlist.not_full")
     try:
@@ -105,6 +107,8 @@ def waitlist_confirm(*, user: User, entry: WaitlistEntry) -> Booking:
                 WaitlistStatus.BOOKED: "Tu as déjà confirmé cette place.",
                 WaitlistStatus.WAITING: "Aucune place ne t'est encore proposée : tu es "
                 "toujours sur la liste d'attente.",
+                WaitlistStatus.CLOSED: "Cette liste d'attente est close : la date a été "
+                "annulée ou ses réservations sont closes.",
             }.get(
                 entry.status,
                 "Le délai pour confirmer cette place est passé : elle a été proposée à la "
