@@ -47,6 +47,16 @@ urlpatterns = [
         name="session_delete",
     ),
     path(
+        "offres/<uuid:public_id>/seances/<uuid:session_id>/annuler/",
+        sessions.session_cancel,
+        name="session_cancel",
+    ),
+    path(
+        "offres/<uuid:public_id>/seances/annuler/",
+        sessions.offer_cancel_sessions,
+        name="offer_cancel_sessions",
+    ),
+    path(
         "offres/<uuid:public_id>/seances/<uuid:session_id>/participants/",
         sessions.session_participants,
         name="session_participants",

@@ -15,6 +15,7 @@ from offers.forms.offers import (  # noqa: F401
     CancellationForm,
     OfferForm,
     RecurrenceForm,
+    SessionCancelForm,
     SessionEditForm,
     SessionForm,
 )

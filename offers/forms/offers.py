@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from catalog.categories import UnknownSubcategory, get_subcategory, subcategory_choices
 from offers import recurrence
-from offers.models import DESCRIPTION_MAX, TITLE_MAX
+from offers.models import DESCRIPTION_MAX, TITLE_MAX, SessionCancelReason
 from offers.services.offers import OfferData, StockData
 from offers.services.sessions import SessionData
 from passlib.forms import Form, MoneyField, window
@@ -244,6 +244,27 @@ class CancellationForm(Form):
 
     def error_text(self) -> str:
         return "Motif de l'annulation : " + " ".join(self.errors.get("comment", []))
+
+
+class SessionCancelForm(Form):
+    """Why the venue cancels a session (or every session to come): a reason from the
+    short list, and what the participants should know (offers/services/cancellations.py
+    checks both again)."""
+
+    reason = forms.ChoiceField(
+        label="Motif",
+        choices=[("", "Choisissez un motif"), *SessionCancelReason.choices],
+        error_messages={
+            "required": "Choisissez un motif dans la liste.",
+            "invalid_choice": "Choisissez un motif dans la liste.",
+        },
+    )
+    comment = forms.CharField(
+        label="Précisions (transmises aux participants)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 _TIME = re.compile(r"^\s*([0-9]{1,2})\s*(?:[:hH.]\s*([0-9]{2})?)?\s*$")

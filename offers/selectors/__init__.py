@@ -18,6 +18,7 @@ from offers.selectors.catalog import (  # noqa: F401
     catalog_counts,
     catalog_page_rows,
     catalog_rows,
+    dates_shown_to_young,
     my_bookings,
     my_waitlist,
     next_publication,

@@ -18,6 +18,7 @@ from django.db.models import (
     IntegerField,
     Min,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     When,
@@ -194,6 +195,20 @@ def next_publication() -> float:
 
 def bookable_sessions(offer: Offer) -> QuerySet[Session]:
     return rules.open_sessions(timezone.now()).filter(offer=offer).order_by("starts_at")
+
+
+def dates_shown_to_young(offer: Offer) -> list[Session]:
+    """The offer page's dates: those open for booking and, marked « Annulée » among
+    them, those cancelled that were still to come (a cancelled date does not vanish)."""
+    now = timezone.now()
+    return list(
+        Session.objects.filter(offer=offer)
+        .filter(
+            Q(pk__in=rules.open_sessions(now).filter(offer=offer).values("pk"))
+            | Q(cancelled_at__isnull=False, starts_at__gt=now)
+        )
+        .order_by("starts_at", "id")
+    )
 
 
 def my_bookings(user: User) -> QuerySet[Booking]:

@@ -206,7 +206,10 @@ def offer_update(
 def offer_publish(*, actor: User, offer: Offer) -> Offer:
     """Publish a draft or reactivate a deactivated offer, if something is bookable."""
     now = timezone.now()
-    if offer.is_event and not offer.sessions.filter(starts_at__gt=now).exists():
+    if (
+        offer.is_event
+        and not offer.sessions.filter(starts_at__gt=now, cancelled_at__isnull=True).exists()
+    ):
         raise Refusal(
             "Ajoutez au moins une séance à venir avant de publier l'offre.",
             code="offer.no_future_session",
@@ -250,7 +253,8 @@ def offer_deactivate(*, actor: User, offer: Offer) -> Offer:
 @changes_counts
 @transaction.atomic
 def offer_duplicate(*, actor: User, offer: Offer) -> Offer:
-    """A draft copy: same fields, same stock quantity, future sessions; no bookings."""
+    """A draft copy: same fields, same stock quantity, future sessions (not the cancelled
+    ones); no bookings."""
     now = timezone.now()
     copy = Offer.objects.get(pk=offer.pk)
     copy.pk = None
@@ -281,7 +285,7 @@ def offer_duplicate(*, actor: User, offer: Offer) -> Offer:
             quota=s.quota,
             booking_limit_at=s.booking_limit_at,
         )
-        for s in offer.sessions.filter(starts_at__gt=now)
+        for s in offer.sessions.filter(starts_at__gt=now, cancelled_at__isnull=True)
     )
     _log(copy, Action.OFFER_DUPLICATED, actor, to_status=OfferStatus.DRAFT, comment=offer.title)
     return copy

@@ -179,12 +179,27 @@ def sessions_add_series(
 
 
 def following_in_series(session: Session):
-    """This session and the later ones of its series (just this one outside a series)."""
+    """This session and the later ones of its series (just this one outside a series);
+    a cancelled session is no longer changed nor deleted with its series."""
     if session.series is None:
         return Session.objects.filter(pk=session.pk)
     return Session.objects.filter(
-        offer_id=session.offer_id, series=session.series, starts_at__gte=session.starts_at
+        offer_id=session.offer_id,
+        series=session.series,
+        starts_at__gte=session.starts_at,
+        cancelled_at__isnull=True,
     )
+
+
+def check_not_cancelled(session: Session) -> None:
+    """A cancelled session stays as it was cancelled: what the young people, the
+    calendars and the feeds were told (docs/decisions.md, issue 28)."""
+    if Session.objects.filter(pk=session.pk, cancelled_at__isnull=False).exists():
+        raise Refusal(
+            "Cette séance est annulée : elle ne peut plus être modifiée ni supprimée. "
+            "Ajoutez une nouvelle séance si elle a lieu finalement.",
+            code="session.cancelled",
+        )
 
 
 @changes_counts
@@ -194,6 +209,7 @@ def series_update(*, actor: User, session: Session, data: SessionData) -> int:
     places and quota, the time of day and the day shift, the booking-limit delay. Each
     keeps its own date. Refused as a whole (nothing changed) if any would end below its
     bookings or in the past."""
+    check_not_cancelled(session)
     data = _clean_session(data, now=timezone.now())
     tz = session.offer.venue.time_zone
     zone = ZoneInfo(tz)
@@ -244,6 +260,7 @@ def series_update(*, actor: User, session: Session, data: SessionData) -> int:
 def series_remove_following(*, actor: User, session: Session) -> tuple[int, int]:
     """Delete this session and the following ones of its series that have no booking;
     the others stay. Returns (deleted, kept)."""
+    check_not_cancelled(session)
     rows = following_in_series(session).select_for_update()
     free = rows.exclude(Exists(Booking.objects.filter(session=OuterRef("pk"))))
     ids = list(free.values_list("pk", flat=True))
@@ -268,13 +285,15 @@ def series_remove_following(*, actor: User, session: Session) -> tuple[int, int]
 @changes_counts
 @transaction.atomic
 def session_update(*, actor: User, session: Session, data: SessionData) -> Session:
-    """Change a future session; its bookable places never go below its bookings."""
+    """Change a future session; its bookable places never go below its bookings. A
+    cancelled session is not changed."""
+    check_not_cancelled(session)
     data = _clean_session(data, now=timezone.now())
     capacity = data.quota if data.quota is not None else data.total_places
     # Bookings and places held for the waiting list stay (offers/models/places.py).
     guard = Q(booked_count__lte=capacity - F("held_count")) if capacity is not None else Q()
     updated = (
-        Session.objects.filter(pk=session.pk)
+        Session.objects.filter(pk=session.pk, cancelled_at__isnull=True)
         .filter(guard)
         .update(
             starts_at=data.starts_at,
@@ -312,6 +331,7 @@ def session_update(*, actor: User, session: Session, data: SessionData) -> Sessi
 @changes_counts
 @transaction.atomic
 def session_remove(*, actor: User, session: Session) -> None:
+    check_not_cancelled(session)
     if Booking.objects.filter(session=session).exists():
         raise Refusal(
             "Cette séance a des réservations : elle ne peut pas être supprimée.",

@@ -83,7 +83,7 @@ def offer_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if request.user.is_authenticated and existing is None:
         waitlist = selectors.offer_waitlist(request.user, offer)
     now = timezone.now()
-    sessions = list(selectors.bookable_sessions(offer))
+    sessions = selectors.dates_shown_to_young(offer)
     for s in sessions:
         s.waitlist_entry = waitlist.get(s.pk)
         s.cancel_before, s.no_cancel = rules.cancellation_if_booked(s.starts_at, now)

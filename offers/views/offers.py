@@ -223,7 +223,7 @@ def detail_context(request: HttpRequest, offer: Offer, session_form: SessionForm
         "sub": offer.subcategory,
         "stock": stock,
         "sessions": sessions,
-        "upcoming": [x for x in sessions if x.starts_at > now],
+        "upcoming": [x for x in sessions if x.starts_at > now and not x.is_cancelled],
         "session_form": session_form or SessionForm(),
         "can_edit": can_edit_offer(request.user, offer),
         "has_bookings": services.offer_has_bookings(offer),

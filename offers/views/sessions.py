@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import member_required
 from offers import recurrence, rules, selectors
-from offers.forms import RecurrenceForm, SessionEditForm, SessionForm
+from offers.forms import RecurrenceForm, SessionCancelForm, SessionEditForm, SessionForm
 from offers.models import Booking, BookingStatus, Offer, Session
-from offers.services import attendance
+from offers.services import attendance, cancellations
 from offers.services import bookings as booking_services
 from offers.services import sessions as services
 from offers.views.offers import detail_context, editable_offer, venue_time
@@ -148,6 +148,9 @@ def _editable_session(request: HttpRequest, public_id: UUID, session_id: UUID):
 @require_http_methods(["GET", "POST"])
 def session_edit(request: HttpRequest, public_id: UUID, session_id: UUID) -> HttpResponse:
     offer, session = _editable_session(request, public_id, session_id)
+    if session.is_cancelled:
+        messages.error(request, "Cette séance est annulée : elle ne peut plus être modifiée.")
+        return redirect("offers:detail", public_id=offer.public_id)
     following = services.following_in_series(session).count() if session.series else 1
     with venue_time(offer):
         if request.method == "POST":
@@ -165,6 +168,8 @@ def session_edit(request: HttpRequest, public_id: UUID, session_id: UUID) -> Htt
                         )
                 except ValidationError as exc:
                     form.add_error(None, exc)
+                except Refusal as exc:
+                    form.add_error(None, exc.message)
                 else:
                     messages.success(
                         request,
@@ -221,6 +226,95 @@ def session_delete_following(
         deleted_text = count_fr(deleted, "séance supprimée", "séances supprimées")
         messages.success(request, f"{deleted_text}{kept_text}.")
     return redirect("offers:detail", public_id=offer.public_id)
+
+
+def _cancelled_text(done: cancellations.Cancelled) -> str:
+    """« Séance annulée : 5 réservations annulées et remboursées, 2 personnes de la liste
+    d'attente prévenues. »"""
+    what = "Séance annulée" if done.sessions == 1 else f"{done.sessions} séances annulées"
+    booked = count_fr(
+        done.bookings,
+        "réservation annulée et remboursée",
+        "réservations annulées et remboursées",
+        none="aucune réservation",
+    )
+    waiting = count_fr(
+        done.waiting,
+        "personne de la liste d'attente prévenue",
+        "personnes de la liste d'attente prévenues",
+        none="personne en liste d'attente",
+    )
+    return f"{what} : {booked}, {waiting}."
+
+
+def _cancel_page(request, offer, sessions, *, session=None) -> HttpResponse:
+    """The confirmation page of a cancellation (one session, or every session to come
+    of the offer), and its POST: the service decides, the page says what it did."""
+    form = SessionCancelForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if session is not None:
+                    done = cancellations.session_cancel(
+                        actor=request.user,
+                        session=session,
+                        reason=data["reason"],
+                        comment=data["comment"],
+                    )
+                else:
+                    done = cancellations.offer_cancel(
+                        actor=request.user,
+                        offer=offer,
+                        reason=data["reason"],
+                        comment=data["comment"],
+                    )
+            except Refusal as exc:
+                if exc.code in ("session.already_cancelled", "offer.no_session_to_cancel"):
+                    # A second click of the same form: answered, nothing done twice.
+                    refusal_message(request, exc)
+                    return redirect("offers:detail", public_id=offer.public_id)
+                field = "comment" if exc.code == "session.cancel_comment" else None
+                form.add_error(field, exc.message)
+            else:
+                messages.success(request, _cancelled_text(done))
+                return redirect("offers:detail", public_id=offer.public_id)
+    ctx = {
+        "offer": offer,
+        "session": session,
+        "sessions": sessions,
+        "form": form,
+        "impact": cancellations.impact(sessions),
+    }
+    with venue_time(offer):
+        return render(request, "offers/session_cancel.html", ctx, status=status)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def session_cancel(request: HttpRequest, public_id: UUID, session_id: UUID) -> HttpResponse:
+    """« Annuler la séance »: the reason, what will happen, then the cancellation."""
+    offer, session = _editable_session(request, public_id, session_id)
+    if session.is_cancelled and request.method == "GET":
+        messages.info(request, "Cette séance est déjà annulée.")
+        return redirect("offers:detail", public_id=offer.public_id)
+    return _cancel_page(request, offer, [session], session=session)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def offer_cancel_sessions(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """« Annuler toutes les séances à venir » of an event offer."""
+    offer = editable_offer(request, public_id)
+    if not offer.is_event:
+        raise Http404
+    sessions = list(cancellations.sessions_to_come(offer, timezone.now()))
+    if not sessions and request.method == "GET":
+        messages.info(request, "Cette offre n'a aucune séance à venir à annuler.")
+        return redirect("offers:detail", public_id=offer.public_id)
+    return _cancel_page(request, offer, sessions)
 
 
 PRESENCE = (("present", "Présent"), ("absent", "Absent"))
