@@ -80,9 +80,9 @@ def clean_reason(reason: str, comment: str) -> tuple[str, str]:
 
 def booking_comment(reason: str, comment: str) -> str:
     """What the booking keeps and the young person reads: the reason's label, then the
-    free text (« Salle indisponible : dégât des eaux »)."""
+    free text (« Salle indisponible — dégât des eaux »)."""
     label = SessionCancelReason(reason).label
-    return f"{label} : {comment}" if comment else label
+    return f"{label} — {comment}" if comment else label
 
 
 def impact(sessions) -> dict:

@@ -83,7 +83,7 @@ def test_cancel_a_session_cancels_refunds_closes_the_line_and_tells_each_once(
     for b in Booking.objects.filter(session=session):
         assert b.status == BookingStatus.CANCELLED
         assert b.cancellation_reason == CancellationReason.VENUE
-        assert b.cancellation_comment == "Salle indisponible : Dégât des eaux"
+        assert b.cancellation_comment == "Salle indisponible — Dégât des eaux"
     assert {u.pk: credit(u) for u in (lea, tom)} == {k: v + 450 for k, v in before.items()}
     assert WaitlistEntry.objects.get(person=ines).status == WaitlistStatus.CLOSED
     # the other date is untouched and still bookable
@@ -96,7 +96,7 @@ def test_cancel_a_session_cancels_refunds_closes_the_line_and_tells_each_once(
     when = datetime_fr(session.starts_at, tz=session.offer.venue.time_zone)
     assert lea_mail.subject == f"Séance annulée : Atelier BD du {when}"
     assert "est annulée par le lieu" in lea_mail.body
-    assert "Motif : Salle indisponible : Dégât des eaux" in lea_mail.body
+    assert "Motif : Salle indisponible — Dégât des eaux" in lea_mail.body
     assert "Ton crédit de 4,50 € t'a été rendu." in lea_mail.body
     ((filename, content, mimetype),) = lea_mail.attachments
     assert filename.endswith(".ics")

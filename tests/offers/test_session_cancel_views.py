@@ -191,7 +191,7 @@ def test_the_young_person_sees_the_cancelled_session(login, setup, member):
     client = login(setup["lea"])
     mine = client.get("/jeunes/reservations/").content.decode()
     assert "Séance annulée</strong>" in mine
-    assert "Annulée par le lieu : Salle indisponible : Travaux" in mine
+    assert "Annulée par le lieu : Salle indisponible — Travaux" in mine
     page = client.get(f"/jeunes/offres/{offer.public_id}/").content.decode()
     assert "Annulée</strong>" in page
     assert page.count('name="session"') == 1  # only the other date can be booked
