@@ -18,7 +18,6 @@ from django.db.models import (
     IntegerField,
     Min,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     When,
@@ -201,14 +200,9 @@ def dates_shown_to_young(offer: Offer) -> list[Session]:
     """The offer page's dates: those open for booking and, marked « Annulée » among
     them, those cancelled that were still to come (a cancelled date does not vanish)."""
     now = timezone.now()
-    return list(
-        Session.objects.filter(offer=offer)
-        .filter(
-            Q(pk__in=rules.open_sessions(now).filter(offer=offer).values("pk"))
-            | Q(cancelled_at__isnull=False, starts_at__gt=now)
-        )
-        .order_by("starts_at", "id")
-    )
+    open_ = rules.open_sessions(now).filter(offer=offer)
+    cancelled = rules.cancelled_sessions_to_come(now).filter(offer=offer)
+    return sorted([*open_, *cancelled], key=lambda s: (s.starts_at, s.pk))
 
 
 def my_bookings(user: User) -> QuerySet[Booking]:

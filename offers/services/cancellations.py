@@ -17,7 +17,8 @@ Rules (docs/bookings.md « Annuler une séance »):
 - cancelling twice is answered (« déjà annulée »), not applied twice.
 
 Cancelling an offer cancels each of its sessions to come by the same rule, all or
-nothing, and deactivates the offer (docs/decisions.md, issue 28).
+nothing; the offer stays published so that its page and the public feeds say
+« Annulée » (docs/decisions.md, issue 28).
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ from offers.models import (
     BookingStatus,
     CancellationReason,
     Offer,
-    OfferStatus,
     Session,
     SessionCancelReason,
     WaitlistEntry,
@@ -234,9 +234,10 @@ def sessions_to_come(offer: Offer, now):
 @transaction.atomic
 def offer_cancel(*, actor: User, offer: Offer, reason: str, comment: str = "") -> Cancelled:
     """Cancel every session to come of an event offer, all or nothing (a validated
-    booking on any of them refuses the whole), and deactivate the offer if it was
-    published: nothing is left to book, and adding a date then « Publier » brings it back.
-    """
+    booking on any of them refuses the whole). The offer stays published: its page and
+    the public programme feeds keep its dates marked « Annulée » / cancelled, so a city
+    agenda that copied them learns it (`policy.offers_in_programme`); with nothing open
+    left, nobody can book it, and the librarian's list shows it expired."""
     reason, comment = clean_reason(reason, comment)
     if not offer.is_event:
         raise Refusal("Seules les séances d'un événement s'annulent.", code="offer.not_event")
@@ -248,17 +249,4 @@ def offer_cancel(*, actor: User, offer: Offer, reason: str, comment: str = "") -
             "Cette offre n'a aucune séance à venir à annuler.", code="offer.no_session_to_cancel"
         )
     _check_cancellable(locked, now)
-    done = _cancel_locked(locked, actor=actor, reason=reason, comment=comment, now=now)
-    if Offer.objects.filter(pk=offer.pk, status=OfferStatus.PUBLISHED).update(
-        status=OfferStatus.DEACTIVATED, updated_by=actor, updated_at=now
-    ):
-        history.record_offer(
-            offer,
-            Action.OFFER_DEACTIVATED,
-            actor,
-            from_status=OfferStatus.PUBLISHED,
-            to_status=OfferStatus.DEACTIVATED,
-            comment="Toutes les séances à venir ont été annulées.",
-        )
-        offer.status = OfferStatus.DEACTIVATED
-    return done
+    return _cancel_locked(locked, actor=actor, reason=reason, comment=comment, now=now)

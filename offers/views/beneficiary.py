@@ -70,7 +70,11 @@ def _open_offer(public_id: UUID):
 
 @require_GET
 def offer_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    offer = _open_offer(public_id)
+    # Also an offer whose dates to come are all cancelled: its page says so (the same
+    # offers as the public programme links to), and booking it is refused.
+    offer = get_object_or_404(
+        policy.offers_in_programme().select_related("venue"), public_id=public_id
+    )
     existing = None
     if request.user.is_authenticated:
         existing = (

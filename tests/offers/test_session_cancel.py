@@ -233,7 +233,7 @@ def test_a_place_held_for_the_line_is_released_and_never_offered_again(
     assert not Booking.objects.filter(beneficiary=ines).exists()
 
 
-def test_cancel_an_offer_cancels_its_sessions_to_come_and_deactivates_it(
+def test_cancel_an_offer_cancels_its_sessions_to_come_and_keeps_it_published(
     booked, member, django_capture_on_commit_callbacks
 ):
     offer = booked["offer"]
@@ -248,8 +248,7 @@ def test_cancel_an_offer_cancels_its_sessions_to_come_and_deactivates_it(
     assert Session.objects.filter(offer=offer, cancelled_at__isnull=False).count() == 2
     assert not Session.objects.get(pk=past.pk).is_cancelled
     offer.refresh_from_db()
-    assert offer.status == OfferStatus.DEACTIVATED
-    assert Transition.objects.filter(offer=offer, action=Action.OFFER_DEACTIVATED).exists()
+    assert offer.status == OfferStatus.PUBLISHED  # its page and the feeds say « Annulée »
     assert len(mail.outbox) == 3
     with pytest.raises(Refusal) as exc:
         cancellations.offer_cancel(actor=member, offer=offer, reason="speaker")

@@ -178,7 +178,11 @@ def test_cancel_every_session_to_come(login, setup, member, django_capture_on_co
     assert "2 séances annulées : 1 réservation annulée et remboursée" in response.content.decode()
     assert Session.objects.filter(offer=offer, cancelled_at__isnull=False).count() == 2
     offer.refresh_from_db()
-    assert offer.status == OfferStatus.DEACTIVATED
+    assert offer.status == OfferStatus.PUBLISHED
+    # its page, for young people, lists both dates « Annulée », nothing to book
+    page = login(setup["lea"]).get(f"/jeunes/offres/{offer.public_id}/").content.decode()
+    assert page.count("Annulée</strong>") == 2 and 'name="session"' not in page
+    client = login(member)
     again = client.post(url(offer), {"reason": "closure"}, follow=True)
     assert "aucune séance à venir" in again.content.decode()
 
