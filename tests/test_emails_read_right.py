@@ -125,6 +125,12 @@ def contexts():
         "collective_booking_step": {**common, "booking": collective},
         "booking_reminder": {**common, "booking": event_booking},
         "booking_day_before": {**common, "booking": event_booking},
+        "session_cancelled": {
+            **common,
+            "booking": event_booking,
+            "session": session,
+            "said": PAYLOAD,
+        },
     }
 
 
