@@ -39,6 +39,7 @@ from offers.models import (
     WaitlistEntry,
 )
 from offers.templatetags.money import euros
+from passlib.formats import age_range_fr
 from passlib.refusal import Refusal
 
 # --- the pro side ----------------------------------------------------------------------------
@@ -200,12 +201,37 @@ def check_credit(beneficiary: Beneficiary, price_cents: int, today: date) -> Non
         raise refusal
 
 
+def age_range_refusal(beneficiary: Beneficiary, offer: Offer, today: date) -> Refusal | None:
+    """An offer with an age range (offers/rules.py `fits_age`) is booked only by a young
+    person whose age on the booking day lies within it; the refusal names the range and
+    the age: « Cette offre est prévue pour les 15–17 ans : tu as 18 ans, … »."""
+    age = beneficiary.age_on(today)
+    if rules.fits_age(offer, age):
+        return None
+    ages = age_range_fr(*rules.age_range(offer))
+    # « 15–17 ans » → « pour les 15–17 ans »; « Dès 16 ans » → « dès 16 ans ».
+    meant_for = f"pour les {ages}" if ages[0].isdigit() else ages[0].lower() + ages[1:]
+    return Refusal(
+        f"Cette offre est prévue {meant_for} : tu as {age} ans, tu ne peux pas la réserver.",
+        code="booking.offer_age",
+    )
+
+
+def check_age_range(beneficiary: Beneficiary, offer: Offer, today: date) -> None:
+    """Refuse (`age_range_refusal`) a young person outside the offer's ages."""
+    refusal = age_range_refusal(beneficiary, offer, today)
+    if refusal is not None:
+        raise refusal
+
+
 def check_may_book_offer(user: User, offer: Offer, today: date) -> Beneficiary:
-    """`check_may_book`, and the credit for the offer's price (`credit_refusal`). The offer
-    page and the waiting list ask it before showing an active button (disabled, with this
-    refusal's message, otherwise); the booking service asks the same, then takes the
-    credit with a conditional UPDATE (the authority when two bookings race)."""
+    """`check_may_book`, the offer's ages (`age_range_refusal`) and the credit for its
+    price (`credit_refusal`). The offer page and the waiting list ask it before showing
+    an active button (disabled, with this refusal's message, otherwise; outside the ages,
+    no button at all); the booking service asks the same, then takes the credit with a
+    conditional UPDATE (the authority when two bookings race)."""
     beneficiary = check_may_book(user, today)
+    check_age_range(beneficiary, offer, today)
     check_credit(beneficiary, offer.price_cents, today)
     return beneficiary
 

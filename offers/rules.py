@@ -14,6 +14,8 @@ names this module and tests/offers/test_rules_agree.py proves both agree.
   validates (`validation_opens_at`) and marks absent (`absence_open`);
 - which counter codes a pro's export shows (`code_in_pro_export`);
 - a duplicate's title (`duplicate_title`);
+- the ages an offer is meant for (`age_range`) and whether it fits an age (`fits_age`,
+  in SQL `for_age`);
 - how long a session lasts and when it ends (`session_duration`, `session_ends_at`),
   and its status in the programme (`session_status`: scheduled, rescheduled, full,
   cancelled);
@@ -404,6 +406,32 @@ def duplicate_title(title: str, taken, max_length: int) -> str:
         if candidate not in taken:
             return candidate
         n += 1
+
+
+# --- an offer's ages (SPEC §9) ------------------------------------------------------------
+
+
+def age_range(offer: Offer) -> tuple[int | None, int | None]:
+    """The ages an offer is meant for, (minimum, maximum), None where it has no bound;
+    both within 15..18 and minimum ≤ maximum (the CHECK constraint `offer_age_range`).
+    People read it through passlib/formats.py `age_range_fr` (« 15–17 ans », `|fr_ages`);
+    the feeds give it as OpenAgenda's `age`."""
+    return offer.age_min, offer.age_max
+
+
+def fits_age(offer: Offer, age: int) -> bool:
+    """The offer is meant for a young person of this age (bounds included): the offer
+    page and the booking service (offers/policy.py `age_range_refusal`). Its SQL twin is
+    `for_age` (tests/offers/test_rules_agree.py)."""
+    low, high = age_range(offer)
+    return (low is None or low <= age) and (high is None or age <= high)
+
+
+def for_age(age: int) -> Q:
+    """`fits_age` as a condition on offers: the catalogue's « Pour mon âge »."""
+    return (Q(age_min__isnull=True) | Q(age_min__lte=age)) & (
+        Q(age_max__isnull=True) | Q(age_max__gte=age)
+    )
 
 
 # --- waiting list ---------------------------------------------------------------------------

@@ -6,7 +6,8 @@
   pages, the date-time fields people type in and the pass Culture app write it);
 - a date and time: « 9 juin 2027 à 15:30 »;
 - a count: « 0 place », « 1 place », « 2 places » (French: 0 and 1 are singular), or
-  what the caller says for none (« aucune place »).
+  what the caller says for none (« aucune place »);
+- an age range: « Dès 15 ans », « Jusqu'à 17 ans », « 15–17 ans », « 16 ans ».
 
 Templates use them through the filters of `passlib/templatetags/french.py` (built into
 both template engines: pages, e-mails' HTML, subjects and plain text); Python (services'
@@ -99,6 +100,19 @@ def count_fr(number: int | None, singular: str, plural: str = "", none: str = ""
             raise ValueError(f"Say the plural of « {singular} ».")
         plural = singular if singular.endswith(("s", "x")) else singular + "s"
     return f"{_thousands(number)} {plural}"
+
+
+def age_range_fr(age_min: int | None, age_max: int | None) -> str:
+    """An offer's ages (offers/rules.py `age_range`): « Dès 15 ans » (a minimum only),
+    « Jusqu'à 17 ans » (a maximum only), « 15–17 ans » (an en dash), « 16 ans » (one
+    age), "" (no bound)."""
+    if age_min is not None and age_max is not None:
+        return f"{age_min} ans" if age_min == age_max else f"{age_min}\u2013{age_max} ans"
+    if age_min is not None:
+        return f"Dès {age_min} ans"
+    if age_max is not None:
+        return f"Jusqu'à {age_max} ans"
+    return ""
 
 
 def _thousands(number: int) -> str:

@@ -82,6 +82,23 @@ def test_pro_and_public_lists(login, space, owner, url, who, seed):
     assert count_queries(client, url) == small
 
 
+def test_the_catalogue_for_my_age(login, space):
+    """« Pour mon âge » adds a condition, not a query per offer."""
+    client = login(make_beneficiary(16))
+
+    def grow(n, start):
+        for i in range(n):
+            offer = make_offer(
+                space["venue"], title=f"Atelier {start + i}", age_min=15 + i % 3, age_max=17
+            )
+            make_session(offer, total_places=50)
+
+    grow(2, 0)
+    small = count_queries(client, "/jeunes/offres/?for_my_age=on")
+    grow(12, 2)
+    assert count_queries(client, "/jeunes/offres/?for_my_age=on") == small
+
+
 def test_my_bookings_list(login, space):
     young = make_beneficiary(18)
     client = login(young)

@@ -59,7 +59,8 @@ class FilterForm(Form):
         choices = [
             repr(field.choices) for field in self.fields.values() if hasattr(field, "choices")
         ]
-        raw = repr((type(self).__name__, self.is_bound, values, choices))
+        # The fields themselves: a form may show one to some people only (« Pour mon âge »).
+        raw = repr((type(self).__name__, list(self.fields), self.is_bound, values, choices))
         return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -144,6 +145,7 @@ class CatalogFilterForm(FilterForm):
         choices=[("", "Toutes"), *((c.id, c.label) for c in CATEGORIES)],
     )
     free_only = forms.BooleanField(label="Gratuites uniquement", required=False)
+    for_my_age = forms.BooleanField(label="Pour mon âge", required=False)
     day = forms.DateField(label="Date", **_DATE)
     near = forms.CharField(
         label="Près de (commune ou code postal)",
@@ -154,6 +156,13 @@ class CatalogFilterForm(FilterForm):
     sort = forms.ChoiceField(
         widget=MemoSelect, label="Trier par", required=False, choices=list(SORT_LABELS.items())
     )
+
+    def __init__(self, *args, age: int | None = None, **kwargs) -> None:
+        """`age`: the young person's age today, for « Pour mon âge » (only they see it)."""
+        super().__init__(*args, **kwargs)
+        self.age = age
+        if age is None:
+            del self.fields["for_my_age"]
 
     def clean_near(self):
         text = self.cleaned_data["near"]
@@ -184,7 +193,8 @@ class CatalogFilterForm(FilterForm):
             return CatalogFilters()
         d = dict(self.cleaned_data)
         place = d.pop("near")
-        return CatalogFilters(**d, near=place.point if place else None)
+        age = self.age if d.pop("for_my_age", False) else None
+        return CatalogFilters(**d, near=place.point if place else None, age=age)
 
     @property
     def place(self):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from catalog.categories import UnknownSubcategory, get_subcategory, subcategory_choices
 from offers import recurrence
 from offers.models import DESCRIPTION_MAX, TITLE_MAX, SessionCancelReason
+from offers.models.individual import AGE_MAX, AGE_MIN
 from offers.services.offers import OfferData, StockData
 from offers.services.sessions import SessionData
 from passlib.forms import Form, MoneyField, window
@@ -52,6 +53,21 @@ def wall_time_field(label: str, *, required: bool = False, help_text: str = ""):
         ),
         past_days=365,
         future_days=FUTURE_DAYS,
+    )
+
+
+def age_field(label: str) -> forms.TypedChoiceField:
+    """An age bound of an offer: 15 to 18, or « — » (none). Whether the minimum is above
+    the maximum is the service's to say (offers/services/offers.py)."""
+    return forms.TypedChoiceField(
+        label=label,
+        required=False,
+        choices=[("", "—"), *((age, f"{age} ans") for age in range(AGE_MIN, AGE_MAX + 1))],
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": f"Choisissez un âge de {AGE_MIN} à {AGE_MAX} ans, ou « — »."
+        },
     )
 
 
@@ -126,6 +142,8 @@ class OfferForm(Form):
     )
     accessibility_motor = forms.BooleanField(label="Handicap moteur", required=False)
     accessibility_visual = forms.BooleanField(label="Handicap visuel", required=False)
+    age_min = age_field("Âge minimum")
+    age_max = age_field("Âge maximum")
     withdrawal_details = forms.CharField(
         label="Modalités de retrait",
         max_length=2000,
@@ -177,6 +195,8 @@ class OfferForm(Form):
             accessibility_mental=d["accessibility_mental"],
             accessibility_motor=d["accessibility_motor"],
             accessibility_visual=d["accessibility_visual"],
+            age_min=d["age_min"],
+            age_max=d["age_max"],
             withdrawal_details=d["withdrawal_details"],
             booking_email=d["booking_email"],
             price_cents=int((d["price"] * 100).to_integral_value()),

@@ -48,7 +48,7 @@ from offers.policy import (
 )
 from offers.templatetags.money import euros
 from passlib import search
-from passlib.formats import count_fr, datetime_fr
+from passlib.formats import age_range_fr, count_fr, datetime_fr
 from passlib.links import uuid_url
 from passlib.rows import escaped
 from passlib.sql import CompiledExpression
@@ -72,6 +72,7 @@ class CatalogFilters:
     near: Point | None = None  # the commune or postal code chosen (accounts/geo.py)
     sort: str = ""  # SORT_LABELS
     venue_id: int | None = None  # one venue's page
+    age: int | None = None  # « Pour mon âge »: offers meant for this age (rules.for_age)
 
 
 def venue_points(postal_code: str) -> list[Point]:
@@ -126,6 +127,8 @@ def catalog(f: CatalogFilters, *, per_row: bool = True, full: bool = False) -> Q
         qs = qs.filter(category_id=f.category)
     if f.free_only:
         qs = qs.filter(price_cents=0)
+    if f.age is not None:
+        qs = qs.filter(rules.for_age(f.age))
     if f.day:
         now = timezone.now()
         sessions = rules.open_sessions(now) if full else rules.sessions_with_places(now)
@@ -354,6 +357,8 @@ def catalog_rows(
         "image_small_width",
         "image_small_height",
         "image_alt",
+        "age_min",
+        "age_max",
         *fields,
     )
     for r in values:
@@ -365,6 +370,7 @@ def catalog_rows(
             "city": r["venue__city"],
             "departement": r["venue__departement"],
             "price": euros(r["price_cents"]) if r["price_cents"] else "Gratuit",
+            "ages": age_range_fr(r["age_min"], r["age_max"]),
             "image_alt": r["image_alt"],
         }
         if r["next_at"] is not None:

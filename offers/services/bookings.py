@@ -2,7 +2,8 @@
 
 Rules (SPEC §5):
 - only beneficiaries aged 15 to 18 inclusive on the booking day book, with a confirmed
-  email; one active (not cancelled) booking per beneficiary and offer;
+  email, and within the offer's ages when it has some (« 15–17 ans »: offers/policy.py
+  `age_range_refusal`); one active (not cancelled) booking per beneficiary and offer;
 - the offer must be published, its venue and collectivité validated, the session (or
   stock) still open for booking;
 - the place is taken by one conditional UPDATE on the session/stock counter
@@ -159,6 +160,7 @@ def booking_create(
             f"Les réservations de cette offre ouvrent le {opens} : reviens à ce moment-là.",
             code="booking.not_open_yet",
         )
+    policy.check_age_range(beneficiary, offer, today)  # as the page said (no button)
     if active_booking_exists(user=user, offer=offer):
         raise Refusal(
             "Tu as déjà une réservation en cours pour cette offre.", code="booking.duplicate"

@@ -37,6 +37,7 @@ from offers.models import (
     Session,
     Stock,
 )
+from offers.models.individual import AGE_MAX, AGE_MIN
 from offers.services import holds
 from passlib import images
 from passlib.counts import changes_counts
@@ -57,6 +58,8 @@ class OfferData:
     accessibility_mental: bool = False
     accessibility_motor: bool = False
     accessibility_visual: bool = False
+    age_min: int | None = None
+    age_max: int | None = None
     withdrawal_details: str = ""
     booking_email: str = ""
     price_cents: int = 0
@@ -98,8 +101,25 @@ def _clean_offer_data(data: OfferData) -> OfferData:
         raise ValidationError({"title": "Le titre est obligatoire."})
     if len(title) > TITLE_MAX:
         raise ValidationError({"title": f"Le titre ne peut dépasser {TITLE_MAX} caractères."})
+    _check_ages(data)
     unused = {name: "" for extra, name in _EXTRA.items() if extra not in sub.extra_fields}
     return replace(data, title=title, **unused)
+
+
+def _check_ages(data: OfferData) -> None:
+    """The offer's ages lie within 15..18, the minimum not above the maximum (the CHECK
+    constraint `offer_age_range` says the same to the database)."""
+    for name in ("age_min", "age_max"):
+        value = getattr(data, name)
+        if value is not None and not AGE_MIN <= value <= AGE_MAX:
+            raise ValidationError({name: f"Choisissez un âge de {AGE_MIN} à {AGE_MAX} ans."})
+    if data.age_min is not None and data.age_max is not None and data.age_min > data.age_max:
+        raise ValidationError(
+            {
+                "age_max": f"L'âge maximum ne peut pas être inférieur à l'âge minimum "
+                f"({data.age_min} ans)."
+            }
+        )
 
 
 def _check_stock(stock: StockData) -> None:

@@ -32,7 +32,9 @@ PAGE_SIZE = 20
 
 @require_GET
 def catalog(request: HttpRequest) -> HttpResponse:
-    form = CatalogFilterForm(request.GET or None)
+    young = beneficiary_of(request.user) if roles_of(request.user)["beneficiary"] else None
+    today = timezone.localdate()
+    form = CatalogFilterForm(request.GET or None, age=young and young.age_on(today))
     filters = form.to_filters()
     counts = cached_counts(
         ("catalog", filters),
@@ -47,14 +49,13 @@ def catalog(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
-    young = beneficiary_of(request.user) if roles_of(request.user)["beneficiary"] else None
     ctx = {
         "form": form,
         "page": page,
         "rows": selectors.catalog_page_rows(page.object_list, near=filters.near),
         "place": form.place,
         "query": query.urlencode(),
-        "credit_starts_at": young and credit_not_yet(young, timezone.localdate()),
+        "credit_starts_at": young and credit_not_yet(young, today),
     }
     template = "offers/beneficiary/catalog.html"
     if request.htmx:
@@ -107,10 +108,16 @@ def offer_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
         and existing is None
         and policy.booking_refusal(request.user, offer, timezone.localdate(now)),
     }
+    # Outside the offer's ages, no button at all: the reason instead (SPEC §9).
+    ctx["out_of_ages"] = bool(ctx["refusal"]) and ctx["refusal"].code == "booking.offer_age"
     # « Réserver » lists the dates itself to a young person who may book them: the
     # offer's description then leaves them out, so that each date is written once.
     ctx["dates_in_booking"] = (
-        offer.is_event and ctx["is_beneficiary"] and ctx["booking_opened"] and existing is None
+        offer.is_event
+        and ctx["is_beneficiary"]
+        and ctx["booking_opened"]
+        and existing is None
+        and not ctx["out_of_ages"]
     )
     with venue_time(offer):
         return render(request, "offers/beneficiary/offer.html", ctx)

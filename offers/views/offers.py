@@ -181,6 +181,8 @@ def _initial_from_offer(offer: Offer) -> dict:
         "accessibility_mental": offer.accessibility_mental,
         "accessibility_motor": offer.accessibility_motor,
         "accessibility_visual": offer.accessibility_visual,
+        "age_min": offer.age_min,
+        "age_max": offer.age_max,
         "withdrawal_details": offer.withdrawal_details,
         "booking_email": offer.booking_email,
         "publish_at": venue_wall_time(offer.publish_at, offer.venue),

@@ -1,6 +1,7 @@
 """The project's filters for what people read (built into both template engines, so
-no `{% load %}`): `fr_date`, `fr_time`, `fr_datetime`, `plural` — passlib/formats.py
-says how each writes — and `fr_duration` (passlib/durations.py)."""
+no `{% load %}`): `fr_date`, `fr_time`, `fr_datetime`, `plural`, `fr_ages` (an offer's
+age range) — passlib/formats.py says how each writes — and `fr_duration`
+(passlib/durations.py)."""
 
 from django import template
 
@@ -54,3 +55,10 @@ def fr_duration(minutes) -> str:
         return durations.duration_fr(int(minutes or 0))
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def fr_ages(offer) -> str:
+    """{{ offer|fr_ages }} → « Dès 15 ans », « 15–17 ans », "" (passlib/formats.py
+    `age_range_fr`)."""
+    return formats.age_range_fr(getattr(offer, "age_min", None), getattr(offer, "age_max", None))

@@ -187,3 +187,17 @@ def test_places_held_for_the_waiting_list_count_in_sql_the_property_and_the_chec
             continue
         stock.refresh_from_db()
         assert Stock.objects.filter(STOCK_HAS_PLACE, pk=stock.pk).exists() == (stock.remaining > 0)
+
+
+def test_an_offer_fits_an_age_in_sql_exactly_when_the_python_rule_says_so(space):
+    bounds = [None, 15, 16, 17, 18]
+    offers = [
+        make_offer(space["venue"], title=f"{low}-{high}", age_min=low, age_max=high)
+        for low, high in itertools.product(bounds, bounds)
+        if low is None or high is None or low <= high
+    ]
+    for age in range(14, 20):
+        in_sql = set(Offer.objects.filter(rules.for_age(age)).values_list("pk", flat=True))
+        assert in_sql == {o.pk for o in offers if rules.fits_age(o, age)}, age
+    with pytest.raises(IntegrityError), transaction.atomic():  # the CHECK's own bounds
+        make_offer(space["venue"], age_min=17, age_max=16)
