@@ -50,7 +50,6 @@ from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
 from accounts.models import Status, Venue
-from catalog.categories import get_subcategory
 from offers.models import (
     Booking,
     BookingStatus,
@@ -294,23 +293,20 @@ def validation_opens_at(booked_at, starts_at, moved_at=None):
 
 # --- a session's length and status (SPEC §9) ---------------------------------------------
 
-DEFAULT_DURATION = 90  # minutes: an event subcategory that names none
-
 
 def offer_duration(offer: Offer) -> int:
-    """The offer's length in minutes: its own, else its subcategory's usual one."""
-    if offer.duration_minutes:
-        return offer.duration_minutes
-    return get_subcategory(offer.subcategory_id).default_duration or DEFAULT_DURATION
+    """The offer's length in minutes: its own, else its subcategory's usual one (the
+    model's `Offer.duration`, so templates read it too)."""
+    return offer.duration
 
 
 def session_duration(session: Session) -> int:
-    """A session's length in minutes: its own, else its offer's (`offer_duration`)."""
-    return session.duration_minutes or offer_duration(session.offer)
+    """A session's length in minutes: its own, else its offer's (`Session.duration`)."""
+    return session.duration
 
 
 def session_ends_at(session: Session):
-    return session.starts_at + timedelta(minutes=session_duration(session))
+    return session.ends_at
 
 
 class SessionState(TextChoices):

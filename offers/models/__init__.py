@@ -1,6 +1,13 @@
 """Models of the offers app: individual offers and bookings, collective offers."""
 
 from offers.models.alerts import OpeningAlert  # noqa: F401
+from offers.models.bookings import (  # noqa: F401
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    Booking,
+    BookingStatus,
+    CancellationReason,
+)
 from offers.models.calendar import VenueCalendar  # noqa: F401
 from offers.models.collective import (  # noqa: F401
     CollectiveBooking,
@@ -13,14 +20,9 @@ from offers.models.collective import (  # noqa: F401
 )
 from offers.models.history import Action, Transition  # noqa: F401
 from offers.models.individual import (  # noqa: F401
-    CODE_ALPHABET,
-    CODE_LENGTH,
     DESCRIPTION_MAX,
     MAX_PRICE_CENTS,
     TITLE_MAX,
-    Booking,
-    BookingStatus,
-    CancellationReason,
     DisplayStatus,
     ExportLog,
     Offer,

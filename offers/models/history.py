@@ -11,8 +11,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from offers.models.bookings import BookingStatus
 from offers.models.collective import CollectiveBookingStatus, CollectiveStatus
-from offers.models.individual import BookingStatus, OfferStatus
+from offers.models.individual import OfferStatus
 
 # Every status a transition can name, with its French label (statuses that share a code
 # share a label: "publiée", "annulée"…).
