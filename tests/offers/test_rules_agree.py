@@ -187,3 +187,38 @@ def test_places_held_for_the_waiting_list_count_in_sql_the_property_and_the_chec
             continue
         stock.refresh_from_db()
         assert Stock.objects.filter(STOCK_HAS_PLACE, pk=stock.pk).exists() == (stock.remaining > 0)
+
+
+def test_after_a_move_the_guichet_and_the_export_read_the_deadline_the_rule_gives(
+    space, member
+):
+    """A move extends the young person's cancellation deadline (offers/rules.py with
+    `moved_at`): the guichet (plain SQL row), the export (`.values_list` rows) and the
+    service read the same one."""
+    from offers.exports import COLUMNS, export_rows
+    from offers.models import Booking
+    from offers.selectors.bookings import counter_booking
+    from offers.services import sessions as session_services
+    from tests.factories import past_its_cancellation_deadline
+
+    offer = make_offer(space["venue"], "ATELIER_PRATIQUE_ART", title="Atelier")
+    session = make_session(offer, days=5, total_places=5)
+    young = make_beneficiary()
+    booking = booking_services.booking_create(user=young, offer=offer, session=session)
+    past_its_cancellation_deadline(booking)
+    new = session.starts_at + timedelta(days=7)
+    session_services.session_update(
+        actor=member,
+        session=session,
+        data=session_services.SessionData(starts_at=new, total_places=5, booking_limit_at=new),
+    )
+    booking = Booking.objects.select_related("session").get(pk=booking.pk)
+    deadline = rules.cancellation_deadline(booking)
+    assert deadline > timezone.now()  # the old one had passed
+    assert counter_booking(member, booking.code).validation_opens_at == deadline
+    status = COLUMNS.index("Statut de la contremarque")
+    rows = Booking.objects.filter(pk=booking.pk)
+    before = deadline - timedelta(microseconds=1)
+    assert [r[status] for r in export_rows(rows, now=before)] == ["réservé"]
+    assert [r[status] for r in export_rows(rows, now=deadline)] == ["confirmé"]
+    assert rules.may_cancel(booking, before) and not rules.may_cancel(booking, deadline)
