@@ -93,9 +93,7 @@ def _confirmed_again(*, actor: User, session_ids: list[int], tz: str) -> None:
     )
     if not validated:
         return
-    Booking.objects.filter(
-        pk__in=[b.pk for b in validated], status=BookingStatus.VALIDATED
-    ).update(
+    Booking.objects.filter(pk__in=[b.pk for b in validated], status=BookingStatus.VALIDATED).update(
         status=BookingStatus.CONFIRMED,
         validated_at=None,
         validated_by=None,

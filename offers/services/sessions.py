@@ -302,8 +302,8 @@ def session_update(*, actor: User, session: Session, data: SessionData) -> Sessi
     now = timezone.now()
     data = _clean_session(data, now=now)
     # Locked: the start it had is the one the people concerned are told of.
-    old_start = Session.objects.select_for_update().values_list("starts_at", flat=True).get(
-        pk=session.pk
+    old_start = (
+        Session.objects.select_for_update().values_list("starts_at", flat=True).get(pk=session.pk)
     )
     capacity = data.quota if data.quota is not None else data.total_places
     # Bookings and places held for the waiting list stay (offers/models/places.py).

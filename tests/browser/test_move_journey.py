@@ -53,7 +53,7 @@ def test_a_librarian_moves_a_booked_session_and_the_young_person_cancels_from_th
     session = Session.objects.create(
         offer=offer, starts_at=wednesday, booking_limit_at=wednesday, total_places=12
     )
-    ines = make_beneficiary(16, first_name="Inès", last_name="Diallo", email="ines@exemple.fr")
+    ines = make_beneficiary(17, first_name="Inès", last_name="Diallo", email="ines@exemple.fr")
     booking = booking_services.booking_create(user=ines, offer=offer, session=session)
     past_its_cancellation_deadline(booking)  # booked 3 days ago: her deadline has passed
     credit = Beneficiary.objects.get(user=ines).credit_cents
@@ -85,9 +85,7 @@ def test_a_librarian_moves_a_booked_session_and_the_young_person_cancels_from_th
     assert message.subject == (
         f"Changement de date : Atelier manga, désormais le {datetime_fr(saturday, tz=PARIS)}"
     )
-    assert (
-        f"Ancienne date : {datetime_fr(wednesday, weekday=True)}, jusqu'à 16:30" in message.body
-    )
+    assert f"Ancienne date : {datetime_fr(wednesday, weekday=True)}, jusqu'à 16:30" in message.body
     assert f"Nouvelle date : {datetime_fr(saturday, weekday=True)}, jusqu'à 12:00" in message.body
     assert wednesday.strftime("%A") == "Wednesday" and saturday.strftime("%A") == "Saturday"
     assert "mercredi" in message.body and "samedi" in message.body

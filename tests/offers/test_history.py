@@ -118,7 +118,8 @@ def test_place_changes_and_sessions_are_logged(space, owner):
         (Action.SESSION_CHANGED, "12 places dont 8 pass Culture → 12 places dont 10 pass Culture"),
         (  # a new start is a move: old → new, with the weekday (offers/services/moves.py)
             Action.SESSION_MOVED,
-            f"{datetime_fr(local(start), weekday=True)} → {datetime_fr(local(later), weekday=True)}",
+            f"{datetime_fr(local(start), weekday=True)} → "
+            f"{datetime_fr(local(later), weekday=True)}",
         ),
         (Action.SESSION_REMOVED, ""),
     ]

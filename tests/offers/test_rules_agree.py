@@ -189,9 +189,7 @@ def test_places_held_for_the_waiting_list_count_in_sql_the_property_and_the_chec
         assert Stock.objects.filter(STOCK_HAS_PLACE, pk=stock.pk).exists() == (stock.remaining > 0)
 
 
-def test_after_a_move_the_guichet_and_the_export_read_the_deadline_the_rule_gives(
-    space, member
-):
+def test_after_a_move_the_guichet_and_the_export_read_the_deadline_the_rule_gives(space, member):
     """A move extends the young person's cancellation deadline (offers/rules.py with
     `moved_at`): the guichet (plain SQL row), the export (`.values_list` rows) and the
     service read the same one."""

@@ -80,7 +80,9 @@ def full(space, django_capture_on_commit_callbacks):
     waitlist_services.waitlist_join(user=people["Nina"], offer=offer, session=session)
     waitlist_services.waitlist_join(user=people["Tom"], offer=offer, session=session)
     with django_capture_on_commit_callbacks(execute=True):
-        booking_services.booking_cancel_by_beneficiary(user=people["Hugo"], booking=bookings["Hugo"])
+        booking_services.booking_cancel_by_beneficiary(
+            user=people["Hugo"], booking=bookings["Hugo"]
+        )
     Booking.objects.filter(pk=bookings["Léa"].pk).update(
         status=BookingStatus.VALIDATED, validated_at=timezone.now()
     )
@@ -179,9 +181,7 @@ def test_the_email_gives_both_dates_the_calendar_file_and_the_cancel_link(
     assert name == f"reservation-{booking.code}.ics"
     assert str(event["UID"]) == f"reservation-{booking.public_id}@passlib"
     assert int(event["SEQUENCE"]) == 1
-    assert event.decoded("DTSTART") == new and event.decoded("DTEND") == new + timedelta(
-        minutes=90
-    )
+    assert event.decoded("DTSTART") == new and event.decoded("DTEND") == new + timedelta(minutes=90)
     assert str(event.decoded("DTSTART").tzinfo) == "Europe/Paris"
     assert event["DTSTART"].params["TZID"] == "Europe/Paris"
 
@@ -200,9 +200,7 @@ def test_a_reunion_venue_s_file_keeps_its_zone(space, member, django_capture_on_
     young = make_beneficiary(17, first_name="Maëlle")
     booking = booking_services.booking_create(user=young, offer=offer, session=session)
     zone = ZoneInfo("Indian/Reunion")
-    new = timezone.localtime(session.starts_at, zone).replace(hour=15, minute=0) + timedelta(
-        days=2
-    )
+    new = timezone.localtime(session.starts_at, zone).replace(hour=15, minute=0) + timedelta(days=2)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         _move(member, session, new)
@@ -232,9 +230,11 @@ def test_the_young_person_may_cancel_after_the_old_deadline_not_after_the_new_st
         _move(member, session, new)
     booking.refresh_from_db()
     assert rules.cancellation_deadline(booking) == new  # min(new start, moved_at + 48 h)
-    with mock.patch("django.utils.timezone.now", return_value=new):
-        with pytest.raises(Refusal) as refused:
-            booking_services.booking_cancel_by_beneficiary(user=young, booking=booking)
+    with (
+        mock.patch("django.utils.timezone.now", return_value=new),
+        pytest.raises(Refusal) as refused,
+    ):
+        booking_services.booking_cancel_by_beneficiary(user=young, booking=booking)
     assert refused.value.code == "booking.deadline_passed"
     # from the e-mail's link, one click, no login
     path = reminders.release_url(booking)
@@ -266,9 +266,11 @@ def test_moving_into_the_past_is_refused_and_nothing_is_told(
     full, member, django_capture_on_commit_callbacks
 ):
     session = full["session"]
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(ValidationError, match="La séance doit commencer dans le futur."):
-            _move(member, session, timezone.now() - timedelta(hours=1))
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(ValidationError, match=r"La séance doit commencer dans le futur\."),
+    ):
+        _move(member, session, timezone.now() - timedelta(hours=1))
     assert mail.outbox == []
     session.refresh_from_db()
     assert (session.sequence, session.moved_at) == (0, None)
@@ -327,7 +329,7 @@ def test_a_series_move_tells_each_person_once_for_all_their_sessions(
         assert datetime_fr(session.starts_at, weekday=True) in message.body
     assert message.body.count("Je ne viendrai pas : ") == 1
     assert message.body.count("Tu es toujours sur la liste d'attente") == 2
-    (name, event) = _ics(message)
+    (_name, event) = _ics(message)
     assert str(event["UID"]) == f"reservation-{booking.public_id}@passlib"
     moved = [r for r in history.offer_history(offer) if r.action == Action.SESSION_MOVED]
     assert len(moved) == 3
@@ -340,14 +342,11 @@ def test_a_series_move_into_the_past_is_refused_as_a_whole(
     made = _series(offer, member)
     booking_services.booking_create(user=make_beneficiary(16), offer=offer, session=made[1])
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(ValidationError):
-            _move(member, made[0], made[0].starts_at - timedelta(days=30), series=True)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
+        _move(member, made[0], made[0].starts_at - timedelta(days=30), series=True)
     assert mail.outbox == []
     assert set(Session.objects.filter(offer=offer).values_list("sequence", flat=True)) == {0}
-    assert [s.starts_at for s in Session.objects.filter(offer=offer)] == [
-        s.starts_at for s in made
-    ]
+    assert [s.starts_at for s in Session.objects.filter(offer=offer)] == [s.starts_at for s in made]
 
 
 def test_after_a_move_the_day_before_reminder_comes_for_the_new_date(
