@@ -67,14 +67,19 @@ def sessions_moved(
     Session.objects.filter(pk__in=ids).update(moved_at=now, sequence=F("sequence") + 1)
     sessions = list(Session.objects.filter(pk__in=ids).select_related("offer__venue"))
     tz = offer.venue.time_zone
-    for session in sorted(sessions, key=lambda s: s.starts_at):
-        history.record_offer(
-            offer,
-            Action.SESSION_MOVED,
-            actor,
-            label=f"Séance du {datetime_fr(session.starts_at, tz=tz)}",
-            comment=moved_label(old_starts[session.pk], session.starts_at, tz),
-        )
+    history.record_many(
+        [
+            {
+                "action": Action.SESSION_MOVED,
+                "actor": actor,
+                "venue_id": offer.venue_id,
+                "offer": offer,
+                "label": f"Séance du {datetime_fr(session.starts_at, tz=tz)}",
+                "comment": moved_label(old_starts[session.pk], session.starts_at, tz),
+            }
+            for session in sorted(sessions, key=lambda s: s.starts_at)
+        ]
+    )
     _confirmed_again(actor=actor, session_ids=ids, tz=tz)
     Booking.objects.filter(session_id__in=ids, status=BookingStatus.CONFIRMED).update(
         reminded_at=now, day_before_reminded_at=None
@@ -99,18 +104,25 @@ def _confirmed_again(*, actor: User, session_ids: list[int], tz: str) -> None:
         validated_by=None,
         validated_auto=False,
     )
-    for booking in validated:
-        history.record_booking(
-            booking,
-            action=Action.UNVALIDATED,
-            actor=actor,
-            from_status=BookingStatus.VALIDATED,
-            to_status=BookingStatus.CONFIRMED,
-            comment=(
-                f"Séance déplacée au {datetime_fr(booking.session.starts_at, tz=tz)} : "
-                "la réservation redevient confirmée."
-            ),
-        )
+    history.record_many(
+        [
+            {
+                "action": Action.UNVALIDATED,
+                "actor": actor,
+                "venue_id": booking.venue_id,
+                "offer_id": booking.offer_id,
+                "booking": booking,
+                "label": f"Contremarque {booking.code}",
+                "from_status": BookingStatus.VALIDATED,
+                "to_status": BookingStatus.CONFIRMED,
+                "comment": (
+                    f"Séance déplacée au {datetime_fr(booking.session.starts_at, tz=tz)} : "
+                    "la réservation redevient confirmée."
+                ),
+            }
+            for booking in validated
+        ]
+    )
 
 
 def moved_item(*, old_start: datetime, booking: Booking | None = None, entry=None) -> dict:

@@ -370,3 +370,38 @@ def test_after_a_move_the_day_before_reminder_comes_for_the_new_date(
     assert not reminders.deadline_reminders_due(timezone.now()).filter(pk=booking.pk).exists()
     later = timezone.now() + timedelta(hours=20)
     assert reminders.day_before_due(later).filter(pk=booking.pk).exists()
+
+
+def _queries_of_a_move(space, member, people: int, capture) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    offer = make_offer(space["venue"], "ATELIER_PRATIQUE_ART", title="Atelier manga")
+    session = make_session(offer, days=10, total_places=people)  # full: a line
+    for n in range(people):
+        booking = booking_services.booking_create(
+            user=make_beneficiary(16), offer=offer, session=session
+        )
+        if n % 2:
+            Booking.objects.filter(pk=booking.pk).update(
+                status=BookingStatus.VALIDATED, validated_at=timezone.now()
+            )
+        WaitlistEntry.objects.create(offer=offer, session=session, person=make_beneficiary(16))
+    session.refresh_from_db()
+    new = session.starts_at + timedelta(days=2)
+    data = session_services.SessionData(
+        starts_at=new, total_places=session.total_places, booking_limit_at=new
+    )
+    mail.outbox.clear()
+    with capture(execute=True), CaptureQueriesContext(connection) as queries:
+        session_services.session_update(actor=member, session=session, data=data)
+    assert len(mail.outbox) == 2 * people, [m.subject for m in mail.outbox]
+    return len(queries)
+
+
+def test_a_move_runs_the_same_queries_for_2_or_12_people(
+    space, member, django_capture_on_commit_callbacks
+):
+    few = _queries_of_a_move(space, member, 2, django_capture_on_commit_callbacks)
+    many = _queries_of_a_move(space, member, 12, django_capture_on_commit_callbacks)
+    assert few == many
