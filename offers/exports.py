@@ -70,6 +70,7 @@ _FIELDS = (
     "offer__title",
     "session_id",
     "session__starts_at",
+    "session__moved_at",
     "beneficiary__first_name",
     "beneficiary__last_name",
     "beneficiary__email",
@@ -105,6 +106,7 @@ def export_rows(queryset, *, now=None) -> Iterator[list]:
             title,
             session_id,
             starts_at,
+            moved_at,
             first,
             last,
             email,
@@ -118,7 +120,7 @@ def export_rows(queryset, *, now=None) -> Iterator[list]:
         ) = row
         tz = ZoneInfo(tz_name)
         if status == "confirmed":
-            deadline = cancellation_deadline_at(booked_at, starts_at)
+            deadline = cancellation_deadline_at(booked_at, starts_at, moved_at)
             label = "confirmé" if deadline_passed(deadline, now) else "réservé"
         else:
             label = STATUS_LABELS[status]

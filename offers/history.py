@@ -50,6 +50,39 @@ def record(
 ) -> Transition:
     """One transition: `targets` names what it is about (offer=, booking=, …)."""
     return Transition.objects.create(
+        **_transition(
+            action=action,
+            actor=actor,
+            venue_id=venue_id,
+            label=label,
+            from_status=from_status,
+            to_status=to_status,
+            reason=reason,
+            comment=comment,
+            **targets,
+        )
+    )
+
+
+def record_many(rows: list[dict]) -> None:
+    """Several transitions in one INSERT; each row holds `record`'s arguments (a move
+    of a series writes a row per session and per booking confirmed again)."""
+    Transition.objects.bulk_create([Transition(**_transition(**row)) for row in rows])
+
+
+def _transition(
+    *,
+    action: Action,
+    actor: User | None,
+    venue_id: int,
+    label: str,
+    from_status: str = "",
+    to_status: str = "",
+    reason: str = "",
+    comment: str = "",
+    **targets,
+) -> dict:
+    return dict(
         action=action,
         actor=actor if actor is not None and actor.is_authenticated else None,
         venue_id=venue_id,

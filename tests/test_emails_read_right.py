@@ -121,7 +121,14 @@ def contexts():
     event_booking = booking_services.booking_create(
         user=make_beneficiary(17, first_name=PAYLOAD), offer=event, session=session
     )
+    from offers.services.moves import moved_item
+
+    moved = [
+        moved_item(old_start=session.starts_at, booking=event_booking),
+        moved_item(old_start=session.starts_at, entry=entry),
+    ]
     return {name: common for name in TEMPLATES} | {
+        "session_moved": {**common, "person": young, "items": moved, "first": moved[0]},
         "collective_booking_step": {**common, "booking": collective},
         "booking_reminder": {**common, "booking": event_booking},
         "booking_day_before": {**common, "booking": event_booking},

@@ -201,6 +201,7 @@ class CounterBooking:
     beneficiary_name: str
     validated_by_name: str
     booked_at: datetime | None = None
+    moved_at: datetime | None = None
 
     @property
     def status_label(self) -> str:
@@ -209,7 +210,7 @@ class CounterBooking:
     @property
     def validation_opens_at(self) -> datetime | None:
         """When the guichet may validate it (offers/rules.py), None: at once."""
-        return rules.validation_opens_at(self.booked_at, self.starts_at)
+        return rules.validation_opens_at(self.booked_at, self.starts_at, self.moved_at)
 
     @property
     def price(self) -> str:
@@ -226,7 +227,7 @@ _COUNTER_SQL = """
     SELECT b.id, b.code, b.status, b.validated_auto, b.price_cents, b.validated_at,
            b.cancelled_at, b.cancellation_reason, b.venue_id,
            COALESCE(NULLIF(v.public_name, ''), v.name), v.time_zone, o.title, s.starts_at,
-           u.first_name, u.last_name, vu.first_name, vu.last_name, b.booked_at
+           u.first_name, u.last_name, vu.first_name, vu.last_name, b.booked_at, s.moved_at
     FROM offers_booking b
     JOIN accounts_venue v ON v.id = b.venue_id
     JOIN offers_offer o ON o.id = b.offer_id
@@ -248,7 +249,7 @@ def counter_booking(user: User, code: str) -> CounterBooking | None:
     (pk, code, status, auto, price, validated_at, cancelled_at, reason, venue_id, venue_name) = row[
         :10
     ]
-    tz, title, starts_at, first, last, v_first, v_last, booked_at = row[10:]
+    tz, title, starts_at, first, last, v_first, v_last, booked_at, moved_at = row[10:]
     return CounterBooking(
         id=pk,
         code=code,
@@ -266,4 +267,5 @@ def counter_booking(user: User, code: str) -> CounterBooking | None:
         beneficiary_name=f"{first} {last}",
         validated_by_name=f"{v_first or ''} {v_last or ''}".strip(),
         booked_at=aware(booked_at),
+        moved_at=aware(moved_at),
     )

@@ -417,21 +417,26 @@ def booking_validate(*, actor: User, booking: Booking) -> Booking:
     instant either comes first (this is refused) or waits and finds it validated (it is
     refused: offers/services/cancellations.py)."""
     now = timezone.now()
+    session = None
     if booking.session_id:
-        cancelled = (
+        # Its start and move read from the locked row: a move at the same instant comes
+        # first (its new deadline applies) or waits (offers/services/moves.py).
+        session = (
             Session.objects.select_for_update(of=("self",))
             .filter(pk=booking.session_id)
-            .values_list("cancelled_at", flat=True)
+            .values("cancelled_at", "starts_at", "moved_at")
             .first()
         )
-        if cancelled is not None:
+        if session["cancelled_at"] is not None:
             raise Refusal(
                 "Cette séance a été annulée par le lieu : la contremarque ne peut pas être "
                 "validée.",
                 code="booking.session_cancelled",
             )
     opens = rules.validation_opens_at(
-        booking.booked_at, booking.session.starts_at if booking.session_id else None
+        booking.booked_at,
+        session["starts_at"] if session else None,
+        session["moved_at"] if session else None,
     )
     too_early = opens is not None and not rules.deadline_passed(opens, now)
     if too_early and Booking.objects.filter(pk=booking.pk, status=BookingStatus.CONFIRMED).exists():

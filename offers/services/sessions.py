@@ -1,7 +1,8 @@
 """Sessions of event offers: one at a time, or a series made by a recurrence rule
 (offers/recurrence.py) and changed or deleted together ("this one and the following").
 
-Bookable places never go below the bookings made; every change is in the history."""
+Bookable places never go below the bookings made; every change is in the history. A new
+start is a move: offers/services/moves.py tells everyone concerned."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from accounts.models import User
 from offers import history, recurrence
 from offers.models import Action, Booking, Offer, Session, WaitlistEntry, WaitlistStatus
 from offers.services import holds
+from offers.services.moves import sessions_moved
 from passlib.counts import changes_counts
 from passlib.formats import count_fr, date_fr, datetime_fr
 from passlib.refusal import Refusal
@@ -208,7 +210,8 @@ def series_update(*, actor: User, session: Session, data: SessionData) -> int:
     """Apply an edit of `session` to it and the following sessions of its series: the
     places and quota, the time of day and the day shift, the booking-limit delay. Each
     keeps its own date. Refused as a whole (nothing changed) if any would end below its
-    bookings or in the past."""
+    bookings or in the past. The sessions whose start changes are moved
+    (offers/services/moves.py), their people told once each."""
     check_not_cancelled(session)
     data = _clean_session(data, now=timezone.now())
     tz = session.offer.venue.time_zone
@@ -230,6 +233,7 @@ def series_update(*, actor: User, session: Session, data: SessionData) -> int:
     shift = new_start.date() - timezone.localtime(session.starts_at, zone).date()
     lead = data.starts_at - data.booking_limit_at
     now = timezone.now()
+    old_starts = {s.pk: s.starts_at for s in rows}
     for s in rows:
         day = timezone.localtime(s.starts_at, zone).date() + shift
         s.starts_at = recurrence.local_datetime(day, new_start.time(), tz)
@@ -239,6 +243,12 @@ def series_update(*, actor: User, session: Session, data: SessionData) -> int:
             raise ValidationError({"starts_at": "Une séance de la série serait dans le passé."})
     Session.objects.bulk_update(
         rows, ["starts_at", "booking_limit_at", "total_places", "quota"], batch_size=500
+    )
+    sessions_moved(
+        actor=actor,
+        offer=session.offer,
+        old_starts={s.pk: old_starts[s.pk] for s in rows if s.starts_at != old_starts[s.pk]},
+        now=now,
     )
     waiting = WaitlistEntry.objects.filter(
         session__in=rows, status=WaitlistStatus.WAITING
@@ -286,9 +296,15 @@ def series_remove_following(*, actor: User, session: Session) -> tuple[int, int]
 @transaction.atomic
 def session_update(*, actor: User, session: Session, data: SessionData) -> Session:
     """Change a future session; its bookable places never go below its bookings. A
-    cancelled session is not changed."""
+    cancelled session is not changed. A new start is a move (offers/services/moves.py:
+    everyone concerned is told)."""
     check_not_cancelled(session)
-    data = _clean_session(data, now=timezone.now())
+    now = timezone.now()
+    data = _clean_session(data, now=now)
+    # Locked: the start it had is the one the people concerned are told of.
+    old_start = (
+        Session.objects.select_for_update().values_list("starts_at", flat=True).get(pk=session.pk)
+    )
     capacity = data.quota if data.quota is not None else data.total_places
     # Bookings and places held for the waiting list stay (offers/models/places.py).
     guard = Q(booked_count__lte=capacity - F("held_count")) if capacity is not None else Q()
@@ -312,19 +328,23 @@ def session_update(*, actor: User, session: Session, data: SessionData) -> Sessi
                 "nombre de places ne peut pas être inférieur."
             }
         )
+    moved = data.starts_at != old_start
+    if moved:
+        sessions_moved(
+            actor=actor, offer=session.offer, old_starts={session.pk: old_start}, now=now
+        )
     holds.offer_places(session_id=session.pk)  # more places: the waiting list first
-    before = (_session_label(session), places_label(session))
+    before = places_label(session)
     session.refresh_from_db()
-    after = (_session_label(session), places_label(session))
-    _log(
-        session.offer,
-        Action.SESSION_CHANGED,
-        actor,
-        label=after[0],
-        comment="; ".join(
-            f"{old} → {new}" for old, new in zip(before, after, strict=True) if old != new
-        ),
-    )
+    after = places_label(session)
+    if not moved or before != after:  # a move alone is logged by sessions_moved
+        _log(
+            session.offer,
+            Action.SESSION_CHANGED,
+            actor,
+            label=_session_label(session),
+            comment=f"{before} → {after}" if before != after else "",
+        )
     return session
 
 

@@ -157,6 +157,7 @@ def session_edit(request: HttpRequest, public_id: UUID, session_id: UUID) -> Htt
             form = SessionEditForm(request.POST)
             if form.is_valid():
                 together = following > 1 and form.cleaned_data["scope"] == "following"
+                moved = form.cleaned_data["starts_at"] != session.starts_at
                 try:
                     if together:
                         done = services.series_update(
@@ -171,12 +172,18 @@ def session_edit(request: HttpRequest, public_id: UUID, session_id: UUID) -> Htt
                 except Refusal as exc:
                     form.add_error(None, exc.message)
                 else:
-                    messages.success(
-                        request,
-                        count_fr(done, "séance modifiée", "séances modifiées") + "."
+                    done_text = (
+                        count_fr(done, "séance modifiée", "séances modifiées")
                         if together
-                        else "Séance modifiée.",
+                        else "Séance modifiée"
                     )
+                    told = (
+                        " : les jeunes qui ont réservé et la liste d'attente sont prévenus "
+                        "de la nouvelle date par message."
+                        if moved
+                        else "."
+                    )
+                    messages.success(request, done_text + told)
                     return redirect("offers:detail", public_id=offer.public_id)
             status = 400
         else:

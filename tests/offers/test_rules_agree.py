@@ -201,3 +201,36 @@ def test_an_offer_fits_an_age_in_sql_exactly_when_the_python_rule_says_so(space)
         assert in_sql == {o.pk for o in offers if rules.fits_age(o, age)}, age
     with pytest.raises(IntegrityError), transaction.atomic():  # the CHECK's own bounds
         make_offer(space["venue"], age_min=17, age_max=16)
+
+
+def test_after_a_move_the_guichet_and_the_export_read_the_deadline_the_rule_gives(space, member):
+    """A move extends the young person's cancellation deadline (offers/rules.py with
+    `moved_at`): the guichet (plain SQL row), the export (`.values_list` rows) and the
+    service read the same one."""
+    from offers.exports import COLUMNS, export_rows
+    from offers.models import Booking
+    from offers.selectors.bookings import counter_booking
+    from offers.services import sessions as session_services
+    from tests.factories import past_its_cancellation_deadline
+
+    offer = make_offer(space["venue"], "ATELIER_PRATIQUE_ART", title="Atelier")
+    session = make_session(offer, days=5, total_places=5)
+    young = make_beneficiary()
+    booking = booking_services.booking_create(user=young, offer=offer, session=session)
+    past_its_cancellation_deadline(booking)
+    new = session.starts_at + timedelta(days=7)
+    session_services.session_update(
+        actor=member,
+        session=session,
+        data=session_services.SessionData(starts_at=new, total_places=5, booking_limit_at=new),
+    )
+    booking = Booking.objects.select_related("session").get(pk=booking.pk)
+    deadline = rules.cancellation_deadline(booking)
+    assert deadline > timezone.now()  # the old one had passed
+    assert counter_booking(member, booking.code).validation_opens_at == deadline
+    status = COLUMNS.index("Statut de la contremarque")
+    rows = Booking.objects.filter(pk=booking.pk)
+    before = deadline - timedelta(microseconds=1)
+    assert [r[status] for r in export_rows(rows, now=before)] == ["réservé"]
+    assert [r[status] for r in export_rows(rows, now=deadline)] == ["confirmé"]
+    assert rules.may_cancel(booking, before) and not rules.may_cancel(booking, deadline)
