@@ -42,7 +42,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    TextChoices,
     Value,
     When,
 )
@@ -53,9 +52,6 @@ from accounts.models import Status, Venue
 from offers.models import (
     Booking,
     BookingStatus,
-    CollectiveBooking,
-    CollectiveBookingStatus,
-    CollectiveStatus,
     DisplayStatus,
     Offer,
     OfferStatus,
@@ -65,6 +61,27 @@ from offers.models import (
     WaitlistStatus,
 )
 from offers.models.places import SESSION_HAS_PLACE, STOCK_HAS_PLACE
+
+# A session's length and status, an offer's ages (SPEC §9), and the collective offers'
+# rules live in their own modules, named here so that `rules.<name>` is the one way in.
+from offers.rules_collective import (  # noqa: F401
+    SCHOOL_CANCELLATION_NOTICE,
+    active_collective_bookings,
+    collective_offer_free,
+    school_cancellation_deadline,
+    school_may_cancel,
+    visible_to_school,
+)
+from offers.rules_programme import (  # noqa: F401
+    SessionState,
+    age_range,
+    fits_age,
+    for_age,
+    offer_duration,
+    session_duration,
+    session_ends_at,
+    session_status,
+)
 from passlib.sql import CompiledExpression
 
 CANCELLATION_WINDOW = timedelta(hours=48)
@@ -291,47 +308,6 @@ def validation_opens_at(booked_at, starts_at, moved_at=None):
     return cancellation_deadline_at(booked_at, starts_at, moved_at) if booked_at else None
 
 
-# --- a session's length and status (SPEC §9) ---------------------------------------------
-
-
-def offer_duration(offer: Offer) -> int:
-    """The offer's length in minutes: its own, else its subcategory's usual one (the
-    model's `Offer.duration`, so templates read it too)."""
-    return offer.duration
-
-
-def session_duration(session: Session) -> int:
-    """A session's length in minutes: its own, else its offer's (`Session.duration`)."""
-    return session.duration
-
-
-def session_ends_at(session: Session):
-    return session.ends_at
-
-
-class SessionState(TextChoices):
-    """A session's status in the programme and the feeds; the values are the feeds'
-    (docs/feeds.md maps them to OpenAgenda's)."""
-
-    SCHEDULED = "scheduled", "Programmée"
-    RESCHEDULED = "rescheduled", "Déplacée"
-    FULL = "full", "Complète"
-    CANCELLED = "cancelled", "Annulée"
-
-
-def session_status(session: Session) -> str:
-    """Cancelled, else full (no place left: `Session.remaining`), else rescheduled
-    (moved at least once), else scheduled."""
-    if session.cancelled_at is not None:
-        return SessionState.CANCELLED
-    remaining = session.remaining
-    if remaining is not None and remaining <= 0:
-        return SessionState.FULL
-    if session.moved_at is not None:
-        return SessionState.RESCHEDULED
-    return SessionState.SCHEDULED
-
-
 def absence_opens_at(starts_at):
     """From when the venue may mark a young person absent: the session's start. Before
     it the young person may still come, or cancel; a physical booking (no start) is never
@@ -404,32 +380,6 @@ def duplicate_title(title: str, taken, max_length: int) -> str:
         n += 1
 
 
-# --- an offer's ages (SPEC §9) ------------------------------------------------------------
-
-
-def age_range(offer: Offer) -> tuple[int | None, int | None]:
-    """The ages an offer is meant for, (minimum, maximum), None where it has no bound;
-    both within 15..18 and minimum ≤ maximum (the CHECK constraint `offer_age_range`).
-    People read it through passlib/formats.py `age_range_fr` (« 15–17 ans », `|fr_ages`);
-    the feeds give it as OpenAgenda's `age`."""
-    return offer.age_min, offer.age_max
-
-
-def fits_age(offer: Offer, age: int) -> bool:
-    """The offer is meant for a young person of this age (bounds included): the offer
-    page and the booking service (offers/policy.py `age_range_refusal`). Its SQL twin is
-    `for_age` (tests/offers/test_rules_agree.py)."""
-    low, high = age_range(offer)
-    return (low is None or low <= age) and (high is None or age <= high)
-
-
-def for_age(age: int) -> Q:
-    """`fits_age` as a condition on offers: the catalogue's « Pour mon âge »."""
-    return (Q(age_min__isnull=True) | Q(age_min__lte=age)) & (
-        Q(age_max__isnull=True) | Q(age_max__gte=age)
-    )
-
-
 # --- waiting list ---------------------------------------------------------------------------
 
 MIN_HOLD = timedelta(minutes=15)
@@ -481,43 +431,3 @@ def stock_closes_at(stock: Stock):
         return None
     day = stock.booking_limit_date + timedelta(days=1)
     return timezone.make_aware(datetime.combine(day, time.min))
-
-
-# --- collective -----------------------------------------------------------------------------
-
-
-def visible_to_school(school) -> Q:
-    """Published collective offers (showcases or bookable) of validated venues whose
-    intervention area covers the school's département. Bookable offers add their own
-    conditions (offers/policy.py)."""
-    return Q(
-        status=CollectiveStatus.PUBLISHED,
-        venue__status=Status.VALIDATED,
-        venue__collectivite__status=Status.VALIDATED,
-        intervention_area__contains=f",{school.departement},",
-    )
-
-
-def active_collective_bookings() -> QuerySet[CollectiveBooking]:
-    """Collective bookings in progress or done: a bookable offer takes one (the partial
-    unique constraint `collective_booking_one_active` is the same rule)."""
-    return CollectiveBooking.objects.exclude(status=CollectiveBookingStatus.CANCELLED)
-
-
-SCHOOL_CANCELLATION_NOTICE = timedelta(days=30)
-
-
-def school_cancellation_deadline(starts_at):
-    """Until when a school may cancel its collective booking: 30 days before the start
-    (at that instant itself it still may). The service refuses after it; the school's
-    bookings page shows the button disabled, with this date, after it."""
-    return starts_at - SCHOOL_CANCELLATION_NOTICE
-
-
-def school_may_cancel(starts_at, now) -> bool:
-    return now <= school_cancellation_deadline(starts_at)
-
-
-def collective_offer_free() -> Q:
-    """The outer collective offer has no active booking."""
-    return ~Exists(active_collective_bookings().filter(offer=OuterRef("pk")))
