@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.categories import get_subcategory
+from offers import rules
 from offers.calendar import address_of, new_calendar, session_event, session_summary
 from offers.models import Session
 from offers.models.individual import AGE_MAX, AGE_MIN
@@ -60,9 +61,10 @@ def _iso(moment, tz: str) -> str:
 
 def _age(offer) -> dict:
     """OpenAgenda's `age`: the offer's range, the scheme's bounds where it sets none."""
+    low, high = rules.age_range(offer)
     return {
-        "min": AGE_MIN if offer.age_min is None else offer.age_min,
-        "max": AGE_MAX if offer.age_max is None else offer.age_max,
+        "min": AGE_MIN if low is None else low,
+        "max": AGE_MAX if high is None else high,
     }
 
 
