@@ -14,7 +14,9 @@ names this module and tests/offers/test_rules_agree.py proves both agree.
   validates (`validation_opens_at`) and marks absent (`absence_open`);
 - which counter codes a pro's export shows (`code_in_pro_export`);
 - a duplicate's title (`duplicate_title`);
-- how long a session lasts and when it ends (`session_duration`, `session_ends_at`),
+- how long a session lasts and when it ends (`usual_duration`, `duration_of`,
+  `offer_duration`, `session_duration`, `session_ends_at`), the venue's sessions a new one overlaps
+  (`periods_overlap`, `overlapping_sessions`, `overlaps_of`),
   and its status in the programme (`session_status`: scheduled, rescheduled, full,
   cancelled);
 - visible to a teacher's school (`visible_to_school`) and a collective offer still free
@@ -64,6 +66,7 @@ from offers.models import (
     WaitlistStatus,
 )
 from offers.models.places import SESSION_HAS_PLACE, STOCK_HAS_PLACE
+from passlib.durations import MAX_MINUTES
 from passlib.sql import CompiledExpression
 
 CANCELLATION_WINDOW = timedelta(hours=48)
@@ -295,20 +298,78 @@ def validation_opens_at(booked_at, starts_at, moved_at=None):
 DEFAULT_DURATION = 90  # minutes: an event subcategory that names none
 
 
+def usual_duration(subcategory_id: str) -> int:
+    """A subcategory's usual length in minutes (catalog/categories.py), offered when an
+    offer is created; DEFAULT_DURATION when it names none."""
+    return get_subcategory(subcategory_id).default_duration or DEFAULT_DURATION
+
+
+def duration_of(session_minutes: int | None, offer_minutes: int | None, subcategory_id: str):
+    """The rule on plain values (a catalogue card's row): the session's own length, else
+    the offer's, else the subcategory's usual one, in minutes."""
+    return session_minutes or offer_minutes or usual_duration(subcategory_id)
+
+
 def offer_duration(offer: Offer) -> int:
     """The offer's length in minutes: its own, else its subcategory's usual one."""
-    if offer.duration_minutes:
-        return offer.duration_minutes
-    return get_subcategory(offer.subcategory_id).default_duration or DEFAULT_DURATION
+    return duration_of(None, offer.duration_minutes, offer.subcategory_id)
 
 
 def session_duration(session: Session) -> int:
     """A session's length in minutes: its own, else its offer's (`offer_duration`)."""
-    return session.duration_minutes or offer_duration(session.offer)
+    offer = session.offer
+    return duration_of(session.duration_minutes, offer.duration_minutes, offer.subcategory_id)
 
 
 def session_ends_at(session: Session):
     return session.starts_at + timedelta(minutes=session_duration(session))
+
+
+def periods_overlap(start, end, other_start, other_end) -> bool:
+    """[start, end) and [other_start, other_end) share a moment: one ending when the
+    other starts does not overlap it."""
+    return start < other_end and other_start < end
+
+
+def overlapping_sessions(venue: Venue, start, end, *, exclude=()) -> list[Session]:
+    """The venue's sessions not cancelled (any of its offers) that overlap [start, end)
+    (`periods_overlap`), but those in `exclude`. One query: a session lasts at most
+    MAX_MINUTES, so only those starting less than that before `start` can reach it;
+    their end is `session_ends_at` (the one rule, with the offer selected). Soonest
+    first."""
+    nearby = (
+        Session.objects.filter(
+            offer__venue=venue,
+            cancelled_at__isnull=True,
+            starts_at__lt=end,
+            starts_at__gt=start - timedelta(minutes=MAX_MINUTES),
+        )
+        .exclude(public_id__in=[s.public_id for s in exclude])
+        .select_related("offer")
+        .order_by("starts_at", "pk")
+    )
+    return [s for s in nearby if periods_overlap(start, end, s.starts_at, session_ends_at(s))]
+
+
+def overlaps_of(venue: Venue, sessions: list[Session]) -> list[tuple[Session, list[Session]]]:
+    """Each of `sessions` (just created: one, or a series) with the venue's other
+    sessions it overlaps, those of the series included; one query for all of them."""
+    if not sessions:
+        return []
+    ends = {s.public_id: session_ends_at(s) for s in sessions}
+    span = overlapping_sessions(venue, min(s.starts_at for s in sessions), max(ends.values()))
+    found = []
+    for session in sessions:
+        start, end = session.starts_at, ends[session.public_id]
+        others = [
+            o
+            for o in span
+            if o.public_id != session.public_id
+            and periods_overlap(start, end, o.starts_at, session_ends_at(o))
+        ]
+        if others:
+            found.append((session, others))
+    return found
 
 
 class SessionState(TextChoices):
