@@ -348,7 +348,11 @@ def overlapping_sessions(venue: Venue, start, end, *, exclude=()) -> list[Sessio
         .select_related("offer")
         .order_by("starts_at", "pk")
     )
-    return [s for s in nearby if periods_overlap(start, end, s.starts_at, session_ends_at(s))]
+    return [
+        other
+        for other in nearby
+        if periods_overlap(start, end, other.starts_at, session_ends_at(other))
+    ]
 
 
 def overlaps_of(venue: Venue, sessions: list[Session]) -> list[tuple[Session, list[Session]]]:
@@ -356,8 +360,9 @@ def overlaps_of(venue: Venue, sessions: list[Session]) -> list[tuple[Session, li
     sessions it overlaps, those of the series included; one query for all of them."""
     if not sessions:
         return []
-    ends = {s.public_id: session_ends_at(s) for s in sessions}
-    span = overlapping_sessions(venue, min(s.starts_at for s in sessions), max(ends.values()))
+    ends = {new.public_id: session_ends_at(new) for new in sessions}
+    first = min(new.starts_at for new in sessions)
+    span = overlapping_sessions(venue, first, max(ends.values()))
     found = []
     for session in sessions:
         start, end = session.starts_at, ends[session.public_id]

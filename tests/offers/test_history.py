@@ -108,18 +108,25 @@ def test_place_changes_and_sessions_are_logged(space, owner):
     session_services.session_update(
         actor=owner, session=session, data=SessionData(starts_at=later, total_places=12, quota=10)
     )
+    session_services.session_update(  # its own length: the end moves, and is logged
+        actor=owner,
+        session=session,
+        data=SessionData(starts_at=later, total_places=12, quota=10, duration_minutes=120),
+    )
     session_services.session_remove(actor=owner, session=session)
     actions = [(r.action, r.comment) for r in reversed(history.offer_history(offer))]
-    from passlib.formats import datetime_fr
+    from passlib.formats import session_time_fr
 
-    local = timezone.localtime  # the venue is in Europe/Paris, the project's time zone
+    def label(begin, minutes=90):  # the venue is in Europe/Paris, the project's time zone
+        return "Séance du " + session_time_fr(
+            begin, begin + timedelta(minutes=minutes), tz="Europe/Paris"
+        )
+
     assert actions == [
         (Action.SESSION_ADDED, "12 places dont 8 pass Culture"),
         (Action.SESSION_CHANGED, "12 places dont 8 pass Culture → 12 places dont 10 pass Culture"),
-        (
-            Action.SESSION_CHANGED,
-            f"Séance du {datetime_fr(local(start))} → Séance du {datetime_fr(local(later))}",
-        ),
+        (Action.SESSION_CHANGED, f"{label(start)} → {label(later)}"),
+        (Action.SESSION_CHANGED, f"{label(later)} → {label(later, 120)}"),
         (Action.SESSION_REMOVED, ""),
     ]
 
