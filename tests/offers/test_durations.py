@@ -86,7 +86,9 @@ def test_an_empty_session_duration_is_the_offers():
 
 @pytest.mark.parametrize(("typed", "minutes"), UNDERSTOOD)
 def test_the_offer_stores_the_typed_duration_in_minutes(login, space, owner, typed, minutes):
-    response = login(owner).post("/offres/nouvelle/", offer_data(space["venue"], duration_minutes=typed))
+    response = login(owner).post(
+        "/offres/nouvelle/", offer_data(space["venue"], duration_minutes=typed)
+    )
     assert response.status_code == 302
     assert Offer.objects.get().duration_minutes == minutes
 
@@ -157,7 +159,9 @@ def test_a_session_may_say_its_own_length_else_it_is_the_offers(login, space, ow
     offer = make_offer(space["venue"], "RENCONTRE", duration_minutes=60)
     client = login(owner)
     url = f"/offres/{offer.public_id}/seances/"
-    assert client.post(url, {"starts_at": _start(20), "duration_minutes": "1,5 h"}).status_code == 302
+    assert (
+        client.post(url, {"starts_at": _start(20), "duration_minutes": "1,5 h"}).status_code == 302
+    )
     assert client.post(url, {"starts_at": _start(21), "duration_minutes": ""}).status_code == 302
     own, plain = Session.objects.order_by("starts_at")
     assert (own.duration_minutes, own.duration) == (90, 90)
