@@ -206,8 +206,9 @@ def dates_shown_to_young(offer: Offer) -> list[Session]:
     """The offer page's dates: those open for booking and, marked « Annulée » among
     them, those cancelled that were still to come (a cancelled date does not vanish)."""
     now = timezone.now()
-    open_ = rules.open_sessions(now).filter(offer=offer)
-    cancelled = rules.cancelled_sessions_to_come(now).filter(offer=offer)
+    # `Session.ends_at` reads the offer: selected with each session, not one query each.
+    open_ = rules.open_sessions(now).filter(offer=offer).select_related("offer")
+    cancelled = rules.cancelled_sessions_to_come(now).filter(offer=offer).select_related("offer")
     return sorted([*open_, *cancelled], key=lambda s: (s.starts_at, s.pk))
 
 
