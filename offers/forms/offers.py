@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from catalog.categories import UnknownSubcategory, get_subcategory, subcategory_choices
 from offers import recurrence, rules
@@ -38,7 +40,10 @@ FREE_OFFER_MODELS = {
 # year (a session being corrected after the fact).
 FUTURE_DAYS = 2 * 366
 MAX_PLACES = 100_000
-DURATION_HELP = "Par exemple 1h30, 90 min ou 2 h"
+# What is typed, in <kbd>: the pages' guard (tests/test_pages_read_french.py) reads it
+# as input, not as the site's way to write a time.
+DURATION_HELP = mark_safe("Par exemple <kbd>1h30</kbd>, <kbd>90 min</kbd> ou <kbd>2 h</kbd>")
+OWN_DURATION_HELP = format_html("Facultatif. {} ; vide : la durée de l'offre.", DURATION_HELP)
 
 
 def wall_time_field(label: str, *, required: bool = False, help_text: str = ""):
@@ -219,7 +224,7 @@ class SessionForm(Form):
     duration_minutes = DurationField(
         label="Durée de cette séance",
         required=False,
-        help_text=f"Facultatif. {DURATION_HELP} ; vide : la durée de l'offre.",
+        help_text=OWN_DURATION_HELP,
     )
 
     def to_data(self) -> SessionData:
@@ -362,7 +367,7 @@ class RecurrenceForm(Form):
     duration_minutes = DurationField(
         label="Durée de ces séances",
         required=False,
-        help_text=f"Facultatif. {DURATION_HELP} ; vide : la durée de l'offre.",
+        help_text=OWN_DURATION_HELP,
     )
     limit_hours = forms.IntegerField(
         label="Fin des réservations (heures avant le début)",
