@@ -2,18 +2,33 @@
 names them, so `rules.<name>` is the way in:
 
 - how long a session lasts and when it ends (`offer_duration`, `session_duration`,
-  `session_ends_at`: the model's `Offer.duration`, `Session.duration`, `Session.ends_at`);
+  `session_ends_at`: the model's `Offer.duration`, `Session.duration`, `Session.ends_at`,
+  all from `duration_of` on plain values, for a card's row too), the usual length of a
+  subcategory (`usual_duration`);
+- the venue's sessions a new one overlaps (`periods_overlap`, `overlapping_sessions`,
+  `overlaps_of`): a warning to the librarian, not a refusal;
 - a session's status in the programme and the feeds (`session_status`);
 - the ages an offer is meant for (`age_range`, `fits_age`, its SQL twin `for_age`).
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Q, TextChoices
 
+from accounts.models import Venue
 from offers.models import Offer, Session
+from offers.models.individual import duration_of
+from passlib.durations import MAX_MINUTES
 
 # --- a session's length and status (SPEC §9) ---------------------------------------------
+
+
+def usual_duration(subcategory_id: str) -> int:
+    """A subcategory's usual length in minutes (catalog/categories.py), offered when an
+    offer is created; DEFAULT_DURATION when it names none."""
+    return duration_of(None, None, subcategory_id)
 
 
 def offer_duration(offer: Offer) -> int:
@@ -29,6 +44,58 @@ def session_duration(session: Session) -> int:
 
 def session_ends_at(session: Session):
     return session.ends_at
+
+
+def periods_overlap(start, end, other_start, other_end) -> bool:
+    """[start, end) and [other_start, other_end) share a moment: one ending when the
+    other starts does not overlap it."""
+    return start < other_end and other_start < end
+
+
+def overlapping_sessions(venue: Venue, start, end, *, exclude=()) -> list[Session]:
+    """The venue's sessions not cancelled (any of its offers) that overlap [start, end)
+    (`periods_overlap`), but those in `exclude`. One query: a session lasts at most
+    MAX_MINUTES, so only those starting less than that before `start` can reach it;
+    their end is `session_ends_at` (the one rule, with the offer selected). Soonest
+    first."""
+    nearby = (
+        Session.objects.filter(
+            offer__venue=venue,
+            cancelled_at__isnull=True,
+            starts_at__lt=end,
+            starts_at__gt=start - timedelta(minutes=MAX_MINUTES),
+        )
+        .exclude(public_id__in=[s.public_id for s in exclude])
+        .select_related("offer")
+        .order_by("starts_at", "pk")
+    )
+    return [
+        other
+        for other in nearby
+        if periods_overlap(start, end, other.starts_at, session_ends_at(other))
+    ]
+
+
+def overlaps_of(venue: Venue, sessions: list[Session]) -> list[tuple[Session, list[Session]]]:
+    """Each of `sessions` (just created: one, or a series) with the venue's other
+    sessions it overlaps, those of the series included; one query for all of them."""
+    if not sessions:
+        return []
+    ends = {new.public_id: session_ends_at(new) for new in sessions}
+    first = min(new.starts_at for new in sessions)
+    span = overlapping_sessions(venue, first, max(ends.values()))
+    found = []
+    for session in sessions:
+        start, end = session.starts_at, ends[session.public_id]
+        others = [
+            o
+            for o in span
+            if o.public_id != session.public_id
+            and periods_overlap(start, end, o.starts_at, session_ends_at(o))
+        ]
+        if others:
+            found.append((session, others))
+    return found
 
 
 class SessionState(TextChoices):

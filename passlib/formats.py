@@ -5,6 +5,9 @@
 - a time: « 15:30 », « 06:00 », « 00:00 » (24-hour clock, two digits each side, as the
   pages, the date-time fields people type in and the pass Culture app write it);
 - a date and time: « 9 juin 2027 à 15:30 »;
+- a session, from its start to its end: « mercredi 9 juin 2027 de 15:00 à 16:30 »
+  (« … de 23:00 à 01:00 le lendemain » past midnight), after « le », « pour le » or
+  « Date : » as a date-time is;
 - a count: « 0 place », « 1 place », « 2 places » (French: 0 and 1 are singular), or
   what the caller says for none (« aucune place »);
 - an age range: « Dès 15 ans », « Jusqu'à 17 ans », « 15–17 ans », « 16 ans ».
@@ -79,6 +82,25 @@ def datetime_fr(value: datetime | None, *, weekday: bool = False, tz=None) -> st
     value = local(value, tz)
     zone = value.tzinfo  # already in the wanted zone: the parts keep it
     return f"{date_fr(value, weekday=weekday, tz=zone)} à {time_fr(value, tz=zone)}"
+
+
+def session_time_fr(
+    start: datetime | None, end: datetime | None, *, weekday: bool = False, tz=None
+) -> str:
+    """« mercredi 9 juin 2027 de 15:00 à 16:30 » (without `weekday`: « 9 juin 2027 de
+    15:00 à 16:30 »); an end on the next day: « … de 23:00 à 01:00 le lendemain » (a
+    session lasts at most 24 h: passlib/durations.py). The one way a session's time is
+    written for people, on pages, sheets and e-mails."""
+    if start is None or start == "":
+        return ""
+    start = local(start, tz)
+    if end is None or end == "":
+        return datetime_fr(start, weekday=weekday, tz=start.tzinfo)
+    end = local(end, start.tzinfo)
+    zone = start.tzinfo
+    text = f"{date_fr(start, weekday=weekday, tz=zone)} de {time_fr(start, tz=zone)} à "
+    text += time_fr(end, tz=zone)
+    return text if end.date() == start.date() else f"{text} le lendemain"
 
 
 def period_fr(start: date, end: date) -> str:

@@ -188,19 +188,23 @@ class MoneyField(forms.DecimalField):
 class DurationField(forms.CharField):
     """A length as people type it (`1h30`, `90 min`, `2 h`, `1,5 h`: passlib/durations.py),
     cleaned to whole minutes; shown back as « 1 h 30 ». What was typed is kept on an
-    error (a text input: the bound value is the typed text)."""
+    error (a text input: the bound value is the typed text). No `max_length`: Django
+    would measure the cleaned minutes (an int) with it; the length typed is bounded
+    here, before parsing."""
 
+    MAX_TYPED = 40
     widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
 
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("max_length", 40)
-        super().__init__(**kwargs)
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "maxlength": str(self.MAX_TYPED)}
 
     def to_python(self, value):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
         try:
+            if len(value) > self.MAX_TYPED:
+                raise ValueError(durations.INVALID)
             return durations.parse_duration(value)
         except ValueError as error:
             raise forms.ValidationError(str(error), code="invalid") from None

@@ -49,15 +49,16 @@ class _Text(HTMLParser):
         self.links: list[str] = []
         self._hidden = 0
 
+    # <kbd>: what a person types (« 1h30 » as a duration's example), not the site's text.
     def handle_starttag(self, tag, attrs) -> None:
-        if tag in {"script", "style", "template"}:
+        if tag in {"script", "style", "template", "kbd"}:
             self._hidden += 1
         href = dict(attrs).get("href")
         if tag == "a" and href:
             self.links.append(href)
 
     def handle_endtag(self, tag) -> None:
-        if tag in {"script", "style", "template"}:
+        if tag in {"script", "style", "template", "kbd"}:
             self._hidden -= 1
 
     def handle_data(self, data) -> None:

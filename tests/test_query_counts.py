@@ -144,3 +144,29 @@ def test_shared_space_and_review_queue(login, space, owner, officer):
     small = (count_queries(login(owner), url), count_queries(login(officer), "/revue/"))
     grow(10)
     assert (count_queries(login(owner), url), count_queries(login(officer), "/revue/")) == small
+
+
+def test_pages_writing_each_sessions_end(login, space, owner):
+    """A session's end reads its offer (`Session.ends_at`): selected with the sessions
+    and bookings, never a query per row (issue 28)."""
+    offer = make_offer(space["venue"], "ATELIER_PRATIQUE_ART", title="Atelier")
+    young = make_beneficiary(17)
+    pages = {
+        "/offres/": owner,
+        f"/offres/{offer.public_id}/": owner,
+        f"/jeunes/offres/{offer.public_id}/": young,
+        "/jeunes/offres/": young,
+        "/jeunes/reservations/": young,
+    }
+
+    def grow(n, start):
+        for i in range(n):
+            make_session(offer, days=start + i + 3, total_places=50)
+            other = make_offer(space["venue"], "RENCONTRE", title=f"Rencontre {start + i}")
+            session = make_session(other, days=start + i + 3, total_places=50)
+            booking_services.booking_create(user=young, offer=other, session=session)
+
+    grow(2, 0)
+    small = {url: count_queries(login(who), url) for url, who in pages.items()}
+    grow(8, 2)
+    assert {url: count_queries(login(who), url) for url, who in pages.items()} == small

@@ -11,14 +11,16 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from catalog.categories import UnknownSubcategory, get_subcategory, subcategory_choices
-from offers import recurrence
+from offers import recurrence, rules
 from offers.models import DESCRIPTION_MAX, TITLE_MAX, SessionCancelReason
 from offers.models.individual import AGE_MAX, AGE_MIN
 from offers.services.offers import OfferData, StockData
 from offers.services.sessions import SessionData
-from passlib.forms import Form, MoneyField, window
+from passlib.forms import DurationField, Form, MoneyField, window
 
 # Typical free offers of the help article, with what they pre-fill.
 FREE_OFFER_MODELS = {
@@ -39,6 +41,10 @@ FREE_OFFER_MODELS = {
 # year (a session being corrected after the fact).
 FUTURE_DAYS = 2 * 366
 MAX_PLACES = 100_000
+# What is typed, in <kbd>: the pages' guard (tests/test_pages_read_french.py) reads it
+# as input, not as the site's way to write a time.
+DURATION_HELP = mark_safe("Par exemple <kbd>1h30</kbd>, <kbd>90 min</kbd> ou <kbd>2 h</kbd>")
+OWN_DURATION_HELP = format_html("Facultatif. {} ; vide : la durée de l'offre.", DURATION_HELP)
 
 
 def wall_time_field(label: str, *, required: bool = False, help_text: str = ""):
@@ -153,6 +159,7 @@ class OfferForm(Form):
     booking_email = forms.EmailField(
         label="Adresse électronique de contact pour les réservations", required=False
     )
+    duration_minutes = DurationField(label="Durée", required=False, help_text=DURATION_HELP)
     publish_at = wall_time_field(
         "Publication programmée le",
         help_text="Facultatif, à l'heure du lieu : l'offre publiée n'apparaît aux jeunes "
@@ -171,6 +178,10 @@ class OfferForm(Form):
             ("", "Choisissez…"),
             *subcategory_choices(collective=False),
         ]
+        sub = self.chosen_subcategory
+        if sub is not None and sub.is_event and not self.initial.get("duration_minutes"):
+            # A new event offers its subcategory's usual length (SPEC §9).
+            self.initial["duration_minutes"] = rules.usual_duration(sub.id)
 
     @property
     def chosen_subcategory(self):
@@ -202,6 +213,7 @@ class OfferForm(Form):
             price_cents=int((d["price"] * 100).to_integral_value()),
             publish_at=_at_venue(d["publish_at"], d["venue"]),
             booking_opens_at=_at_venue(d["booking_opens_at"], d["venue"]),
+            duration_minutes=d["duration_minutes"],
         )
         stock = StockData(quantity=d["quantity"], booking_limit_date=d["booking_limit_date"])
         return offer, stock
@@ -229,6 +241,11 @@ class SessionForm(Form):
     booking_limit_at = wall_time_field(
         "Date limite de réservation", help_text="Par défaut : le début de la séance."
     )
+    duration_minutes = DurationField(
+        label="Durée de cette séance",
+        required=False,
+        help_text=OWN_DURATION_HELP,
+    )
 
     def to_data(self) -> SessionData:
         d = self.cleaned_data
@@ -237,6 +254,7 @@ class SessionForm(Form):
             total_places=d["total_places"],
             quota=d["quota"],
             booking_limit_at=d["booking_limit_at"],
+            duration_minutes=d["duration_minutes"],
         )
 
 
@@ -366,6 +384,11 @@ class RecurrenceForm(Form):
     )
     total_places = copy.deepcopy(SessionForm.base_fields["total_places"])
     quota = copy.deepcopy(SessionForm.base_fields["quota"])
+    duration_minutes = DurationField(
+        label="Durée de ces séances",
+        required=False,
+        help_text=OWN_DURATION_HELP,
+    )
     limit_hours = forms.IntegerField(
         label="Fin des réservations (heures avant le début)",
         required=False,

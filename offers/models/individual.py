@@ -48,6 +48,15 @@ class DisplayStatus(models.TextChoices):
     AWAITING = "awaiting", "En attente"
 
 
+def duration_of(session_minutes: int | None, offer_minutes: int | None, subcategory_id: str):
+    """How long a session lasts, in minutes (SPEC §9), on plain values (a catalogue
+    card's row reads them so): the session's own length, else the offer's, else the
+    subcategory's usual one (catalog/categories.py), else DEFAULT_DURATION. The models'
+    `Offer.duration` and `Session.duration` read it; offers/rules.py names it."""
+    usual = get_subcategory(subcategory_id).default_duration or DEFAULT_DURATION
+    return session_minutes or offer_minutes or usual
+
+
 def _catalog_pair_condition() -> models.Q:
     return reduce(
         or_,
@@ -170,10 +179,8 @@ class Offer(ImageFields, models.Model):
     @property
     def duration(self) -> int:
         """How long each session lasts, in minutes: the offer's own length, else its
-        subcategory's usual one (SPEC §9); offers/rules.py names it `offer_duration`."""
-        if self.duration_minutes:
-            return self.duration_minutes
-        return self.subcategory.default_duration or DEFAULT_DURATION
+        subcategory's usual one (`duration_of`)."""
+        return duration_of(None, self.duration_minutes, self.subcategory_id)
 
     @property
     def is_free(self) -> bool:
@@ -335,7 +342,8 @@ class Session(models.Model):
     def duration(self) -> int:
         """This session's length in minutes: its own, else its offer's (reads
         `self.offer`: select it with the session)."""
-        return self.duration_minutes or self.offer.duration
+        offer = self.offer
+        return duration_of(self.duration_minutes, offer.duration_minutes, offer.subcategory_id)
 
     @property
     def ends_at(self):

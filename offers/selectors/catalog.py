@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.files.storage import default_storage
 from django.db.models import (
@@ -48,7 +48,7 @@ from offers.policy import (
 )
 from offers.templatetags.money import euros
 from passlib import search
-from passlib.formats import age_range_fr, count_fr, datetime_fr
+from passlib.formats import age_range_fr, count_fr, session_time_fr
 from passlib.links import uuid_url
 from passlib.rows import escaped
 from passlib.sql import CompiledExpression
@@ -196,22 +196,29 @@ def next_publication() -> float:
 
 
 def bookable_sessions(offer: Offer) -> QuerySet[Session]:
-    return rules.open_sessions(timezone.now()).filter(offer=offer).order_by("starts_at")
+    # `Session.ends_at` reads the offer: selected with each session, not one query each.
+    return (
+        rules.open_sessions(timezone.now())
+        .filter(offer=offer)
+        .select_related("offer")
+        .order_by("starts_at")
+    )
 
 
 def dates_shown_to_young(offer: Offer) -> list[Session]:
     """The offer page's dates: those open for booking and, marked « Annulée » among
     them, those cancelled that were still to come (a cancelled date does not vanish)."""
     now = timezone.now()
-    open_ = rules.open_sessions(now).filter(offer=offer)
-    cancelled = rules.cancelled_sessions_to_come(now).filter(offer=offer)
+    # `Session.ends_at` reads the offer: selected with each session, not one query each.
+    open_ = rules.open_sessions(now).filter(offer=offer).select_related("offer")
+    cancelled = rules.cancelled_sessions_to_come(now).filter(offer=offer).select_related("offer")
     return sorted([*open_, *cancelled], key=lambda s: (s.starts_at, s.pk))
 
 
 def my_bookings(user: User) -> QuerySet[Booking]:
     return (
         bookings_of_beneficiary(user)
-        .select_related("offer", "venue", "session")
+        .select_related("offer", "venue", "session__offer")
         .order_by("-booked_at")
     )
 
@@ -221,7 +228,7 @@ def waitlist_of(user: User) -> QuerySet[WaitlistEntry]:
     place in line (`rank`)."""
     return (
         waitlist_entries_of(user)
-        .select_related("offer__venue", "session", "stock")
+        .select_related("offer__venue", "session__offer", "stock")
         .annotate(rank=rules.waitlist_rank())
     )
 
@@ -277,6 +284,19 @@ _CARD = {
         DateTimeField(),
         {"now": "datetime"},
     ),
+    # The next session's own length (its end: offers/rules.py `duration_of`).
+    "next_minutes": CompiledExpression(
+        Offer,
+        lambda now: Subquery(_next_session(now).values("duration_minutes")[:1]),
+        IntegerField(),
+        {"now": "datetime"},
+    ),
+    "next_open_minutes": CompiledExpression(
+        Offer,
+        lambda now: Subquery(_next_open_session(now).values("duration_minutes")[:1]),
+        IntegerField(),
+        {"now": "datetime"},
+    ),
     "next_left": CompiledExpression(
         Offer,
         lambda now: Subquery(
@@ -307,9 +327,13 @@ def _card_subqueries(now, full: bool) -> dict:
     or of the stock (None: unlimited), as sub-selects of the page's one query. A full
     offer: its next open session (its waiting list)."""
     if full:
-        return {"next_at": _CARD["next_open_at"](now=now)}
+        return {
+            "next_at": _CARD["next_open_at"](now=now),
+            "next_minutes": _CARD["next_open_minutes"](now=now),
+        }
     return {
         "next_at": _CARD["next_at"](now=now),
+        "next_minutes": _CARD["next_minutes"](now=now),
         "next_left": _CARD["next_left"](now=now),
         "stock_left": _CARD["stock_left"](),
     }
@@ -340,7 +364,9 @@ def catalog_rows(
     once (passlib/rows.py)."""
     now = timezone.now()
     rows = []
-    fields = ["next_at"] if full else ["next_at", "next_left", "stock_left"]
+    fields = ["next_at", "next_minutes"]
+    if not full:
+        fields += ["next_left", "stock_left"]
     values = queryset.annotate(**_card_subqueries(now, full)).values(
         "public_id",
         "title",
@@ -353,6 +379,7 @@ def catalog_rows(
         "venue__latitude",
         "venue__longitude",
         "price_cents",
+        "duration_minutes",
         "image_small",
         "image_small_width",
         "image_small_height",
@@ -374,7 +401,11 @@ def catalog_rows(
             "image_alt": r["image_alt"],
         }
         if r["next_at"] is not None:
-            when = datetime_fr(r["next_at"], weekday=True, tz=r["venue__time_zone"])
+            minutes = rules.duration_of(
+                r["next_minutes"], r["duration_minutes"], r["subcategory_id"]
+            )
+            ends_at = r["next_at"] + timedelta(minutes=minutes)
+            when = session_time_fr(r["next_at"], ends_at, weekday=True, tz=r["venue__time_zone"])
             card["when"] = f"Prochaine date : {when}"
         if full:
             card["places"] = FULL_LABEL

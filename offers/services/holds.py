@@ -76,7 +76,7 @@ def offer_places(*, session_id: int | None = None, stock_id: int | None = None, 
         return 0
     type(target).objects.filter(pk=target.pk).update(held_count=F("held_count") + len(offered))
     for entry in WaitlistEntry.objects.filter(pk__in=offered).select_related(
-        "person", "offer__venue", "session"
+        "person", "offer__venue", "session__offer"
     ):
         send_on_commit(
             to=[entry.person.email],

@@ -4,6 +4,8 @@ Rules (SPEC §4):
 - the (category, subcategory) pair comes from the catalog and must be open to
   individual offers; the extra fields a subcategory does not ask for are cleared;
 - price from 0 to 300 € (stored in cents), 0 = free;
+- an event lasts `duration_minutes` (5 min to 24 h, passlib/durations.py), else its
+  subcategory's usual length; each session may say its own (offers/services/sessions.py);
 - physical offers have one stock (quantity empty = unlimited, optional booking limit
   date); event offers have sessions: start in the future, optional total places,
   optional pass Culture quota ≤ total places, booking limit ≤ start (default: start);
@@ -65,6 +67,8 @@ class OfferData:
     price_cents: int = 0
     publish_at: datetime | None = None
     booking_opens_at: datetime | None = None
+    # An event's length (minutes); None: its subcategory's usual one (offers/rules.py).
+    duration_minutes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,8 @@ def _clean_offer_data(data: OfferData) -> OfferData:
         raise ValidationError({"title": f"Le titre ne peut dépasser {TITLE_MAX} caractères."})
     _check_ages(data)
     unused = {name: "" for extra, name in _EXTRA.items() if extra not in sub.extra_fields}
+    if not sub.is_event:
+        unused["duration_minutes"] = None  # a book or a card lasts no time
     return replace(data, title=title, **unused)
 
 
@@ -273,8 +279,8 @@ def offer_deactivate(*, actor: User, offer: Offer) -> Offer:
 @changes_counts
 @transaction.atomic
 def offer_duplicate(*, actor: User, offer: Offer) -> Offer:
-    """A draft copy: same fields, same stock quantity, future sessions (not the cancelled
-    ones); no bookings."""
+    """A draft copy: same fields (its duration too), same stock quantity, future sessions
+    (not the cancelled ones) with their own durations; no bookings."""
     now = timezone.now()
     copy = Offer.objects.get(pk=offer.pk)
     copy.pk = None
@@ -304,6 +310,7 @@ def offer_duplicate(*, actor: User, offer: Offer) -> Offer:
             total_places=s.total_places,
             quota=s.quota,
             booking_limit_at=s.booking_limit_at,
+            duration_minutes=s.duration_minutes,
         )
         for s in offer.sessions.filter(starts_at__gt=now, cancelled_at__isnull=True)
     )

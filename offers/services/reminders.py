@@ -94,7 +94,7 @@ def _send(due, field: str, mail, now) -> int:
             batch = list(
                 due(now)
                 .select_for_update(of=("self",))
-                .select_related("offer", "venue", "session", "beneficiary")
+                .select_related("offer", "venue", "session__offer", "beneficiary")
                 .order_by("id")[:BATCH]
             )
             if not batch:

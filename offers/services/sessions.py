@@ -22,7 +22,7 @@ from offers.models import Action, Booking, Offer, Session, WaitlistEntry, Waitli
 from offers.services import holds
 from offers.services.moves import sessions_moved
 from passlib.counts import changes_counts
-from passlib.formats import count_fr, date_fr, datetime_fr
+from passlib.formats import count_fr, date_fr, session_time_fr
 from passlib.refusal import Refusal
 
 _log = history.record_offer
@@ -34,11 +34,14 @@ class SessionData:
     total_places: int | None = None
     quota: int | None = None
     booking_limit_at: datetime | None = None
+    # This session's own length (minutes); None: the offer's (offers/rules.py).
+    duration_minutes: int | None = None
 
 
 def _session_label(session: Session) -> str:
-    """ "Séance du 9 décembre 2026 à 15:00", in the venue's local time."""
-    return f"Séance du {datetime_fr(session.starts_at, tz=session.offer.venue.time_zone)}"
+    """ "Séance du 9 décembre 2026 de 15:00 à 16:30", in the venue's local time."""
+    tz = session.offer.venue.time_zone
+    return f"Séance du {session_time_fr(session.starts_at, session.ends_at, tz=tz)}"
 
 
 def _clean_session(data: SessionData, *, now: datetime) -> SessionData:
@@ -76,6 +79,7 @@ def session_add(*, actor: User, offer: Offer, data: SessionData) -> Session:
         total_places=data.total_places,
         quota=data.quota,
         booking_limit_at=data.booking_limit_at,
+        duration_minutes=data.duration_minutes,
     )
     Offer.objects.filter(pk=offer.pk).update(updated_by=actor, updated_at=timezone.now())
     _log(
@@ -122,9 +126,10 @@ def sessions_add_series(
     total_places: int | None,
     quota: int | None,
     limit_before: timedelta = timedelta(0),
+    duration_minutes: int | None = None,
 ) -> list[Session]:
     """Create the sessions of a recurrence rule (the dates chosen in its preview), with the
-    same places, quota and booking-limit delay, as one series. Refused as a whole past
+    same places, quota, booking-limit delay and own duration, as one series. Refused as a whole past
     the cap on sessions per offer (offers/recurrence.py)."""
     if not offer.is_event:
         raise Refusal("Les séances ne concernent que les offres événement.", code="offer.not_event")
@@ -151,6 +156,7 @@ def sessions_add_series(
                 total_places=total_places,
                 quota=quota,
                 booking_limit_at=start - limit_before,
+                duration_minutes=duration_minutes,
             ),
             now=now,
         )
@@ -161,6 +167,7 @@ def sessions_add_series(
                 total_places=data.total_places,
                 quota=data.quota,
                 booking_limit_at=data.booking_limit_at,
+                duration_minutes=data.duration_minutes,
                 series=series,
             )
         )
@@ -208,7 +215,8 @@ def check_not_cancelled(session: Session) -> None:
 @transaction.atomic
 def series_update(*, actor: User, session: Session, data: SessionData) -> int:
     """Apply an edit of `session` to it and the following sessions of its series: the
-    places and quota, the time of day and the day shift, the booking-limit delay. Each
+    places and quota, the time of day and the day shift, the booking-limit delay, the
+    own duration. Each
     keeps its own date. Refused as a whole (nothing changed) if any would end below its
     bookings or in the past. The sessions whose start changes are moved
     (offers/services/moves.py), their people told once each."""
@@ -239,10 +247,13 @@ def series_update(*, actor: User, session: Session, data: SessionData) -> int:
         s.starts_at = recurrence.local_datetime(day, new_start.time(), tz)
         s.booking_limit_at = s.starts_at - lead
         s.total_places, s.quota = data.total_places, data.quota
+        s.duration_minutes = data.duration_minutes
         if s.starts_at <= now:
             raise ValidationError({"starts_at": "Une séance de la série serait dans le passé."})
     Session.objects.bulk_update(
-        rows, ["starts_at", "booking_limit_at", "total_places", "quota"], batch_size=500
+        rows,
+        ["starts_at", "booking_limit_at", "total_places", "quota", "duration_minutes"],
+        batch_size=500,
     )
     sessions_moved(
         actor=actor,
@@ -316,6 +327,7 @@ def session_update(*, actor: User, session: Session, data: SessionData) -> Sessi
             total_places=data.total_places,
             quota=data.quota,
             booking_limit_at=data.booking_limit_at,
+            duration_minutes=data.duration_minutes,
         )
     )
     if not updated:
@@ -334,16 +346,23 @@ def session_update(*, actor: User, session: Session, data: SessionData) -> Sessi
             actor=actor, offer=session.offer, old_starts={session.pk: old_start}, now=now
         )
     holds.offer_places(session_id=session.pk)  # more places: the waiting list first
-    before = places_label(session)
+    before = (_session_label(session), places_label(session))
     session.refresh_from_db()
-    after = places_label(session)
-    if not moved or before != after:  # a move alone is logged by sessions_moved
+    after = (_session_label(session), places_label(session))
+    # A new start is logged by sessions_moved (old → new); here the rest: its own
+    # length (the end the label shows) and its places.
+    changes = [
+        f"{old} → {new}"
+        for index, (old, new) in enumerate(zip(before, after, strict=True))
+        if old != new and not (moved and index == 0)
+    ]
+    if changes or not moved:
         _log(
             session.offer,
             Action.SESSION_CHANGED,
             actor,
-            label=_session_label(session),
-            comment=f"{before} → {after}" if before != after else "",
+            label=after[0],
+            comment="; ".join(changes),
         )
     return session
 

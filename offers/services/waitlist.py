@@ -170,7 +170,7 @@ def expire_holds(*, now=None) -> int:
 
 
 def _with_people(entries) -> list[WaitlistEntry]:
-    return list(entries.select_related("person", "offer__venue", "session"))
+    return list(entries.select_related("person", "offer__venue", "session__offer"))
 
 
 def _tell_ended(entries: list[WaitlistEntry], *, why: str) -> None:

@@ -176,7 +176,9 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
     booking = get_object_or_404(
-        policy.bookings_of_beneficiary(request.user).select_related("session", "offer", "venue"),
+        policy.bookings_of_beneficiary(request.user).select_related(
+            "session__offer", "offer", "venue"
+        ),
         public_id=public_id,
     )
     try:
@@ -191,7 +193,7 @@ def cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def _released_booking(public_id: UUID, token: str):
     """The booking a reminder's "Je ne viendrai pas" link names; 404 for a wrong token."""
     booking = get_object_or_404(
-        Booking.objects.select_related("offer", "venue", "session", "beneficiary"),
+        Booking.objects.select_related("offer", "venue", "session__offer", "beneficiary"),
         public_id=public_id,
     )
     if not reminders.release_token_valid(booking, token):

@@ -187,6 +187,7 @@ def _initial_from_offer(offer: Offer) -> dict:
         "booking_email": offer.booking_email,
         "publish_at": venue_wall_time(offer.publish_at, offer.venue),
         "booking_opens_at": venue_wall_time(offer.booking_opens_at, offer.venue),
+        "duration_minutes": offer.duration_minutes,
     }
 
 
@@ -218,6 +219,7 @@ def offer_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def detail_context(request: HttpRequest, offer: Offer, session_form: SessionForm | None = None):
     stock = None if offer.is_event else getattr(offer, "stock", None)
+    # `Session.ends_at` reads `session.offer`: the related manager sets it to `offer`.
     sessions = list(offer.sessions.all())
     now = timezone.now()
     return {

@@ -21,7 +21,7 @@ from offers.services import bookings as booking_services
 from offers.services import sessions as services
 from offers.views.offers import detail_context, editable_offer, venue_time
 from passlib import params
-from passlib.formats import count_fr
+from passlib.formats import count_fr, session_time_fr
 from passlib.refusal import Refusal, refusal_message
 
 
@@ -33,17 +33,48 @@ def session_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
         form = SessionForm(request.POST)
         if form.is_valid():
             try:
-                services.session_add(actor=request.user, offer=offer, data=form.to_data())
+                session = services.session_add(actor=request.user, offer=offer, data=form.to_data())
             except ValidationError as exc:
                 form.add_error(None, exc)
             except Refusal as exc:
                 form.add_error(None, exc.message)
             else:
                 messages.success(request, "Séance ajoutée.")
+                _warn_overlaps(request, offer, [session])
                 return redirect("offers:detail", public_id=offer.public_id)
         return render(
             request, "offers/detail.html", detail_context(request, offer, form), status=400
         )
+
+
+MAX_OVERLAP_WARNINGS = 5
+
+
+def _when(session: Session, tz: str) -> str:
+    return session_time_fr(session.starts_at, session.ends_at, weekday=True, tz=tz)
+
+
+def _warn_overlaps(request: HttpRequest, offer: Offer, created: list[Session]) -> None:
+    """Say which of the venue's other sessions the new ones overlap (offers/rules.py
+    `overlaps_of`, one query): a warning, not a refusal — a library may run two
+    workshops in two rooms at once."""
+    tz = offer.venue.time_zone
+    for session in created:
+        session.offer = offer  # `ends_at` reads it
+    clashes = rules.overlaps_of(offer.venue, created)
+    for session, others in clashes[:MAX_OVERLAP_WARNINGS]:
+        what = " et ".join(f"« {o.offer.title} » le {_when(o, tz)}" for o in others[:3])
+        if len(others) > 3:
+            what += " et " + count_fr(len(others) - 3, "autre séance", "autres séances")
+        this = "cette séance" if len(created) == 1 else f"la séance du {_when(session, tz)}"
+        messages.warning(request, f"Attention : {this} chevauche {what}.")
+    if len(clashes) > MAX_OVERLAP_WARNINGS:
+        rest = count_fr(
+            len(clashes) - MAX_OVERLAP_WARNINGS,
+            "autre séance de la série chevauche",
+            "autres séances de la série chevauchent",
+        )
+        messages.warning(request, f"Attention : {rest} aussi une séance du lieu.")
 
 
 def _series_preview(offer: Offer, form: RecurrenceForm) -> list[dict] | None:
@@ -116,6 +147,7 @@ def session_series(request: HttpRequest, public_id: UUID) -> HttpResponse:
                         total_places=form.cleaned_data["total_places"],
                         quota=form.cleaned_data["quota"],
                         limit_before=form.limit_before(),
+                        duration_minutes=form.cleaned_data["duration_minutes"],
                     )
                 except ValidationError as exc:
                     form.add_error(None, exc)
@@ -126,6 +158,7 @@ def session_series(request: HttpRequest, public_id: UUID) -> HttpResponse:
                         request,
                         count_fr(len(created), "séance ajoutée", "séances ajoutées") + ".",
                     )
+                    _warn_overlaps(request, offer, created)
                     return redirect("offers:detail", public_id=offer.public_id)
                 for row in preview:
                     row["checked"] = row["value"] in chosen
@@ -141,7 +174,8 @@ def session_series(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def _editable_session(request: HttpRequest, public_id: UUID, session_id: UUID):
     offer = editable_offer(request, public_id)
-    return offer, get_object_or_404(Session, offer=offer, public_id=session_id)
+    # Through `offer.sessions`: the session's `offer` is this one (`ends_at` reads it).
+    return offer, get_object_or_404(offer.sessions, public_id=session_id)
 
 
 @member_required
@@ -193,6 +227,7 @@ def session_edit(request: HttpRequest, public_id: UUID, session_id: UUID) -> Htt
                     "total_places": session.total_places,
                     "quota": session.quota,
                     "booking_limit_at": timezone.localtime(session.booking_limit_at),
+                    "duration_minutes": session.duration_minutes,
                     "scope": "one",
                 }
             )

@@ -1,6 +1,6 @@
 """The project's filters for what people read (built into both template engines, so
-no `{% load %}`): `fr_date`, `fr_time`, `fr_datetime`, `plural`, `fr_ages` (an offer's
-age range) — passlib/formats.py says how each writes — and `fr_duration`
+no `{% load %}`): `fr_date`, `fr_time`, `fr_datetime`, `fr_session`, `plural`, `fr_ages`
+(an offer's age range) — passlib/formats.py says how each writes — and `fr_duration`
 (passlib/durations.py)."""
 
 from django import template
@@ -33,6 +33,17 @@ def fr_datetime(value, weekday: str = "") -> str:
     """{{ d|fr_datetime }} → « 9 juin 2027 à 15:30 »;
     {{ d|fr_datetime:"jour" }} → « mercredi 9 juin 2027 à 15:30 »."""
     return formats.datetime_fr(value, weekday=weekday == "jour", tz=_as_given(value))
+
+
+@register.filter
+def fr_session(session, weekday: str = "") -> str:
+    """{{ session|fr_session:"jour" }} → « mercredi 9 juin 2027 de 15:00 à 16:30 », in
+    the current time zone (a view's `venue_time`, an e-mail's `{% timezone %}`): the
+    session's start and end (`Session.ends_at` reads `session.offer`: select it)."""
+    start = getattr(session, "starts_at", None)
+    if start is None:
+        return ""
+    return formats.session_time_fr(start, session.ends_at, weekday=weekday == "jour")
 
 
 @register.filter

@@ -163,10 +163,10 @@ def test_the_offer_page_writes_each_date_once(client, login, catalog):
     workshop = catalog["workshop"]
     session = workshop.sessions.get()
     url = f"/jeunes/offres/{workshop.public_id}/"
-    when = timezone.localtime(session.starts_at)
-    from django.utils.formats import date_format
+    from passlib.formats import session_time_fr
 
-    shown = date_format(when, "l j F Y à H:i")
+    # With its end (« … de 15:00 à 16:30 »): the offer's page says when it ends too.
+    shown = session_time_fr(session.starts_at, session.ends_at, weekday=True)
     html = client.get(url).content.decode()
     assert html.count(shown) == 1 and "<h2>Dates</h2>" in html
     html = login(make_beneficiary(16)).get(url).content.decode()

@@ -172,7 +172,8 @@ def test_cards_show_the_next_date_in_the_venues_time_zone_and_places_left(client
     session.save()
     page = client.get(reverse("offers:catalog"), {"q": "bd"}).content.decode()
     local = timezone.localtime(start, geo_tz("Pacific/Noumea"))
-    assert f"à {local:%H}:00" in page and "7 places restantes" in page
+    end = local + timedelta(minutes=90)  # a « Rencontre » lasts 1 h 30 unless told
+    assert f"de {local:%H}:00 à {end:%H}:30" in page and "7 places restantes" in page
 
 
 def geo_tz(name):

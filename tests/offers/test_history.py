@@ -22,6 +22,7 @@ from offers.models import (
 from offers.services import bookings as booking_services
 from offers.services import collective_bookings
 from offers.services import offers as offer_services
+from passlib.formats import datetime_fr, local
 from tests.factories import (
     MembershipFactory,
     make_beneficiary,
@@ -108,11 +109,20 @@ def test_place_changes_and_sessions_are_logged(space, owner):
     session_services.session_update(
         actor=owner, session=session, data=SessionData(starts_at=later, total_places=12, quota=10)
     )
+    session_services.session_update(  # its own length: the end moves, and is logged
+        actor=owner,
+        session=session,
+        data=SessionData(starts_at=later, total_places=12, quota=10, duration_minutes=120),
+    )
     session_services.session_remove(actor=owner, session=session)
     actions = [(r.action, r.comment) for r in reversed(history.offer_history(offer))]
-    from passlib.formats import datetime_fr
+    from passlib.formats import session_time_fr
 
-    local = timezone.localtime  # the venue is in Europe/Paris, the project's time zone
+    def label(begin, minutes=90):  # the venue is in Europe/Paris, the project's time zone
+        return "Séance du " + session_time_fr(
+            begin, begin + timedelta(minutes=minutes), tz="Europe/Paris"
+        )
+
     assert actions == [
         (Action.SESSION_ADDED, "12 places dont 8 pass Culture"),
         (Action.SESSION_CHANGED, "12 places dont 8 pass Culture → 12 places dont 10 pass Culture"),
@@ -121,6 +131,7 @@ def test_place_changes_and_sessions_are_logged(space, owner):
             f"{datetime_fr(local(start), weekday=True)} → "
             f"{datetime_fr(local(later), weekday=True)}",
         ),
+        (Action.SESSION_CHANGED, f"{label(later)} → {label(later, 120)}"),
         (Action.SESSION_REMOVED, ""),
     ]
 
