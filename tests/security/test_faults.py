@@ -54,7 +54,7 @@ def test_validation_crash_leaves_the_booking_confirmed(space, owner):
     offer = make_offer(space["venue"], "ESCAPE_GAME")
     booking = booking_services.booking_create(user=make_beneficiary(), offer=offer)
     with (
-        mock.patch("offers.services.bookings.counts_changed", side_effect=Crash),
+        mock.patch("offers.services.validation.counts_changed", side_effect=Crash),
         pytest.raises(Crash),
     ):
         booking_services.booking_validate(actor=owner, booking=booking)
