@@ -126,6 +126,7 @@ def test_the_demo_is_a_plausible_week_whatever_the_hour(clock):
     a_full_session_has_people_in_line(clock)
     a_statement_has_more_than_one_rate()
     the_demo_venues_are_placed_for_the_distance_sort()
+    the_programme_changed_yesterday(clock)
 
 
 def every_session_and_collective_offer_is_at_library_hours():
@@ -302,3 +303,20 @@ def test_an_overseas_demo_date_is_in_its_own_time():
         start = week.upcoming(venue, 4, time(10))
     assert start == datetime(2027, 1, 8, 10, 0, tzinfo=ZoneInfo("Indian/Reunion"))
     assert start.astimezone(PARIS).hour == 7
+
+
+def the_programme_changed_yesterday(clock):
+    """A moved session and a cancelled one (SPEC §9), through the services: the move
+    after the booking it moved (so its young person may cancel again), the cancelled
+    session still listed, its reason kept, nobody booked on it."""
+    moved = Session.objects.select_related("offer").get(moved_at__isnull=False)
+    assert moved.offer.title == "Visite des réserves patrimoniales"
+    assert moved.sequence == 1 and moved.moved_at < clock
+    booking = moved.bookings.get()
+    assert booking.booked_at < moved.moved_at
+    assert rules.may_cancel(Booking.objects.select_related("session").get(pk=booking.pk), clock)
+    cancelled = Session.objects.select_related("offer").get(cancelled_at__isnull=False)
+    assert cancelled.offer.title == "Club de lecture ados"
+    assert cancelled.cancellation_reason == "speaker" and cancelled.cancelled_at < clock
+    assert not cancelled.bookings.exclude(status="cancelled").exists()
+    assert rules.session_status(cancelled) == "cancelled"

@@ -33,16 +33,20 @@ from offers.models import (
     Offer,
     OfferStatus,
     Session,
+    SessionCancelReason,
     Stock,
     Transition,
 )
+from offers.services import sessions as session_services
 from offers.services.bookings import (
     booking_cancel_by_beneficiary,
     booking_create,
     booking_validate,
 )
+from offers.services.cancellations import session_cancel
 from offers.services.collective_bookings import END_DELAY, end_due_collective_bookings
 from offers.services.offers import image_folder
+from offers.services.sessions import SessionData
 from offers.services.waitlist import waitlist_join
 from passlib import images
 from passlib.demo import pictures, week
@@ -109,10 +113,10 @@ DEMO_OFFERS = [
 ]
 
 EXTRA = {
-    "Club de lecture ados": {"speaker": "Hugo, bibliothécaire"},
+    "Club de lecture ados": {"speaker": "Hugo, bibliothécaire", "age_min": 15, "age_max": 17},
     "Conférence : dessiner un roman graphique": {"speaker": "Lina Moreau, autrice"},
-    "Atelier manga": {"speaker": "Studio Kōhai"},
-    "Ciné-club du mercredi": {"director": "Hayao Miyazaki"},
+    "Atelier manga": {"speaker": "Studio Kōhai", "duration_minutes": 150},
+    "Ciné-club du mercredi": {"director": "Hayao Miyazaki", "duration_minutes": 125},
     "Heure du conte créole": {"speaker": "Maëva, conteuse"},
 }
 
@@ -314,6 +318,39 @@ def seed_bookings(offers: list[Offer], librarians: dict[str, User]) -> None:
     booked = week.days_before(jean_mace, now, 10, time(19, 40))
     cancelled = book(young["Tom"], escape, None, booked)
     cancel(young["Tom"], cancelled, week.days_before(jean_mace, now, 9, time(12, 30)))
+
+    seed_programme_changes(by_title, librarians)
+
+
+def seed_programme_changes(by_title: dict[str, Offer], librarians: dict[str, User]) -> None:
+    """The programme moved yesterday (SPEC §9): the visit Maëlys booked went a week
+    later (she was told, and may cancel again), and the club's second Saturday was
+    cancelled, its speaker unavailable — both through the services, as a librarian would."""
+    jean_mace = by_title["Atelier manga"].venue
+    visit = by_title["Visite des réserves patrimoniales"]
+    session = visit.sessions.order_by("starts_at").first()
+    later = week.upcoming(jean_mace, FRI, time(17), 3)
+    yesterday = week.days_before(jean_mace, timezone.now(), 1, time(11, 40))
+    with acting_at(yesterday):
+        session_services.session_update(
+            actor=librarians["jean_mace"],
+            session=session,
+            data=SessionData(
+                starts_at=later,
+                total_places=session.total_places,
+                quota=session.quota,
+                booking_limit_at=later,
+            ),
+        )
+    club = by_title["Club de lecture ados"]
+    second = club.sessions.order_by("starts_at")[1]
+    with acting_at(yesterday + timedelta(minutes=25)):
+        session_cancel(
+            actor=librarians["part_dieu"],
+            session=second,
+            reason=SessionCancelReason.SPEAKER,
+            comment="Hugo est absent ce samedi-là ; le club reprend la semaine suivante.",
+        )
 
 
 def seed_collective(venue: Venue, author: User) -> None:
