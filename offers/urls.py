@@ -10,6 +10,7 @@ from offers.views import (
     feeds,
     guichet,
     offers,
+    session_messages,
     sessions,
     teacher,
     venue_page,
@@ -60,6 +61,11 @@ urlpatterns = [
         "offres/<uuid:public_id>/seances/<uuid:session_id>/participants/",
         sessions.session_participants,
         name="session_participants",
+    ),
+    path(
+        "offres/<uuid:public_id>/seances/<uuid:session_id>/message/",
+        session_messages.session_message,
+        name="session_message",
     ),
     path(
         "offres/<uuid:public_id>/seances/<uuid:session_id>/presence/",

@@ -19,3 +19,4 @@ from offers.forms.offers import (  # noqa: F401
     SessionEditForm,
     SessionForm,
 )
+from offers.forms.session_messages import SessionMessageForm  # noqa: F401

@@ -76,6 +76,10 @@ class Transition(models.Model):
     label = models.CharField("objet", max_length=255, blank=True)
     reason = models.CharField("motif", max_length=30, blank=True)
     comment = models.CharField("commentaire", max_length=500, blank=True)
+    # An action a person may submit twice (a message to participants: a double click, the
+    # back button) carries the key of the form it came from: the second is refused
+    # (offers/services/session_messages.py). NULL for every other row.
+    key = models.UUIDField("clé d'envoi", null=True, blank=True, editable=False)
     venue = models.ForeignKey(
         "accounts.Venue", on_delete=models.CASCADE, related_name="+", db_index=False
     )
@@ -126,6 +130,11 @@ class Transition(models.Model):
         ordering = ["-created_at", "-id"]
         # Partial indexes only: the automatic validation inserts one row per booking
         # (300,000 at once), and each index is work for that INSERT.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=models.Q(key__isnull=False), name="transition_key_once"
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["booking", "created_at"],

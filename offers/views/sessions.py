@@ -16,7 +16,7 @@ from accounts.decorators import member_required
 from offers import recurrence, rules, selectors
 from offers.forms import RecurrenceForm, SessionCancelForm, SessionEditForm, SessionForm
 from offers.models import Booking, BookingStatus, Offer, Session
-from offers.services import attendance, cancellations
+from offers.services import attendance, cancellations, session_messages
 from offers.services import bookings as booking_services
 from offers.services import sessions as services
 from offers.views.offers import detail_context, editable_offer, venue_time
@@ -386,6 +386,7 @@ def session_participants(request: HttpRequest, public_id: UUID, session_id: UUID
         "places": services.places_label(session),
         "waitlist": selectors.session_waitlist(session),
         "absence_open": rules.absence_open(session.starts_at, timezone.now()),
+        "may_write": session_messages.message_refusal(session) is None,
     }
     with venue_time(offer):
         return render(request, "offers/session_participants.html", ctx)
