@@ -114,9 +114,17 @@ def is_open_for_booking(offer: Offer, now=None) -> bool:
 
 
 def booking_opened(offer: Offer, now=None) -> bool:
-    """A published offer may show before its bookings open (`booking_opens_at`)."""
+    """A published offer may show before its bookings open (`booking_opens_at`). The SQL
+    twin is `booking_opened_q` (tests/offers/test_opening_alerts.py: they agree)."""
     now = now or timezone.now()
     return offer.booking_opens_at is None or offer.booking_opens_at <= now
+
+
+def booking_opened_q(now, prefix: str = "") -> Q:
+    """`booking_opened` as a filter on offers (`prefix`: "offer__" from a related row)."""
+    return Q(**{f"{prefix}booking_opens_at__isnull": True}) | Q(
+        **{f"{prefix}booking_opens_at__lte": now}
+    )
 
 
 def bookable_offers(*, per_row: bool = True) -> QuerySet[Offer]:

@@ -3,6 +3,7 @@ from django.urls import path
 
 import passlib.converters  # noqa: F401
 from offers.views import (
+    alerts,
     beneficiary,
     bookings,
     calendar,
@@ -167,6 +168,12 @@ urlpatterns = [
     path("jeunes/offres/", beneficiary.catalog, name="catalog"),
     path("jeunes/offres/<uuid:public_id>/", beneficiary.offer_page, name="catalog_offer"),
     path("jeunes/offres/<uuid:public_id>/reserver/", beneficiary.book, name="book"),
+    path("jeunes/offres/<uuid:public_id>/me-prevenir/", alerts.alert_add, name="alert_add"),
+    path(
+        "jeunes/offres/<uuid:public_id>/ne-plus-me-prevenir/",
+        alerts.alert_remove,
+        name="alert_remove",
+    ),
     path("jeunes/reservations/", beneficiary.my_bookings, name="my_bookings"),
     path("jeunes/offres/<uuid:public_id>/liste-attente/", waitlist.join, name="waitlist_join"),
     path("jeunes/liste-attente/<uuid:public_id>/", waitlist.entry_page, name="waitlist_entry"),

@@ -138,6 +138,20 @@ def contexts():
             "session": session,
             "said": PAYLOAD,
         },
+        "session_message": {
+            **common,
+            "person": young,
+            "offer": event,
+            "session": session,
+            "message": PAYLOAD,
+            "waiting": False,
+        },
+        "opening_alert": {
+            **common,
+            "person": young,
+            "offer": event,
+            "url": f"https://passlib.example.org/jeunes/offres/{event.public_id}/",
+        },
     }
 
 

@@ -18,8 +18,8 @@ from offers import policy, rules, selectors
 from offers.forms import CatalogFilterForm
 from offers.models import Booking, BookingStatus, Session
 from offers.qr import booking_qr_svg
+from offers.services import alerts, reminders
 from offers.services import bookings as services
-from offers.services import reminders
 from offers.views.offers import venue_time
 from passlib import params
 from passlib.counts import cached_counts
@@ -110,6 +110,12 @@ def offer_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
     }
     # Outside the offer's ages, no button at all: the reason instead (SPEC §9).
     ctx["out_of_ages"] = bool(ctx["refusal"]) and ctx["refusal"].code == "booking.offer_age"
+    # « Me prévenir » while bookings are not open (offers/services/alerts.py).
+    ctx["alert"] = (
+        None
+        if ctx["booking_opened"] or not is_beneficiary
+        else alerts.opening_alert_of(request.user, offer)
+    )
     # « Réserver » lists the dates itself to a young person who may book them: the
     # offer's description then leaves them out, so that each date is written once.
     ctx["dates_in_booking"] = (

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand
 SCHEDULE = (
     ("expire_waitlist_holds", 5 * 60),
     ("send_booking_reminders", 10 * 60),
+    ("send_opening_alerts", 5 * 60),
     ("validate_subscription_bookings", 60 * 60),
     ("validate_event_bookings", 60 * 60),
     ("end_collective_bookings", 60 * 60),
