@@ -22,7 +22,7 @@ from offers.models import (
 )
 from offers.services import bookings as booking_services
 from offers.services import session_messages as services
-from passlib.formats import datetime_fr, time_fr
+from passlib.formats import session_time_fr
 from passlib.refusal import Refusal
 from tests.factories import make_beneficiary, make_offer, make_session
 from tests.threads import at_once
@@ -87,8 +87,8 @@ def test_the_booked_get_it_once_each_with_the_date_and_the_place_and_the_history
     assert TEXT in message.body
     assert "Bonjour " in message.body and "t'envoie ce message" in message.body
     tz = space["venue"].time_zone
-    day, end = datetime_fr(session.starts_at, weekday=True, tz=tz), time_fr(session.ends_at, tz=tz)
-    assert f"Date : {day}, jusqu'à {end}\n" in message.body
+    when = session_time_fr(session.starts_at, session.ends_at, weekday=True, tz=tz)
+    assert f"Date : {when}\n" in message.body and " de " in when and " à " in when
     assert f"Lieu : Médiathèque Part-Dieu, {space['venue'].address}" in message.body
     assert "tu as réservé une place" in message.body
     (row,) = Transition.objects.filter(action=Action.SESSION_MESSAGE)
