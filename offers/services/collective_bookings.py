@@ -38,7 +38,7 @@ from passlib.emails import send_on_commit
 from passlib.refusal import Refusal
 
 END_DELAY = timedelta(hours=48)
-END_LOCK = 0x70A55_0002
+END_LOCK = 0x70A55_0006
 
 
 def teacher_of(user: User) -> Teacher:

@@ -12,9 +12,7 @@ credit comes from the one rule (accounts/services/beneficiaries.py), never from 
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
-from unittest import mock
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -33,24 +31,21 @@ from offers.models import (
     Offer,
     OfferStatus,
     Session,
-    SessionCancelReason,
     Stock,
     Transition,
 )
-from offers.services import sessions as session_services
 from offers.services.bookings import (
     booking_cancel_by_beneficiary,
     booking_create,
     booking_validate,
 )
-from offers.services.cancellations import session_cancel
 from offers.services.collective_bookings import END_DELAY, end_due_collective_bookings
 from offers.services.offers import image_folder
-from offers.services.sessions import SessionData
 from offers.services.waitlist import waitlist_join
 from passlib import images
-from passlib.demo import pictures, week
+from passlib.demo import pictures, programme, week
 from passlib.demo.accounts import demo_user
+from passlib.demo.week import acting_at
 
 MON, TUE, WED, THU, FRI, SAT = range(6)
 
@@ -214,18 +209,6 @@ def seed_young() -> dict[str, User]:
     return young
 
 
-@contextmanager
-def acting_at(moment: datetime):
-    """Run the services as at `moment`: they read the clock through
-    `django.utils.timezone.now` (no module imports `now` itself), so their own rules
-    are checked at that instant: a session open for booking then, the guichet's
-    « not before the cancellation deadline », the waiting list's « full ». Only for this
-    command, in one thread. The history rows take the real clock (their column's
-    default), so each is then dated too."""
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield
-
-
 def _history_at(booking: Booking, action: Action, at: datetime) -> None:
     Transition.objects.filter(booking=booking, action=action).update(created_at=at)
 
@@ -319,38 +302,7 @@ def seed_bookings(offers: list[Offer], librarians: dict[str, User]) -> None:
     cancelled = book(young["Tom"], escape, None, booked)
     cancel(young["Tom"], cancelled, week.days_before(jean_mace, now, 9, time(12, 30)))
 
-    seed_programme_changes(by_title, librarians)
-
-
-def seed_programme_changes(by_title: dict[str, Offer], librarians: dict[str, User]) -> None:
-    """The programme moved yesterday (SPEC §9): the visit Maëlys booked went a week
-    later (she was told, and may cancel again), and the club's second Saturday was
-    cancelled, its speaker unavailable — both through the services, as a librarian would."""
-    jean_mace = by_title["Atelier manga"].venue
-    visit = by_title["Visite des réserves patrimoniales"]
-    session = visit.sessions.order_by("starts_at").first()
-    later = week.upcoming(jean_mace, FRI, time(17), 3)
-    yesterday = week.days_before(jean_mace, timezone.now(), 1, time(11, 40))
-    with acting_at(yesterday):
-        session_services.session_update(
-            actor=librarians["jean_mace"],
-            session=session,
-            data=SessionData(
-                starts_at=later,
-                total_places=session.total_places,
-                quota=session.quota,
-                booking_limit_at=later,
-            ),
-        )
-    club = by_title["Club de lecture ados"]
-    second = club.sessions.order_by("starts_at")[1]
-    with acting_at(yesterday + timedelta(minutes=25)):
-        session_cancel(
-            actor=librarians["part_dieu"],
-            session=second,
-            reason=SessionCancelReason.SPEAKER,
-            comment="Hugo est absent ce samedi-là ; le club reprend la semaine suivante.",
-        )
+    programme.seed_programme_changes(by_title, librarians)
 
 
 def seed_collective(venue: Venue, author: User) -> None:

@@ -9,7 +9,9 @@ from the day after tomorrow on, past ones before today.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -78,3 +80,15 @@ def days_before(venue: Venue, moment: datetime, days: int, at: time) -> datetime
     """`days` before `moment` at `at`, local time, and never after now."""
     day = timezone.localtime(moment, ZoneInfo(venue.time_zone)).date() - timedelta(days=days)
     return min(local_datetime(day, at, venue.time_zone), timezone.now())
+
+
+@contextmanager
+def acting_at(moment: datetime):
+    """Run the services as at `moment`: they read the clock through
+    `django.utils.timezone.now` (no module imports `now` itself), so their own rules
+    are checked at that instant: a session open for booking then, the guichet's
+    « not before the cancellation deadline », the waiting list's « full ». Only for this
+    command, in one thread. The history rows take the real clock (their column's
+    default), so each is then dated too."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
