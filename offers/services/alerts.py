@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.policy import beneficiary_of
 from offers import policy
 from offers.models import Offer, OpeningAlert
 from offers.services.closing import locked
@@ -46,6 +47,8 @@ def opening_alert_add(*, user: User, offer: Offer, now=None) -> bool:
             "Les réservations de cette offre sont déjà ouvertes : tu peux réserver dès maintenant.",
             code="alert.already_open",
         )
+    # Outside the offer's ages, nothing to be told of: the same refusal as booking.
+    policy.check_age_range(beneficiary_of(user), offer, timezone.localdate(now))
     with transaction.atomic():
         alert, created = OpeningAlert.objects.select_for_update().get_or_create(
             offer=offer, person=user, defaults={"created_at": now}

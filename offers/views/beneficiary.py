@@ -116,6 +116,12 @@ def offer_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
         if ctx["booking_opened"] or not is_beneficiary
         else alerts.opening_alert_of(request.user, offer)
     )
+    # Outside the offer's ages, nothing to ask to be told of: the reason instead.
+    ctx["alert_refusal"] = (
+        is_beneficiary
+        and not ctx["booking_opened"]
+        and policy.age_range_refusal(beneficiary_of(request.user), offer, timezone.localdate(now))
+    )
     # « Réserver » lists the dates itself to a young person who may book them: the
     # offer's description then leaves them out, so that each date is written once.
     ctx["dates_in_booking"] = (

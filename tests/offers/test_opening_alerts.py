@@ -180,3 +180,17 @@ def test_two_schedulers_at_the_same_instant_send_each_alert_once(space):
     for person in people:
         assert len([m for m in mail.outbox if m.to == [person.email]]) == 1
     assert not OpeningAlert.objects.filter(sent_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_outside_the_offers_ages_there_is_nothing_to_be_told_of(login, space):
+    offer = _offer(space)
+    Offer.objects.filter(pk=offer.pk).update(age_min=15, age_max=16)
+    jade = make_beneficiary(18, first_name="Jade")
+    client = login(jade)
+    page = client.get(_page(offer)).content.decode()
+    assert "Me prévenir à l'ouverture des réservations" not in page
+    assert "prévue pour les 15–16 ans : tu as 18 ans" in page
+    response = client.post(f"{_page(offer)}me-prevenir/", follow=True)
+    assert "prévue pour les 15–16 ans : tu as 18 ans" in response.content.decode()
+    assert not OpeningAlert.objects.exists()
