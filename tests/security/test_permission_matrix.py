@@ -237,6 +237,39 @@ MATRIX = {
         None,
         MEMBERS_POST,
     ),
+    # programme changes (issue 28): the confirmation pages and the message form
+    "offers:session_cancel": (
+        "get",
+        lambda w: {"public_id": o(w, "offer").public_id, "session_id": o(w, "session").public_id},
+        None,
+        MEMBERS,
+    ),
+    "offers:offer_cancel_sessions": (
+        "get",
+        lambda w: {"public_id": o(w, "offer").public_id},
+        None,
+        MEMBERS,
+    ),
+    "offers:session_message": (
+        "get",
+        lambda w: {"public_id": o(w, "offer").public_id, "session_id": o(w, "session").public_id},
+        None,
+        MEMBERS,
+    ),
+    # « Me prévenir »: the young person's own alert (the world's offer is open: the
+    # answer is a message on the offer page, a redirect)
+    "offers:alert_add": (
+        "post",
+        lambda w: {"public_id": o(w, "offer").public_id},
+        None,
+        BENEFICIARY_POST,
+    ),
+    "offers:alert_remove": (
+        "post",
+        lambda w: {"public_id": o(w, "offer").public_id},
+        None,
+        BENEFICIARY_POST,
+    ),
     # bookings and guichet
     "offers:bookings": ("get", None, None, MEMBERS),
     "offers:bookings_export": ("get", lambda w: {"fmt": "csv"}, None, MEMBERS),
