@@ -26,6 +26,17 @@ PRODID = "-//passlib//Bibliothèques et pass Culture//FR"
 FEED_PAST = timedelta(days=365)  # a venue's feed: a year back and what is to come
 
 
+def finished(cal: Calendar) -> bytes:
+    """The file's bytes, with a VTIMEZONE for each zone used. `icalendar` writes an
+    English COMMENT in each (« This timezone only works from 1970-01-01 to
+    2038-01-01 ») that a calendar application may show: dropped (optional, RFC 5545
+    §3.6.5), the zone's rules kept."""
+    cal.add_missing_timezones()
+    for zone in cal.walk("VTIMEZONE"):
+        zone.pop("COMMENT", None)
+    return cal.to_ical()
+
+
 def new_calendar(name: str, *, method: str = "PUBLISH") -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -95,14 +106,25 @@ def booking_ics(booking: Booking, *, cancelled: bool = False) -> bytes:
             tz=venue.time_zone,
             summary=booking.offer.title,
             location=address_of(venue),
-            description=(
-                f"Contremarque {booking.code} : présente-la au guichet avec ta pièce "
-                f"d'identité. {settings.SITE_URL}/jeunes/reservations/"
-            ),
+            description=_booking_description(booking, cancelled),
         )
     )
-    cal.add_missing_timezones()
-    return cal.to_ical()
+    return finished(cal)
+
+
+def _booking_description(booking: Booking, cancelled: bool) -> str:
+    """What the young person reads in the event: the code to show, or, once cancelled,
+    that there is nothing to show any more."""
+    mine = f"{settings.SITE_URL}/jeunes/reservations/"
+    if not cancelled:
+        return (
+            f"Contremarque {booking.code} : présente-la au guichet avec ta pièce d'identité. {mine}"
+        )
+    refund = " et ton crédit rendu" if booking.price_cents else ""
+    return (
+        f"Séance annulée par le lieu. Ta réservation (contremarque {booking.code}) est "
+        f"annulée{refund} : tu n'as rien à faire. {mine}"
+    )
 
 
 def venue_feed_ics(venue, sessions: Iterable[Session]) -> bytes:
@@ -125,5 +147,4 @@ def venue_feed_ics(venue, sessions: Iterable[Session]) -> bytes:
                 description=f"{count_fr(session.booked_count, 'réservation')}, {places}.",
             )
         )
-    cal.add_missing_timezones()
-    return cal.to_ical()
+    return finished(cal)

@@ -22,7 +22,13 @@ from django.utils import timezone
 
 from catalog.categories import get_subcategory
 from offers import rules
-from offers.calendar import address_of, new_calendar, session_event, session_summary
+from offers.calendar import (
+    address_of,
+    finished,
+    new_calendar,
+    session_event,
+    session_summary,
+)
 from offers.models import Session
 from offers.models.individual import AGE_MAX, AGE_MIN
 from offers.policy import offers_in_programme
@@ -68,6 +74,14 @@ def _age(offer) -> dict:
     }
 
 
+def _audience(age: dict) -> str:
+    """Who the offer is for, in words, from its ages (`_age`): « Jeunes de 16 à 17 ans
+    (pass Culture) », « Jeunes de 16 ans (pass Culture) »."""
+    low, high = age["min"], age["max"]
+    ages = f"{low} ans" if low == high else f"{low} à {high} ans"
+    return f"Jeunes de {ages} (pass Culture)"
+
+
 def _timing(session, tz: str) -> dict:
     status = session_status(session)
     return {
@@ -89,6 +103,7 @@ def programme(venue_ids, *, name: str, now=None) -> dict:
         venue = offer.venue
         tz = venue.time_zone
         sub = get_subcategory(offer.subcategory_id)
+        age = _age(offer)
         events.append(
             {
                 "uid": str(offer.public_id),
@@ -100,8 +115,8 @@ def programme(venue_ids, *, name: str, now=None) -> dict:
                     "fr": "Gratuit" if offer.price_cents == 0 else euros(offer.price_cents)
                 },
                 "priceCents": offer.price_cents,
-                "audience": "Jeunes de 15 à 18 ans (pass Culture)",
-                "age": _age(offer),
+                "audience": _audience(age),
+                "age": age,
                 "accessibility": {
                     "hi": offer.accessibility_audio,
                     "mi": offer.accessibility_motor,
@@ -160,5 +175,4 @@ def programme_ics(venue_ids, *, name: str, now=None) -> bytes:
                     ),
                 )
             )
-    cal.add_missing_timezones()
-    return cal.to_ical()
+    return finished(cal)

@@ -14,7 +14,8 @@ month in the venues' time zone:
 - free and paid bookings made; amounts validated (prices of the validated bookings) and
   reimbursed (amounts of the statement lines issued that month, finance/);
 - top offers (bookings made, not cancelled), fill rate of the sessions of the year
-  (places booked / places offered, sessions with a capacity), by venue and subcategory.
+  (places booked / places offered, sessions with a capacity and not cancelled: a
+  cancelled one offered nothing), by venue and subcategory.
 
 A bounded number of queries whatever the data (one per figure and time zone).
 """
@@ -256,7 +257,9 @@ def _top_and_breakdowns(figures: Figures, venue_ids: list[int], zones) -> None:
         .annotate(n=Count("pk"))
         .order_by("-n", "offer__title")[:10]
     )
-    sessions = Session.objects.filter(_year_filter(year, "starts_at", zones, "offer__venue_id"))
+    sessions = Session.objects.filter(
+        _year_filter(year, "starts_at", zones, "offer__venue_id"), cancelled_at__isnull=True
+    )
     capacity = Q(quota__isnull=False) | Q(total_places__isnull=False)
     agg = sessions.filter(capacity).aggregate(
         booked=Sum("booked_count"),

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -235,6 +235,7 @@ def sessions_ahead(user, *, now=None, days: int = 7) -> list[dict]:
             "total_places",
             "booked_count",
             "held_count",
+            "cancelled_at",
             "offer__public_id",
             "offer__title",
             "offer__venue__name",
@@ -265,8 +266,11 @@ def sessions_ahead(user, *, now=None, days: int = 7) -> list[dict]:
                 "venue": r["offer__venue__name"],
                 "today": local.date() == today,
                 "starts_at": local,
+                # A cancelled session stays listed, marked « Annulée », without places
+                # (its bookings were cancelled, its line closed: docs/decisions.md).
+                "cancelled": r["cancelled_at"] is not None,
                 "booked": r["booked_count"],
-                "left": places.remaining,
+                "left": None if r["cancelled_at"] else places.remaining,
                 "waiting": waiting.get(r["pk"], 0),
                 "url": reverse(
                     "offers:session_participants", args=[r["offer__public_id"], r["public_id"]]
@@ -283,15 +287,15 @@ def ending_soon(user, *, now=None) -> list[dict]:
     venues = managed_venue_ids(user)
     # A session this week and none after it: two EXISTS on the index (offer, starts_at)
     # instead of a MAX over every session of every offer.
-    week = Session.objects.filter(
-        offer=OuterRef("pk"), starts_at__gte=now, starts_at__lt=now + SOON
-    )
-    after = Session.objects.filter(offer=OuterRef("pk"), starts_at__gte=now + SOON)
+    # A cancelled session is no date to come (it stays listed « Annulée » elsewhere).
+    live = Session.objects.filter(offer=OuterRef("pk"), cancelled_at__isnull=True)
+    week = live.filter(starts_at__gte=now, starts_at__lt=now + SOON)
+    after = live.filter(starts_at__gte=now + SOON)
     last = (
         Offer.objects.filter(venue_id__in=venues, status=OfferStatus.PUBLISHED)
         .filter(Exists(week))
         .exclude(Exists(after))
-        .annotate(last=Max("sessions__starts_at"))
+        .annotate(last=Max("sessions__starts_at", filter=Q(sessions__cancelled_at__isnull=True)))
         .values("public_id", "title", "last")
         .order_by("last")[:20]
     )

@@ -298,7 +298,8 @@ class SessionCancelForm(Form):
         },
     )
     comment = forms.CharField(
-        label="Précisions (transmises aux participants)",
+        label="Précisions (transmises telles quelles aux participants)",
+        help_text="Obligatoires avec « Autre motif ».",
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

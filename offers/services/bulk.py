@@ -109,7 +109,11 @@ def offers_bulk(*, actor: User, action: str, selection: QuerySet[Offer]) -> Bulk
         .select_for_update(of=("self",))
         .order_by("pk")
         .annotate(
-            future_session=Exists(Session.objects.filter(offer=OuterRef("pk"), starts_at__gt=now)),
+            future_session=Exists(
+                Session.objects.filter(
+                    offer=OuterRef("pk"), starts_at__gt=now, cancelled_at__isnull=True
+                )
+            ),
             has_stock=Exists(Stock.objects.filter(offer=OuterRef("pk"))),
         )
         .only("pk", "title", "status", "subcategory_id", "venue_id")[: MAX_OFFERS + 1]

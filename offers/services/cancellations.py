@@ -1,8 +1,8 @@
 """The venue cancels a session, or every session to come of an offer (issue 28, SPEC §9).
 
 Rules (docs/bookings.md « Annuler une séance »):
-- a reason from the short list (`SessionCancelReason`) and, optionally, a free text
-  (500 characters) passed on to the participants;
+- a reason from the short list (`SessionCancelReason`) and a free text (500
+  characters) passed on to the participants, optional except with « Autre motif »;
 - only a session to come: one that started can no longer be cancelled;
 - never a validated (or reimbursed) booking cancelled: a session that has some is
   refused as a whole, with how many and how to undo it (« Annuler la validation »);
@@ -65,7 +65,8 @@ class Cancelled:
 
 def clean_reason(reason: str, comment: str) -> tuple[str, str]:
     """The reason must be one of the list; the free text, one paragraph of printable
-    characters, at most 500. Refused with the field's French message."""
+    characters, at most 500, required with « Autre motif ». Refused with the field's
+    French message."""
     if reason not in SessionCancelReason.values:
         raise Refusal("Choisissez un motif dans la liste.", code="session.cancel_reason")
     text = clean_text(comment or "")
@@ -73,6 +74,13 @@ def clean_reason(reason: str, comment: str) -> tuple[str, str]:
         raise Refusal(
             f"Les précisions tiennent en {COMMENT_MAX} caractères au plus, sans caractère "
             "de contrôle.",
+            code="session.cancel_comment",
+        )
+    if reason == SessionCancelReason.OTHER and not text.strip():
+        # « Autre motif » alone tells the participants nothing.
+        raise Refusal(
+            "Avec « Autre motif », dites en quelques mots pourquoi la séance est annulée : "
+            "ces précisions sont transmises aux participants.",
             code="session.cancel_comment",
         )
     return reason, text

@@ -124,8 +124,14 @@ def offer_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
     # « Réserver » lists the dates itself to a young person who may book them: the
     # offer's description then leaves them out, so that each date is written once.
+    # Every date shown cancelled: nothing to book, no « Réserver » over « Annulée »
+    # dates; the description lists them and the page says so.
+    ctx["all_cancelled"] = (
+        offer.is_event and bool(sessions) and all(s.is_cancelled for s in sessions)
+    )
     ctx["dates_in_booking"] = (
         offer.is_event
+        and not ctx["all_cancelled"]
         and ctx["is_beneficiary"]
         and ctx["booking_opened"]
         and existing is None

@@ -59,13 +59,17 @@ def test_a_librarian_cancels_a_session_with_five_bookings_and_two_waiting(page, 
     page.get_by_role("link", name=re.compile(r"^Annuler la séance du")).first.click()
     page.wait_for_url("**/annuler/")
     assert page.get_by_text("5 réservations seront annulées").is_visible()
-    assert page.get_by_text("2 personnes en liste d'attente seront prévenues").is_visible()
+    assert page.get_by_text(
+        "2 personnes inscrites en liste d'attente seront prévenues"
+    ).is_visible()
     assert_accessible(page, "cancel-01-confirmation")
     # Confirming without a reason: told next to the field, nothing done.
-    field(page, "Précisions (transmises aux participants)").fill("L'intervenant est malade.")
+    field(page, "Précisions (transmises telles quelles aux participants)").fill(
+        "L'intervenant est malade."
+    )
     page.get_by_role("button", name="Confirmer l'annulation de la séance").click()
     assert page.get_by_text("Choisissez un motif dans la liste.").first.is_visible()
-    assert field(page, "Précisions (transmises aux participants)").input_value() == (
+    assert field(page, "Précisions (transmises telles quelles aux participants)").input_value() == (
         "L'intervenant est malade."
     )
     assert not mail.outbox

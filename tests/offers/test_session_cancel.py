@@ -100,7 +100,7 @@ def test_cancel_a_session_cancels_refunds_closes_the_line_and_tells_each_once(
 
     tz = session.offer.venue.time_zone  # the body gives its end (issue 28, the duration)
     said = session_time_fr(session.starts_at, session.ends_at, weekday=True, tz=tz)
-    assert f"La séance de « Atelier BD » du {said} chez" in lea_mail.body
+    assert f"La séance « Atelier BD » du {said} (" in lea_mail.body
     assert "Motif : Salle indisponible — Dégât des eaux" in lea_mail.body
     assert "Ton crédit de 4,50 € t'a été rendu." in lea_mail.body
     ((filename, content, mimetype),) = lea_mail.attachments

@@ -55,8 +55,8 @@ def test_the_offer_page_and_the_edit_page_lead_to_the_confirmation(login, setup,
     assert page.status_code == 200
     text = page.content.decode()
     assert "1 réservation sera annulée" in text
-    assert "1 personne en liste d&#x27;attente sera prévenue" in text
-    assert "Précisions (transmises aux participants)" in text
+    assert "1 personne inscrite en liste d&#x27;attente sera prévenue" in text
+    assert "Précisions (transmises telles quelles aux participants)" in text
     assert not Session.objects.get(pk=session.pk).is_cancelled  # GET changes nothing
 
 

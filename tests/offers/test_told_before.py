@@ -235,7 +235,7 @@ def test_a_young_person_who_cancels_is_e_mailed(space, django_capture_on_commit_
     body = message.body
     starts = timezone.localtime(session.starts_at)
     assert (
-        f"Tu as annulé ta réservation « Atelier d'écriture » (contremarque {booking.code})" in body
+        f"Tu as annulé ta réservation « Atelier d'écriture » (contremarque {booking.code}, " in body
     )
     assert date_fr(starts) in body and starts.strftime("%H:%M") in body
     assert "Ton crédit pass Culture de 8 € t'a été rendu." in body
