@@ -36,32 +36,10 @@ def record_offer(offer, action: Action, actor, *, from_status="", to_status="", 
     )
 
 
-def record(
-    *,
-    action: Action,
-    actor: User | None,
-    venue_id: int,
-    label: str,
-    from_status: str = "",
-    to_status: str = "",
-    reason: str = "",
-    comment: str = "",
-    **targets,
-) -> Transition:
-    """One transition: `targets` names what it is about (offer=, booking=, …)."""
-    return Transition.objects.create(
-        **_transition(
-            action=action,
-            actor=actor,
-            venue_id=venue_id,
-            label=label,
-            from_status=from_status,
-            to_status=to_status,
-            reason=reason,
-            comment=comment,
-            **targets,
-        )
-    )
+def record(**arguments) -> Transition:
+    """One transition (`_transition`'s arguments): `targets` names what it is about
+    (offer=, booking=, …)."""
+    return Transition.objects.create(**_transition(**arguments))
 
 
 def record_many(rows: list[dict]) -> None:

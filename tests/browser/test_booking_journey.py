@@ -2,10 +2,9 @@
 undoes the validation. Axe audit on every page."""
 
 import pytest
-from django.utils import timezone
-from django.utils.formats import date_format
 
 from offers.models import Booking, BookingStatus
+from passlib.formats import session_time_fr
 from tests.browser.labels import field, log_in_from_home
 from tests.conftest import assert_accessible
 from tests.factories import (
@@ -37,7 +36,7 @@ def test_book_a_free_workshop_then_validate_and_undo_at_the_guichet(page, space,
     page.wait_for_url("**/jeunes/offres/*/")
     assert page.get_by_text("6 places").first.is_visible()
     # its date is written once, in « Réserver », next to its button (issue 27)
-    when = date_format(timezone.localtime(session.starts_at), "l j F Y à H:i")
+    when = session_time_fr(session.starts_at, session.ends_at, weekday=True)
     assert page.get_by_text(when).count() == 1
     assert page.get_by_role("heading", name="Dates").count() == 0
     assert_accessible(page, "booking-02-offer")
