@@ -35,6 +35,14 @@ def fr_datetime(value, weekday: str = "") -> str:
     return formats.datetime_fr(value, weekday=weekday == "jour", tz=_as_given(value))
 
 
+@register.filter(expects_localtime=True)
+def fr_span(start, end) -> str:
+    """{{ start|fr_span:end }} → « mercredi 9 juin 2027 de 15:00 à 16:30 », the way
+    `fr_session` writes a session, for a start and end that are no session's any more
+    (the old date of a moved one)."""
+    return formats.session_time_fr(start, end, weekday=True, tz=_as_given(start))
+
+
 @register.filter
 def fr_session(session, weekday: str = "") -> str:
     """{{ session|fr_session:"jour" }} → « mercredi 9 juin 2027 de 15:00 à 16:30 », in

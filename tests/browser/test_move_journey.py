@@ -20,7 +20,7 @@ from icalendar import Calendar
 from accounts.models import Beneficiary
 from offers.models import Booking, BookingStatus, Session
 from offers.services import bookings as booking_services
-from passlib.formats import datetime_fr, time_fr
+from passlib.formats import date_fr, datetime_fr, time_fr
 from tests.browser.labels import field, log_in_from_home, log_out
 from tests.conftest import assert_accessible
 from tests.factories import make_beneficiary, make_offer, past_its_cancellation_deadline
@@ -85,8 +85,8 @@ def test_a_librarian_moves_a_booked_session_and_the_young_person_cancels_from_th
     assert message.subject == (
         f"Changement de date : Atelier manga, désormais le {datetime_fr(saturday, tz=PARIS)}"
     )
-    assert f"Ancienne date : {datetime_fr(wednesday, weekday=True)}, jusqu'à 16:30" in message.body
-    assert f"Nouvelle date : {datetime_fr(saturday, weekday=True)}, jusqu'à 12:00" in message.body
+    assert f"Ancienne date : {date_fr(wednesday, weekday=True)} de 15:00 à 16:30" in message.body
+    assert f"Nouvelle date : {date_fr(saturday, weekday=True)} de 10:30 à 12:00" in message.body
     assert wednesday.strftime("%A") == "Wednesday" and saturday.strftime("%A") == "Saturday"
     assert "mercredi" in message.body and "samedi" in message.body
     assert time_fr(saturday) == "10:30"
@@ -105,7 +105,9 @@ def test_a_librarian_moves_a_booked_session_and_the_young_person_cancels_from_th
     page.set_viewport_size(PHONE)
     page.goto(link.removeprefix(settings.SITE_URL))
     assert page.get_by_role("heading", name="Je ne viendrai pas").is_visible()
-    assert page.get_by_text(datetime_fr(saturday, weekday=True)).first.is_visible()
+    assert page.get_by_text(
+        f"{date_fr(saturday, weekday=True)} de 10:30 à 12:00"
+    ).first.is_visible()
     assert_accessible(page, "move-03-release-page")
     page.get_by_role("button", name="Libérer ma place").click()
     page.wait_for_selector("text=Cette réservation est annulée")

@@ -24,7 +24,7 @@ from offers.services import bookings as booking_services
 from offers.services import reminders
 from offers.services import sessions as session_services
 from offers.services import waitlist as waitlist_services
-from passlib.formats import datetime_fr, time_fr
+from passlib.formats import date_fr, datetime_fr, session_time_fr
 from passlib.refusal import Refusal
 from tests.factories import (
     VenueFactory,
@@ -159,13 +159,12 @@ def test_the_email_gives_both_dates_the_calendar_file_and_the_cancel_link(
     )
     body = message.body
     assert "Bonjour Inès," in body
+    # written as every session is (passlib/formats.py `session_time_fr`)
     assert (
-        f"Ancienne date : {datetime_fr(old, weekday=True, tz=tz)}, jusqu'à "
-        f"{time_fr(old + timedelta(minutes=90), tz=tz)}"
+        f"Ancienne date : {session_time_fr(old, old + timedelta(minutes=90), weekday=True, tz=tz)}"
     ) in body
     assert (
-        f"Nouvelle date : {datetime_fr(new, weekday=True, tz=tz)}, jusqu'à "
-        f"{time_fr(new + timedelta(minutes=90), tz=tz)}"
+        f"Nouvelle date : {session_time_fr(new, new + timedelta(minutes=90), weekday=True, tz=tz)}"
     ) in body
     assert f"Contremarque : {booking.code}" in body
     assert "2 rue des Livres" in body
@@ -205,7 +204,7 @@ def test_a_reunion_venue_s_file_keeps_its_zone(space, member, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         _move(member, session, new)
     (message,) = _mails_to(young)
-    assert "Nouvelle date : " in message.body and "à 15:00, jusqu'à 16:00" in message.body
+    assert "Nouvelle date : " in message.body and "de 15:00 à 16:00" in message.body
     _, event = _ics(message)
     start = event.decoded("DTSTART")
     assert event["DTSTART"].params["TZID"] == "Indian/Reunion"
@@ -325,8 +324,8 @@ def test_a_series_move_tells_each_person_once_for_all_their_sessions(
     for session in made:
         session.refresh_from_db()
         assert session.sequence == 1 and timezone.localtime(session.starts_at).hour == 17
-        assert datetime_fr(old[session.pk], weekday=True) in message.body
-        assert datetime_fr(session.starts_at, weekday=True) in message.body
+        assert date_fr(old[session.pk], weekday=True) + " de " in message.body
+        assert date_fr(session.starts_at, weekday=True) + " de " in message.body
     assert message.body.count("Je ne viendrai pas : ") == 1
     assert message.body.count("Tu es toujours sur la liste d'attente") == 2
     (_name, event) = _ics(message)
