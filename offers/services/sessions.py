@@ -44,6 +44,20 @@ def _session_label(session: Session) -> str:
     return f"Séance du {session_time_fr(session.starts_at, session.ends_at, tz=tz)}"
 
 
+def _keep_limit_lead(data: SessionData, session: Session) -> SessionData:
+    """A new start with the booking limit left as it was (the edit form shows the stored
+    one): the limit moves with the start, keeping its lead, as a series' does — else a
+    session moved later would close on its old date, and one moved earlier be refused
+    on a field nobody touched."""
+    old_start, old_limit = session.starts_at, session.booking_limit_at
+    untouched = data.booking_limit_at is not None and data.booking_limit_at.replace(
+        second=0, microsecond=0
+    ) == old_limit.replace(second=0, microsecond=0)
+    if data.starts_at == old_start or not untouched:
+        return data
+    return replace(data, booking_limit_at=data.starts_at - (old_start - old_limit))
+
+
 def _clean_session(data: SessionData, *, now: datetime) -> SessionData:
     errors = {}
     if data.starts_at <= now:
@@ -221,7 +235,7 @@ def series_update(*, actor: User, session: Session, data: SessionData) -> int:
     bookings or in the past. The sessions whose start changes are moved
     (offers/services/moves.py), their people told once each."""
     check_not_cancelled(session)
-    data = _clean_session(data, now=timezone.now())
+    data = _clean_session(_keep_limit_lead(data, session), now=timezone.now())
     tz = session.offer.venue.time_zone
     zone = ZoneInfo(tz)
     rows = list(following_in_series(session).select_for_update().order_by("starts_at"))
@@ -311,11 +325,11 @@ def session_update(*, actor: User, session: Session, data: SessionData) -> Sessi
     everyone concerned is told)."""
     check_not_cancelled(session)
     now = timezone.now()
-    data = _clean_session(data, now=now)
     # Locked: the start it had is the one the people concerned are told of.
-    old_start = (
-        Session.objects.select_for_update().values_list("starts_at", flat=True).get(pk=session.pk)
-    )
+    stored = Session.objects.select_for_update().only("starts_at", "booking_limit_at")
+    stored = stored.get(pk=session.pk)
+    old_start = stored.starts_at
+    data = _clean_session(_keep_limit_lead(data, stored), now=now)
     capacity = data.quota if data.quota is not None else data.total_places
     # Bookings and places held for the waiting list stay (offers/models/places.py).
     guard = Q(booked_count__lte=capacity - F("held_count")) if capacity is not None else Q()

@@ -198,7 +198,7 @@ def session_edit(request: HttpRequest, public_id: UUID, session_id: UUID) -> Htt
                             actor=request.user, session=session, data=form.to_data()
                         )
                     else:
-                        services.session_update(
+                        changed = services.session_update(
                             actor=request.user, session=session, data=form.to_data()
                         )
                 except ValidationError as exc:
@@ -218,6 +218,8 @@ def session_edit(request: HttpRequest, public_id: UUID, session_id: UUID) -> Htt
                         else "."
                     )
                     messages.success(request, done_text + told)
+                    if moved and not together:  # the new date may clash like a new one
+                        _warn_overlaps(request, offer, [changed])
                     return redirect("offers:detail", public_id=offer.public_id)
             status = 400
         else:

@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
@@ -404,3 +405,64 @@ def test_a_move_runs_the_same_queries_for_2_or_12_people(
     few = _queries_of_a_move(space, member, 2, django_capture_on_commit_callbacks)
     many = _queries_of_a_move(space, member, 12, django_capture_on_commit_callbacks)
     assert few == many
+
+
+def _keep_limit(session, new_start):
+    """What the edit form sends when only « Début » is changed: the stored limit."""
+    session.refresh_from_db()
+    return session_services.SessionData(
+        starts_at=new_start,
+        total_places=session.total_places,
+        quota=session.quota,
+        booking_limit_at=session.booking_limit_at,
+    )
+
+
+@pytest.mark.parametrize("days", [7, -3], ids=["later", "earlier"])
+def test_a_move_with_the_limit_left_as_it_was_moves_the_limit_with_it(space, member, days):
+    """The limit keeps its lead on the start: moved later, bookings don't close on the
+    old date; moved earlier, the move isn't refused on the limit nobody touched."""
+    offer = make_offer(space["venue"], "ATELIER_PRATIQUE_ART", title="Atelier fanzine")
+    session = make_session(offer, days=10, total_places=5)
+    session.booking_limit_at = session.starts_at - timedelta(hours=2)
+    session.save(update_fields=["booking_limit_at"])
+    new = session.starts_at + timedelta(days=days)
+    session_services.session_update(actor=member, session=session, data=_keep_limit(session, new))
+    session.refresh_from_db()
+    assert session.starts_at == new
+    assert session.booking_limit_at == new - timedelta(hours=2)
+
+
+def test_a_series_move_with_the_limit_left_as_it_was_keeps_its_lead(space, member):
+    offer = make_offer(space["venue"], "ATELIER_PRATIQUE_ART", title="Club fanzine")
+    first = make_session(offer, days=10, total_places=5)
+    second = make_session(offer, days=17, total_places=5)
+    Session.objects.filter(pk__in=[first.pk, second.pk]).update(
+        series=first.public_id, booking_limit_at=F("starts_at") - timedelta(hours=1)
+    )
+    first.refresh_from_db()
+    new = first.starts_at - timedelta(days=2)
+    session_services.series_update(actor=member, session=first, data=_keep_limit(first, new))
+    for s in Session.objects.filter(pk__in=[first.pk, second.pk]):
+        assert s.starts_at - s.booking_limit_at == timedelta(hours=1)
+
+
+def test_moving_onto_another_session_of_the_venue_warns_like_adding_one(space, member, login):
+    venue = space["venue"]
+    cine = make_offer(venue, "SEANCE_CINE", title="Ciné-club du mercredi")
+    film = make_session(cine, days=12, total_places=20)
+    fanzine = make_offer(venue, "ATELIER_PRATIQUE_ART", title="Atelier fanzine")
+    session = make_session(fanzine, days=9, total_places=8)
+    new = timezone.localtime(film.starts_at + timedelta(minutes=30))
+    response = login(member).post(
+        f"/offres/{fanzine.public_id}/seances/{session.public_id}/",
+        {
+            "starts_at": new.strftime("%Y-%m-%dT%H:%M"),
+            "total_places": "8",
+            "booking_limit_at": "",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Séance modifiée" in page
+    assert "Attention : cette séance chevauche « Ciné-club du mercredi »" in page
