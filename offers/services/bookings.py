@@ -380,8 +380,18 @@ def booking_cancel_by_beneficiary(*, user: User, booking: Booking) -> Booking:
         to=[booking.beneficiary.email],
         template="booking_cancelled",
         context={"booking": booking, "by": "self"},
+        attachments=cancelling_calendar(booking),
     )
     return booking
+
+
+def cancelling_calendar(booking: Booking) -> list:
+    """The file that takes a cancelled booking's session out of the young person's
+    calendar (same UID as the files they got, METHOD:CANCEL); none for a stock."""
+    if not booking.session_id:
+        return []
+    ics = booking_ics(booking, cancelled=True)
+    return [(f"reservation-{booking.code}.ics", ics, "text/calendar")]
 
 
 def _cancellation_terms(booking: Booking) -> dict:
@@ -409,5 +419,6 @@ def booking_cancel_by_venue(*, actor: User, booking: Booking, comment: str) -> B
         to=[booking.beneficiary.email],
         template="booking_cancelled",
         context={"booking": booking, "by": "venue"},
+        attachments=cancelling_calendar(booking),
     )
     return booking

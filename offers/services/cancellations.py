@@ -31,7 +31,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from offers import history
-from offers.calendar import booking_ics
 from offers.models import (
     Action,
     Booking,
@@ -204,13 +203,7 @@ def _cancel_locked(
             to=[booking.beneficiary.email],
             template="session_cancelled",
             context={"booking": booking, "session": booking.session, "said": said},
-            attachments=[
-                (
-                    f"reservation-{booking.code}.ics",
-                    booking_ics(booking, cancelled=True),
-                    "text/calendar",
-                )
-            ],
+            attachments=bookings.cancelling_calendar(booking),
         )
     for entry in waiting:
         entry.status = WaitlistStatus.CLOSED

@@ -466,3 +466,35 @@ def test_moving_onto_another_session_of_the_venue_warns_like_adding_one(space, m
     page = response.content.decode()
     assert "Séance modifiée" in page
     assert "Attention : cette séance chevauche « Ciné-club du mercredi »" in page
+
+
+def test_cancelling_after_a_move_takes_the_event_out_of_the_calendar(
+    full, member, django_capture_on_commit_callbacks
+):
+    """The move's file put the event in her calendar (SEQUENCE 1): her cancellation, by
+    herself or by the venue, comes with the file that removes it (same UID, CANCEL)."""
+    session = full["session"]
+    _move(member, session, session.starts_at + timedelta(days=3))
+    for name, cancel in (
+        (
+            "Inès",
+            lambda b: booking_services.booking_cancel_by_beneficiary(user=b.beneficiary, booking=b),
+        ),
+        ("Léa", None),
+    ):
+        booking = Booking.objects.get(pk=full["bookings"][name].pk)
+        if cancel is None:  # the venue cancels Léa's (validated again → confirmed by the move)
+            Booking.objects.filter(pk=booking.pk).update(status=BookingStatus.CONFIRMED)
+            cancel = lambda b: booking_services.booking_cancel_by_venue(  # noqa: E731
+                actor=member, booking=b, comment="Salle fermée"
+            )
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            cancel(booking)
+        (message,) = _mails_to(full["people"][name])
+        raw = next(a[1] for a in message.attachments if a[0].endswith(".ics"))
+        cal = Calendar.from_ical(raw)
+        assert str(cal["METHOD"]) == "CANCEL"
+        [event] = cal.walk("VEVENT")
+        assert str(event["UID"]) == f"reservation-{booking.public_id}@passlib"
+        assert str(event["STATUS"]) == "CANCELLED" and int(event["SEQUENCE"]) == 1
