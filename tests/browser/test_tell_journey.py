@@ -127,7 +127,7 @@ def test_a_young_person_asks_to_be_told_and_is_told_once(page, space):
     call_command("send_opening_alerts", stdout=io.StringIO())
     (message,) = mail.outbox
     assert message.to == ["ines@exemple.fr"]
-    assert message.subject == "Les réservations de Atelier manga d'Angoulême sont ouvertes"
+    assert message.subject == "Les réservations de « Atelier manga d'Angoulême » sont ouvertes"
     assert not ENTITY.search(message.subject + message.body)
     assert "Bonjour Inès," in message.body and "Tu nous as demandé de te prévenir" in message.body
     path = re.search(r"https?://[^/\s]+(/jeunes/offres/\S+/)", message.body).group(1)

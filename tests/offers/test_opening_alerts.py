@@ -105,7 +105,7 @@ def test_one_email_once_bookings_are_open_never_before(
     assert "0 alerte" in _run(django_capture_on_commit_callbacks)  # once
     (message,) = mail.outbox
     assert message.to == ["ines@exemple.fr"]
-    assert message.subject == "Les réservations de Atelier manga d'Angoulême sont ouvertes"
+    assert message.subject == "Les réservations de « Atelier manga d'Angoulême » sont ouvertes"
     assert "Bonjour Inès," in message.body
     assert "Tu nous as demandé de te prévenir" in message.body
     link = re.search(r"https://passlib\.example\.org(/jeunes/offres/\S+/)", message.body)
@@ -194,3 +194,14 @@ def test_outside_the_offers_ages_there_is_nothing_to_be_told_of(login, space):
     response = client.post(f"{_page(offer)}me-prevenir/", follow=True)
     assert "prévue pour les 15–16 ans : tu as 18 ans" in response.content.decode()
     assert not OpeningAlert.objects.exists()
+
+
+@pytest.mark.django_db
+def test_once_asked_the_page_no_longer_offers_to_ask(login, space):
+    offer = _offer(space)
+    client = login(make_beneficiary(16, first_name="Zoé"))
+    assert "ou demande qu'on t'écrive" in client.get(_page(offer)).content.decode()
+    client.post(f"{_page(offer)}me-prevenir/")
+    page = client.get(_page(offer)).content.decode()
+    assert "ou demande qu'on t'écrive" not in page
+    assert "Ne plus me prévenir" in page

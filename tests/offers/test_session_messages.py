@@ -85,7 +85,7 @@ def test_the_booked_get_it_once_each_with_the_date_and_the_place_and_the_history
     message = mail.outbox[0]
     assert message.subject == "Atelier BD d'Angoulême : un message de Médiathèque Part-Dieu"
     assert TEXT in message.body
-    assert "Bonjour " in message.body and "t'envoie ce message" in message.body
+    assert "Bonjour " in message.body and "t'envoie ce message au sujet de « " in message.body
     tz = space["venue"].time_zone
     when = session_time_fr(session.starts_at, session.ends_at, weekday=True, tz=tz)
     assert f"Date : {when}\n" in message.body and " de " in when and " à " in when
