@@ -498,3 +498,17 @@ def test_cancelling_after_a_move_takes_the_event_out_of_the_calendar(
         [event] = cal.walk("VEVENT")
         assert str(event["UID"]) == f"reservation-{booking.public_id}@passlib"
         assert str(event["STATUS"]) == "CANCELLED" and int(event["SEQUENCE"]) == 1
+
+
+def test_her_bookings_say_the_date_was_changed_and_who_cancelled(full, member, login):
+    """« Mes réservations »: a date moved after she booked says so; a booking she
+    cancelled herself says « Tu as annulé », not the librarians' « bénéficiaire »."""
+    session = full["session"]
+    _move(member, session, session.starts_at + timedelta(days=3))
+    ines = full["people"]["Inès"]
+    page = login(ines).get("/jeunes/reservations/").content.decode()
+    assert "Date modifiée par le lieu" in page
+    hugo = login(full["people"]["Hugo"]).get("/jeunes/reservations/").content.decode()
+    assert "Tu as annulé cette réservation." in hugo
+    assert "bénéficiaire" not in hugo
+    assert "Date modifiée par le lieu" not in hugo  # cancelled before the move: not his
