@@ -18,7 +18,7 @@ from catalog.categories import UnknownSubcategory, get_subcategory, subcategory_
 from offers import recurrence, rules
 from offers.models import DESCRIPTION_MAX, TITLE_MAX, SessionCancelReason
 from offers.models.individual import AGE_MAX, AGE_MIN
-from offers.services.offers import OfferData, StockData
+from offers.services.offers import OfferData, StockData, check_ages
 from offers.services.sessions import SessionData
 from passlib.forms import DurationField, Form, MoneyField, window
 
@@ -191,6 +191,17 @@ class OfferForm(Form):
             return get_subcategory(value) if value else None
         except UnknownSubcategory:
             return None
+
+    def clean(self):
+        d = super().clean()
+        try:  # with the other fields' messages, not after them (the service asks it too)
+            check_ages(d.get("age_min"), d.get("age_max"))
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field not in self.errors:
+                    for message in messages:
+                        self.add_error(field, message)
+        return d
 
     def to_data(self) -> tuple[OfferData, StockData]:
         d = self.cleaned_data

@@ -105,25 +105,25 @@ def _clean_offer_data(data: OfferData) -> OfferData:
         raise ValidationError({"title": "Le titre est obligatoire."})
     if len(title) > TITLE_MAX:
         raise ValidationError({"title": f"Le titre ne peut dépasser {TITLE_MAX} caractères."})
-    _check_ages(data)
+    check_ages(data.age_min, data.age_max)
     unused = {name: "" for extra, name in _EXTRA.items() if extra not in sub.extra_fields}
     if not sub.is_event:
         unused["duration_minutes"] = None  # a book or a card lasts no time
     return replace(data, title=title, **unused)
 
 
-def _check_ages(data: OfferData) -> None:
+def check_ages(age_min: int | None, age_max: int | None) -> None:
     """The offer's ages lie within 15..18, the minimum not above the maximum (the CHECK
-    constraint `offer_age_range` says the same to the database)."""
-    for name in ("age_min", "age_max"):
-        value = getattr(data, name)
+    constraint `offer_age_range` says the same to the database). The form asks it too,
+    so the message comes with the others at the first submit."""
+    for name, value in (("age_min", age_min), ("age_max", age_max)):
         if value is not None and not AGE_MIN <= value <= AGE_MAX:
             raise ValidationError({name: f"Choisissez un âge de {AGE_MIN} à {AGE_MAX} ans."})
-    if data.age_min is not None and data.age_max is not None and data.age_min > data.age_max:
+    if age_min is not None and age_max is not None and age_min > age_max:
         raise ValidationError(
             {
                 "age_max": f"L'âge maximum ne peut pas être inférieur à l'âge minimum "
-                f"({data.age_min} ans)."
+                f"({age_min} ans)."
             }
         )
 

@@ -122,6 +122,22 @@ def test_a_minimum_above_the_maximum_is_refused_next_to_the_field_keeping_both(l
     assert not Offer.objects.exists()
 
 
+def test_the_age_message_comes_with_the_other_fields_at_the_first_submit(login, space, owner):
+    """A wrong price and a minimum above the maximum: both said at once, not one after
+    the other (found by a new user)."""
+    response = login(owner).post(
+        "/offres/nouvelle/",
+        form_data(space["venue"], age_min="18", age_max="15", price="-1"),
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "price" in errors
+    assert errors["age_max"] == [
+        "L'âge maximum ne peut pas être inférieur à l'âge minimum (18 ans)."
+    ]
+    assert not Offer.objects.exists()
+
+
 @pytest.mark.parametrize("typed", ["99", "-1", "14", "19", "\u0661\u0665", "1\x005", "15.0", "x"])
 @pytest.mark.parametrize("field", ["age_min", "age_max"])
 def test_a_hostile_age_gets_a_french_message_next_to_the_field_and_nothing_is_written(
