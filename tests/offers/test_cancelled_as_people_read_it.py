@@ -288,3 +288,23 @@ def test_my_bookings_puts_each_list_under_its_own_heading(login, workshop):
         ][: len(outline) - start]
     )
     assert len(outline) - start == 5
+
+
+@pytest.mark.django_db
+def test_cancelling_dates_nobody_booked_promises_no_refund(login, space, owner):
+    """Two dates, no booking: the page says there is nothing to cancel, and speaks of
+    the dates in the plural; one booking: « le jeune », in the singular."""
+    offer = make_offer(space["venue"], "ATELIER_PRATIQUE_ART", title="Atelier fanzine")
+    make_session(offer, days=9, total_places=8)
+    make_session(offer, days=16, total_places=8)
+    client = login(owner)
+    url = reverse("offers:offer_cancel_sessions", args=[offer.public_id])
+    page = client.get(url).content.decode()
+    assert "aucune réservation à annuler ;" in page
+    assert "retrouve son crédit" not in page
+    assert "les séances restent affichées" in page
+    booking_services.booking_create(
+        user=make_beneficiary(16), offer=offer, session=offer.sessions.first()
+    )
+    page = client.get(url).content.decode()
+    assert "1 réservation sera annulée" in page and "le jeune retrouve son crédit" in page
