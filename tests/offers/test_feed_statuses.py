@@ -308,3 +308,14 @@ def test_a_huge_query_string_changes_nothing(client, space, changes):
         if response.status_code == 200:
             document = json.loads(response.content)
             assert document["events"] == plain["events"]
+
+
+@pytest.mark.django_db
+def test_the_librarians_offer_page_links_the_venues_public_programme(login, space, owner):
+    """Found by a new user: the offer page linked only the team's private agenda."""
+    offer = make_offer(space["venue"], "ATELIER_PRATIQUE_ART", title="Atelier fanzine")
+    make_session(offer, days=9, total_places=8)
+    page = login(owner).get(f"/offres/{offer.public_id}/").content.decode()
+    venue = space["venue"].public_id
+    assert f'href="/programme/lieu/{venue}.ics"' in page
+    assert f'href="/programme/lieu/{venue}.json"' in page
