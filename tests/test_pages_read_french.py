@@ -48,11 +48,17 @@ class _Text(HTMLParser):
         self.parts: list[str] = []
         self.links: list[str] = []
         self._hidden = 0
+        self._times: list[bool] = []
 
-    # <kbd>: what a person types (« 1h30 » as a duration's example), not the site's text.
+    # <kbd>: what a person types (« 1h30 » as a duration's example), not the site's text;
+    # <time datetime="PT90M">: a length (« 1 h 30 »: passlib/durations.py), no time of day.
     def handle_starttag(self, tag, attrs) -> None:
         if tag in {"script", "style", "template", "kbd"}:
             self._hidden += 1
+        if tag == "time":
+            length = (dict(attrs).get("datetime") or "").startswith("P")
+            self._times.append(length)
+            self._hidden += length
         href = dict(attrs).get("href")
         if tag == "a" and href:
             self.links.append(href)
@@ -60,6 +66,8 @@ class _Text(HTMLParser):
     def handle_endtag(self, tag) -> None:
         if tag in {"script", "style", "template", "kbd"}:
             self._hidden -= 1
+        if tag == "time" and self._times:
+            self._hidden -= self._times.pop()
 
     def handle_data(self, data) -> None:
         if not self._hidden:

@@ -14,12 +14,12 @@ from django.core import mail
 from django.template import engines
 from django.utils import timezone
 
-from offers.models import Session, WaitlistEntry
+from offers.models import Booking, BookingStatus, Session, WaitlistEntry
 from offers.services import bookings as booking_services
 from offers.services import reminders
 from offers.services import waitlist as waitlist_services
 from passlib.formats import session_time_fr
-from tests.factories import VenueFactory, make_beneficiary, make_offer
+from tests.factories import VenueFactory, make_beneficiary, make_booking, make_offer, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +165,33 @@ def test_every_email_naming_a_session_gives_its_end(
     assert [f"Date : {said}" in m.body for m in day_before] == [True] * len(day_before) != []
     html = day_before[-1].alternatives[0][0]
     assert said in html
+
+
+@pytest.mark.django_db
+def test_the_offer_pages_say_how_long_it_lasts(login, space, owner):
+    """The length on its own (found by a new user: only each date's end said it), on the
+    young people's offer page and the librarian's."""
+    offer = make_offer(
+        space["venue"], "ATELIER_PRATIQUE_ART", title="Atelier fanzine", duration_minutes=90
+    )
+    make_session(offer, days=9, total_places=8)
+    young = login(make_beneficiary(16)).get(f"/jeunes/offres/{offer.public_id}/")
+    assert '<dt>Durée</dt><dd><time datetime="PT90M">1 h 30</time></dd>' in young.content.decode()
+    pro = login(owner).get(f"/offres/{offer.public_id}/").content.decode()
+    assert '— durée <time datetime="PT90M">1 h 30</time>' in pro
+    card = make_offer(space["venue"], "ABO_BIBLIOTHEQUE", title="Carte jeunes")
+    page = login(owner).get(f"/offres/{card.public_id}/").content.decode()
+    assert "durée" not in page.split("<h1>")[1].split("</p>")[1]  # a card lasts no time
+
+
+@pytest.mark.django_db
+def test_a_reimbursed_booking_reads_validee_to_the_young_person(login, space):
+    offer = make_offer(space["venue"], "ATELIER_PRATIQUE_ART", title="Atelier passé")
+    session = make_session(offer, days=9, total_places=8)
+    young = make_beneficiary(17)
+    booking = make_booking(offer, session=session, beneficiary=young)
+    Booking.objects.filter(pk=booking.pk).update(
+        status=BookingStatus.REIMBURSED, validated_at=timezone.now(), reimbursed_at=timezone.now()
+    )
+    page = login(young).get("/jeunes/reservations/").content.decode()
+    assert "Statut : <strong>Validée</strong>" in page and "Remboursée" not in page
