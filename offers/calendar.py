@@ -2,7 +2,7 @@
 venue's private feed of its sessions. Times carry the venue's time zone (a VTIMEZONE is
 added), so a phone shows 15:00 in Réunion as 15:00 there.
 
-Every event has its end (DTEND, offers/rules.py `session_ends_at`), the session's
+Every event has its end (DTEND, `Session.ends_at`), the session's
 SEQUENCE (raised at each move or cancellation, so a calendar that holds the event by its
 UID replaces it: RFC 5546 §2.1.4) and its STATUS (CONFIRMED or CANCELLED). A booking's
 file is a REQUEST-free PUBLISH, or a CANCEL once the session or the booking is
@@ -19,7 +19,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from offers.models import Booking, Session
-from offers.rules import SessionState, session_ends_at, session_status
+from offers.rules import SessionState, session_status
 from passlib.formats import count_fr
 
 PRODID = "-//passlib//Bibliothèques et pass Culture//FR"
@@ -82,7 +82,7 @@ def session_event(
     event.add("uid", uid)
     event.add("dtstamp", timezone.now())
     event.add("dtstart", timezone.localtime(session.starts_at, zone))
-    event.add("dtend", timezone.localtime(session_ends_at(session), zone))
+    event.add("dtend", timezone.localtime(session.ends_at, zone))
     event.add("sequence", session.sequence)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("summary", summary)

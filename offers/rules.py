@@ -16,9 +16,9 @@ names this module and tests/offers/test_rules_agree.py proves both agree.
 - a duplicate's title (`duplicate_title`);
 - the ages an offer is meant for (`age_range`) and whether it fits an age (`fits_age`,
   in SQL `for_age`);
-- how long a session lasts and when it ends (`usual_duration`, `duration_of`,
-  `offer_duration`, `session_duration`, `session_ends_at`), the venue's sessions a new
-  one overlaps (`periods_overlap`, `overlapping_sessions`, `overlaps_of`),
+- how long a session lasts and when it ends (`usual_duration`, `duration_of`; the
+  models' `Session.duration`, `Session.ends_at`), the venue's sessions a new one
+  overlaps (`periods_overlap`, `overlapping_sessions`, `overlaps_of`),
   and its status in the programme (`session_status`: scheduled, rescheduled, full,
   cancelled);
 - visible to a teacher's school (`visible_to_school`) and a collective offer still free
@@ -80,12 +80,9 @@ from offers.rules_programme import (  # noqa: F401
     duration_of,
     fits_age,
     for_age,
-    offer_duration,
     overlapping_sessions,
     overlaps_of,
     periods_overlap,
-    session_duration,
-    session_ends_at,
     session_status,
     usual_duration,
 )

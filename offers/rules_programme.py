@@ -1,10 +1,9 @@
 """The rules of a programme that changes (SPEC §9), each written once; offers/rules.py
 names them, so `rules.<name>` is the way in:
 
-- how long a session lasts and when it ends (`offer_duration`, `session_duration`,
-  `session_ends_at`: the model's `Offer.duration`, `Session.duration`, `Session.ends_at`,
-  all from `duration_of` on plain values, for a card's row too), the usual length of a
-  subcategory (`usual_duration`);
+- how long a session lasts (`duration_of` on plain values, for a card's row too; the
+  models' `Offer.duration`, `Session.duration` and `Session.ends_at` read it), the usual
+  length of a subcategory (`usual_duration`);
 - the venue's sessions a new one overlaps (`periods_overlap`, `overlapping_sessions`,
   `overlaps_of`): a warning to the librarian, not a refusal;
 - a session's status in the programme and the feeds (`session_status`);
@@ -31,21 +30,6 @@ def usual_duration(subcategory_id: str) -> int:
     return duration_of(None, None, subcategory_id)
 
 
-def offer_duration(offer: Offer) -> int:
-    """The offer's length in minutes: its own, else its subcategory's usual one (the
-    model's `Offer.duration`, so templates read it too)."""
-    return offer.duration
-
-
-def session_duration(session: Session) -> int:
-    """A session's length in minutes: its own, else its offer's (`Session.duration`)."""
-    return session.duration
-
-
-def session_ends_at(session: Session):
-    return session.ends_at
-
-
 def periods_overlap(start, end, other_start, other_end) -> bool:
     """[start, end) and [other_start, other_end) share a moment: one ending when the
     other starts does not overlap it."""
@@ -56,7 +40,7 @@ def overlapping_sessions(venue: Venue, start, end, *, exclude=()) -> list[Sessio
     """The venue's sessions not cancelled (any of its offers) that overlap [start, end)
     (`periods_overlap`), but those in `exclude`. One query: a session lasts at most
     MAX_MINUTES, so only those starting less than that before `start` can reach it;
-    their end is `session_ends_at` (the one rule, with the offer selected). Soonest
+    their end is `Session.ends_at` (the one rule, with the offer selected). Soonest
     first."""
     nearby = (
         Session.objects.filter(
@@ -70,9 +54,7 @@ def overlapping_sessions(venue: Venue, start, end, *, exclude=()) -> list[Sessio
         .order_by("starts_at", "pk")
     )
     return [
-        other
-        for other in nearby
-        if periods_overlap(start, end, other.starts_at, session_ends_at(other))
+        other for other in nearby if periods_overlap(start, end, other.starts_at, other.ends_at)
     ]
 
 
@@ -81,7 +63,7 @@ def overlaps_of(venue: Venue, sessions: list[Session]) -> list[tuple[Session, li
     sessions it overlaps, those of the series included; one query for all of them."""
     if not sessions:
         return []
-    ends = {new.public_id: session_ends_at(new) for new in sessions}
+    ends = {new.public_id: new.ends_at for new in sessions}
     first = min(new.starts_at for new in sessions)
     span = overlapping_sessions(venue, first, max(ends.values()))
     found = []
@@ -91,7 +73,7 @@ def overlaps_of(venue: Venue, sessions: list[Session]) -> list[tuple[Session, li
             o
             for o in span
             if o.public_id != session.public_id
-            and periods_overlap(start, end, o.starts_at, session_ends_at(o))
+            and periods_overlap(start, end, o.starts_at, o.ends_at)
         ]
         if others:
             found.append((session, others))

@@ -90,7 +90,7 @@ class Offer(ImageFields, models.Model):
     publish_at = models.DateTimeField("publication le", null=True, blank=True)
     booking_opens_at = models.DateTimeField("ouverture des réservations le", null=True, blank=True)
     # How long each session lasts (minutes), unless a session says otherwise; None: the
-    # subcategory's usual length (offers/rules.py `session_duration`). Events only.
+    # subcategory's usual length (`duration_of`). Events only.
     duration_minutes = models.PositiveSmallIntegerField("durée (minutes)", null=True, blank=True)
     # The ages the offer is meant for ("Dès 15 ans", "15–17 ans"); None: no bound.
     age_min = models.PositiveSmallIntegerField("âge minimum", null=True, blank=True)

@@ -135,7 +135,7 @@ def moved_item(*, old_start: datetime, booking: Booking | None = None, entry=Non
         "venue": session.offer.venue,
         "session": session,
         "old_start": old_start,
-        "old_end": old_start + timedelta(minutes=rules.session_duration(session)),
+        "old_end": old_start + timedelta(minutes=session.duration),
         "booking": booking,
         "entry": entry,
         "deadline": rules.cancellation_deadline(booking) if booking is not None else None,

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from offers import history, rules
+from offers import history
 from offers.models import Action, BookingStatus, Session, Transition
 from offers.models.waitlist import ACTIVE as ACTIVE_WAITLIST
 from offers.services.sessions import _session_label
@@ -66,7 +66,7 @@ def message_refusal(session: Session, now=None) -> Refusal | None:
             "Cette séance est annulée : ses participants ont été prévenus par l'annulation.",
             code="session_message.cancelled",
         )
-    if rules.session_ends_at(session) <= now:
+    if session.ends_at <= now:
         return Refusal(
             "Cette séance est terminée : il n'est plus possible d'écrire à ses participants.",
             code="session_message.ended",
