@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 from passlib.counts import watch_models
 
@@ -24,3 +25,16 @@ class OffersConfig(AppConfig):
         watch_models(
             Offer, Session, Stock, Booking, CollectiveShowcase, CollectiveOffer, CollectiveBooking
         )
+        # Every save or delete of a session or an offer, the admin's and the factories'
+        # included, refreshes the offer's stored next session once it commits.
+        from offers.services.next_sessions import next_sessions_changed
+
+        def session_written(sender, instance, **kwargs):
+            next_sessions_changed([instance.offer_id])
+
+        def offer_saved(sender, instance, **kwargs):
+            next_sessions_changed([instance.pk])
+
+        post_save.connect(session_written, sender=Session, dispatch_uid="next-session-save")
+        post_delete.connect(session_written, sender=Session, dispatch_uid="next-session-del")
+        post_save.connect(offer_saved, sender=Offer, dispatch_uid="next-session-offer")

@@ -13,7 +13,9 @@ names this module and tests/offers/test_rules_agree.py proves both agree.
   one a booking made now would get (`cancellation_if_booked`), from when the guichet
   validates (`validation_opens_at`) and marks absent (`absence_open`);
 - which counter codes a pro's export shows (`code_in_pro_export`);
-- a duplicate's title (`duplicate_title`);
+- a duplicate's title (`duplicate_title`, offers/rules_copies.py);
+- an offer's next bookable session (`next_bookable_session`; its stored twin
+  `Offer.next_session`, kept by offers/services/next_sessions.py);
 - the ages an offer is meant for (`age_range`) and whether it fits an age (`fits_age`,
   in SQL `for_age`);
 - how long a session lasts and when it ends (`usual_duration`, `duration_of`; the
@@ -27,7 +29,6 @@ names this module and tests/offers/test_rules_agree.py proves both agree.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, time, timedelta
 
 from django.db.models import (
@@ -74,6 +75,7 @@ from offers.rules_collective import (  # noqa: F401
     school_may_cancel,
     visible_to_school,
 )
+from offers.rules_copies import copy_title_base, copy_title_prefix, duplicate_title  # noqa: F401
 from offers.rules_programme import (  # noqa: F401
     SessionState,
     age_range,
@@ -248,6 +250,18 @@ def sessions_with_places(now) -> QuerySet[Session]:
     return open_sessions(now).filter(SESSION_HAS_PLACE)
 
 
+def next_bookable_session(now) -> QuerySet[Session]:
+    """The outer offer's next bookable session: of its open sessions with a place left,
+    the first to start, when the offer is published. Its stored twin is the offer's
+    `next_session` (`next_session_at`, `next_session_until`), written by offers/services/
+    next_sessions.py; tests/offers/test_next_session.py proves they agree."""
+    return (
+        sessions_with_places(now)
+        .filter(offer_id=OuterRef("pk"), offer__status=OfferStatus.PUBLISHED)
+        .order_by("starts_at", "booking_limit_at", "id")
+    )
+
+
 # --- cancellation --------------------------------------------------------------------------
 
 
@@ -351,37 +365,6 @@ def cancellation_open(booking: Booking, now) -> bool:
 def may_cancel(booking: Booking, now) -> bool:
     """The young person may still cancel: confirmed, and the deadline not reached."""
     return booking.status == BookingStatus.CONFIRMED and cancellation_open(booking, now)
-
-
-# --- duplicates -----------------------------------------------------------------------------
-
-_COPY_SUFFIX = re.compile(r" \(copie(?: \d+)?\)$")
-
-
-def copy_title_base(title: str) -> str:
-    """The title a copy is named after: a copy of « Atelier (copie) » is a copy of
-    « Atelier »."""
-    return _COPY_SUFFIX.sub("", title)
-
-
-def copy_title_prefix(title: str) -> str:
-    """What every title a copy could clash with starts with (the base, cut short enough
-    for the longest suffix): the services read the venue's titles starting with it."""
-    return copy_title_base(title)[:40]
-
-
-def duplicate_title(title: str, taken, max_length: int) -> str:
-    """The title of a duplicate, as a file manager names copies: « … (copie) », then
-    « … (copie 2) », « … (copie 3) »…, the first not among `taken` (the titles of the
-    venue's offers starting with `copy_title_prefix`), cut to `max_length`."""
-    base = copy_title_base(title)
-    n = 1
-    while True:
-        suffix = " (copie)" if n == 1 else f" (copie {n})"
-        candidate = base[: max_length - len(suffix)].strip() + suffix
-        if candidate not in taken:
-            return candidate
-        n += 1
 
 
 # --- waiting list ---------------------------------------------------------------------------

@@ -147,10 +147,11 @@ def make_session(offer, *, days=7, total_places=None, quota=None, booked=0, limi
     from datetime import timedelta
 
     from offers.models import Session
+    from offers.services import next_sessions
 
     start = timezone.now() + timedelta(days=days)
     limit = start if limit_days is None else timezone.now() + timedelta(days=limit_days)
-    return Session.objects.create(
+    session = Session.objects.create(
         offer=offer,
         starts_at=start,
         total_places=total_places,
@@ -158,6 +159,10 @@ def make_session(offer, *, days=7, total_places=None, quota=None, booked=0, limi
         booking_limit_at=limit,
         booked_count=booked,
     )
+    # A test's transaction never commits: store the offer's next session now, as the
+    # service does once a write commits (offers/services/next_sessions.py).
+    next_sessions.refresh([offer.pk])
+    return session
 
 
 _codes = iter(
@@ -170,6 +175,7 @@ def make_booking(offer, *, session=None, beneficiary=None, status="confirmed", *
     from django.db.models import F
 
     from offers.models import Booking, Session, Stock
+    from offers.services import next_sessions
 
     stock = None if session is not None else offer.stock
     booking = Booking.objects.create(
@@ -188,6 +194,7 @@ def make_booking(offer, *, session=None, beneficiary=None, status="confirmed", *
             Session.objects.filter(pk=session.pk) if session else Stock.objects.filter(pk=stock.pk)
         )
         target.update(booked_count=F("booked_count") + 1)
+        next_sessions.refresh([offer.pk])
     return booking
 
 

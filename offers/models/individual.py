@@ -111,6 +111,21 @@ class Offer(ImageFields, models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # The stored twin of offers/rules.py `next_bookable_session`: the next session a young
+    # person may book (None: none, or not published), its start (the catalogue's order by
+    # date, read from the index `offer_next_session`) and its booking limit (when the
+    # twin must be looked for again: the periodic `refresh_next_sessions`). Written only
+    # by offers/services/next_sessions.py.
+    next_session = models.ForeignKey(
+        "offers.Session",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    next_session_at = models.DateTimeField(null=True, blank=True, editable=False)
+    next_session_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "offre"
@@ -163,6 +178,18 @@ class Offer(ImageFields, models.Model):
             models.Index(fields=["venue", "status"], name="offer_venue_status"),
             models.Index(fields=["venue", "-created_at", "-id"], name="offer_venue_created"),
             models.Index(fields=["-created_at", "-id"], name="offer_created_desc"),
+            # « Date la plus proche »: the published offers in the catalogue's order, those
+            # without a next session (stocks, expired) last (PostgreSQL's ASC: NULLS LAST).
+            models.Index(
+                fields=["next_session_at", "-created_at", "-id"],
+                condition=models.Q(status="published"),
+                name="offer_next_session",
+            ),
+            models.Index(
+                fields=["next_session_until"],
+                condition=models.Q(next_session_until__isnull=False),
+                name="offer_next_session_until",
+            ),
         ]
 
     def __str__(self) -> str:
