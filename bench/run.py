@@ -9,7 +9,14 @@
 3. counts SQL queries per page (Django test client), times the CSV export of every
    booking (and the process's peak memory) and `validate_subscription_bookings` on
    every booking made due;
-4. prints the table and writes it to docs/performance.md.
+4. prints the table, keeps the run's figures in bench/results/<offers>.json and writes
+   docs/performance.md from every size measured (10,000 offers and the national
+   100,000 side by side) and bench/NOTES.md.
+
+National scale: `BENCH_OFFERS=100000 BENCH_BOOKINGS=3000000 make bench`. The data grows
+by collectivités (one per 10,000 offers by default, `BENCH_COLLECTIVITES`), each with
+its 20 venues, so the administrator measured has the same share at both sizes while the
+catalogue, the tables and their indexes are ten times larger.
 """
 
 from __future__ import annotations
@@ -36,6 +43,8 @@ PY = sys.executable
 DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/passlib_bench")
 OFFERS = int(os.environ.get("BENCH_OFFERS", "10000"))
 BOOKINGS = int(os.environ.get("BENCH_BOOKINGS", "300000"))
+COLLECTIVITES = int(os.environ.get("BENCH_COLLECTIVITES", "0")) or max(1, OFFERS // 10_000)
+RESULTS = ROOT / "bench" / "results"
 USERS = int(os.environ.get("BENCH_USERS", "16"))
 DURATION = int(os.environ.get("BENCH_SECONDS", "20"))
 PORT = int(os.environ.get("BENCH_PORT", "8055"))
@@ -182,6 +191,8 @@ def main() -> int:
             str(OFFERS),
             "--bookings",
             str(BOOKINGS),
+            "--collectivites",
+            str(COLLECTIVITES),
             "--seed",
             "42",
             env=env,
@@ -189,7 +200,16 @@ def main() -> int:
         results["seed_seconds"] = round(time.monotonic() - start, 1)
         sql("VACUUM ANALYZE")
 
-    admin_venues = [r[0] for r in sql("SELECT id FROM accounts_venue ORDER BY id")]
+    # The venues of the measured administrator's collectivité (the first one).
+    admin_venues = [
+        r[0]
+        for r in sql(
+            "SELECT v.id FROM accounts_venue v JOIN accounts_membership m "
+            "ON m.collectivite_id = v.collectivite_id JOIN accounts_user u ON u.id = m.user_id "
+            "WHERE u.email = %s ORDER BY v.id",
+            "admin-0@passlib.bench",
+        )
+    ]
     codes = [
         r[0]
         for r in sql(
@@ -314,11 +334,20 @@ def main() -> int:
     printed = manage("validate_subscription_bookings", env=env)
     results["validate"] = {"seconds": round(time.monotonic() - start, 2), "output": printed.strip()}
     results["machine"] = machine()
-    report = render(results)
-    print(report)
+    results.update(offers=OFFERS, bookings=BOOKINGS, collectivites=COLLECTIVITES)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{OFFERS}.json").write_text(json.dumps(results, indent=1) + "\n")
+    report = render(stored_results())
+    print(page_table(pages))
     (ROOT / "docs" / "performance.md").write_text(report)
-    log("written to docs/performance.md")
+    log(f"written to bench/results/{OFFERS}.json and docs/performance.md")
     return 0
+
+
+def stored_results() -> list[dict]:
+    """Every size measured (bench/results/*.json), smallest first."""
+    runs = [json.loads(f.read_text()) for f in RESULTS.glob("*.json")]
+    return sorted(runs, key=lambda r: r["offers"])
 
 
 def page_table(pages: dict) -> str:
@@ -335,35 +364,83 @@ def page_table(pages: dict) -> str:
     return "\n".join(lines)
 
 
-def render(r: dict) -> str:
-    lines = [
-        "# Performance",
+def side_by_side(runs: list[dict]) -> str:
+    """Each page's ratio to the floor and p95 at every size, and the largest size's ratio
+    as a share of the smallest's."""
+    head = "| page |" + "".join(f" {r['offers']:,} offers: ratio / p95 |" for r in runs)
+    rule = "|---|" + "---:|" * len(runs)
+    if len(runs) > 1:
+        head += " largest / smallest |"
+        rule += "---:|"
+    lines = [head.replace(",", " "), rule]
+    for name in runs[0]["pages"]:
+        cells, ratios = [], []
+        for r in runs:
+            page = r["pages"].get(name)
+            if page is None:
+                cells.append(" — |")
+                ratios.append(None)
+                continue
+            ratio = page["rps"] / (r["pages"]["floor"]["rps"] or 1)
+            ratios.append(ratio)
+            cells.append(f" {ratio:.2f} / {page['p95']:.0f} ms |")
+        line = f"| {name} |" + "".join(cells)
+        if len(runs) > 1:
+            first, last = ratios[0], ratios[-1]
+            line += f" {last / first:.0%} |" if first and last else " — |"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def run_details(r: dict) -> list[str]:
+    e, v = r["export"], r["validate"]
+    return [
+        f"### {r['offers']:,} offers, {r['bookings']:,} bookings".replace(",", " "),
         "",
         f"Measured by `make bench` on {r['date']}. Machine: {r['machine']}.",
         "",
-        f"Data: `seed_scale --offers {OFFERS} --bookings {BOOKINGS}` (1 collectivité, 20 "
-        f"venues) in {r['seed_seconds']} s. Server: gunicorn, 2 sync workers, production "
-        f"settings over loopback HTTP. Load: locust, {USERS} concurrent users, {DURATION} s "
-        "per page, each page in its own phase, logged in as the collectivité's "
-        "administrator (the beneficiary list is public).",
+        f"Data: `seed_scale --offers {r['offers']} --bookings {r['bookings']} --collectivites "
+        f"{r['collectivites']}` ({r['collectivites']} collectivité(s) of 20 venues) in "
+        f"{r['seed_seconds']} s.",
         "",
         page_table(r["pages"]),
-    ]
-    e, v = r["export"], r["validate"]
-    lines += [
         "",
         f"- CSV export of {e['rows']} bookings: {e['seconds']} s, {e['bytes'] / 2**20:.1f} MiB, "
         f"peak RSS of the process {e['peak_rss_mb']} MB ({e['rss_before_mb']} MB before "
         "the export).",
-        f"- `validate_subscription_bookings` on {BOOKINGS} due bookings: {v['seconds']} s "
+        f"- `validate_subscription_bookings` on {r['bookings']} due bookings: {v['seconds']} s "
         f"(whole command, Django start-up included) — « {v['output']} »",
-        "",
-        "Failures during the load phases: "
+        "- Failures during the load phases: "
         + ", ".join(f"{n} {p['failures']}" for n, p in r["pages"].items())
         + ".",
         "",
-        (ROOT / "bench" / "NOTES.md").read_text(),
     ]
+
+
+def render(runs: list[dict]) -> str:
+    lines = [
+        "# Performance",
+        "",
+        "Measured by `make bench` (bench/run.py) at two sizes: 10,000 offers and 300,000 "
+        "bookings (a large city), and the national scale, `BENCH_OFFERS=100000 "
+        "BENCH_BOOKINGS=3000000 make bench` (ten collectivités of 20 venues: the "
+        "administrator measured keeps the same share, the catalogue and the tables are ten "
+        "times larger). Server: gunicorn, 2 sync workers, production settings over "
+        f"loopback HTTP. Load: locust, {USERS} concurrent users, {DURATION} s per page, "
+        "each page in its own phase, logged in as the first collectivité's administrator "
+        "(the young people's catalogue is public). Each run's figures are kept in "
+        "bench/results/.",
+        "",
+        "## Both sizes side by side (ratio of requests/s to the floor's, p95)",
+        "",
+        side_by_side(runs),
+        "",
+        "## Each run",
+        "",
+    ]
+    for r in runs:
+        lines += run_details(r)
+    lines.append((ROOT / "bench" / "NOTES.md").read_text())
     return "\n".join(lines)
 
 

@@ -58,6 +58,14 @@ COMMUNES = [
 _SPACE = len(CODE_ALPHABET) ** CODE_LENGTH
 
 
+def _spread(c: int, v: int, axis: int) -> float:
+    """A venue's own offset from its commune's centre (up to about 2 km, the same for a
+    given venue), so that no two venues of the data share a position, as in a real
+    network of libraries: nearest-first then orders venues, not ties of a commune."""
+    n = (c * 7919 + v * 104_729 + axis * 15_485_863) % 1000
+    return (n / 1000 - 0.5) * 0.04
+
+
 def code_for(index: int) -> str:
     """A unique code per index (an affine bijection of the code space), random-looking."""
     n = (index * 7_654_321 + 12_345) % _SPACE
@@ -131,8 +139,8 @@ class Command(BaseCommand):
                 address=f"{v} rue des Livres",
                 postal_code=places[(c + v) % len(places)][1],
                 city=places[(c + v) % len(places)][0],
-                latitude=places[(c + v) % len(places)][2].latitude,
-                longitude=places[(c + v) % len(places)][2].longitude,
+                latitude=places[(c + v) % len(places)][2].latitude + _spread(c, v, 0),
+                longitude=places[(c + v) % len(places)][2].longitude + _spread(c, v, 1),
                 departement="69",
                 siret_comment="Lieu sans SIRET : dépend du SIRET de la collectivité",
                 booking_email=f"mediatheque-{c}-{v}@passlib.bench",
