@@ -51,6 +51,9 @@ PORT = int(os.environ.get("BENCH_PORT", "8055"))
 # Re-measure the pages on the database of an earlier run (no re-seed, no export or
 # validation timing, docs/performance.md untouched): for trying a change quickly.
 PAGES_ONLY = os.environ.get("BENCH_PAGES_ONLY", "") not in ("", "0", "false")
+# A database seeded earlier by the same `seed_scale` command, copied instead of seeding
+# again (CREATE DATABASE … TEMPLATE): the national data takes ten minutes to load.
+TEMPLATE = os.environ.get("BENCH_TEMPLATE", "")
 PASSWORD = "bench-passlib-2026"  # noqa: S105 - seed_scale's benchmark accounts
 
 
@@ -85,13 +88,13 @@ def manage(*args: str, env: dict[str, str]) -> str:
     return result.stdout
 
 
-def recreate_database() -> None:
+def recreate_database(template: str = "") -> None:
     info = psycopg.conninfo.conninfo_to_dict(DB_URL.replace("postgres://", "postgresql://"))
     name = info.pop("dbname")
     admin = psycopg.conninfo.make_conninfo(**{**info, "dbname": "postgres"})
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
 
 
 def sql(query: str, *params):
@@ -178,6 +181,13 @@ def main() -> int:
         log(f"database {DB_URL} (kept: BENCH_PAGES_ONLY)")
         manage("migrate", "--noinput", env=env)
         manage("collectstatic", "--noinput", env=env)
+    elif TEMPLATE:
+        log(f"database {DB_URL} (copied from {TEMPLATE})")
+        recreate_database(TEMPLATE)
+        manage("migrate", "--noinput", env=env)
+        manage("collectstatic", "--noinput", env=env)
+        results["seed_seconds"] = f"(copied from {TEMPLATE})"
+        sql("VACUUM ANALYZE")
     else:
         log(f"database {DB_URL} (re-created)")
         recreate_database()

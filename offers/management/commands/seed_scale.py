@@ -35,6 +35,7 @@ from offers.models import (
     Stock,
 )
 from offers.recurrence import local_datetime
+from offers.services import next_sessions
 
 BENCH_PASSWORD = "bench-passlib-2026"  # noqa: S105 - benchmark-only accounts
 CHUNK = 10_000
@@ -101,6 +102,8 @@ class Command(BaseCommand):
             venues, admins, members = self._structures(o, password)
             offers = self._offers(o, rng, venues, now)
             self._bookings(o, rng, offers, now)
+            # Bulk inserts send no signal: every offer's next session is stored at once.
+            next_sessions.reconcile()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
