@@ -410,8 +410,12 @@ def run_details(r: dict) -> list[str]:
         f"Measured by `make bench` on {r['date']}. Machine: {r['machine']}.",
         "",
         f"Data: `seed_scale --offers {r['offers']} --bookings {r['bookings']} --collectivites "
-        f"{r['collectivites']}` ({r['collectivites']} collectivité(s) of 20 venues) in "
-        f"{r['seed_seconds']} s.",
+        f"{r['collectivites']}` ({r['collectivites']} collectivité(s) of 20 venues), "
+        + (
+            f"loaded in {r['seed_seconds']} s."
+            if isinstance(r["seed_seconds"], float | int)
+            else f"{r['seed_seconds']}."
+        ),
         "",
         page_table(r["pages"]),
         "",
