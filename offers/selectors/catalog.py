@@ -10,16 +10,15 @@ from datetime import date, timedelta
 from django.core.files.storage import default_storage
 from django.db.models import (
     Case,
-    DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
     FloatField,
-    IntegerField,
     Min,
     OuterRef,
     QuerySet,
     Subquery,
+    Value,
     When,
 )
 from django.db.models.functions import Coalesce, Now
@@ -28,6 +27,7 @@ from django.utils import timezone
 from accounts import geo
 from accounts.geo import Point
 from accounts.models import User, Venue
+from accounts.positions import DistanceFrom, VenuePosition, WithinCircle
 from catalog.categories import get_subcategory
 from offers import rules
 from offers.models import (
@@ -51,7 +51,6 @@ from passlib import search
 from passlib.formats import age_range_fr, count_fr, session_time_fr
 from passlib.links import uuid_url
 from passlib.rows import escaped
-from passlib.sql import CompiledExpression
 
 SORT_LABELS = {
     "": "Le plus adapté (pertinence, ou distance si un lieu est indiqué)",
@@ -98,10 +97,14 @@ def searched(qs: QuerySet, words: list[str], fields: list[str]) -> QuerySet:
     return qs.filter(pk__in=found).annotate(relevance=search.rank(fields, words))
 
 
-def _squared_distance(near: Point):
-    """Squared distance in degrees of latitude from `near` (equirectangular: a degree
-    of longitude is cos(latitude) of one of latitude): enough to order (the cards'
-    labels use accounts/geo.py `distance_km`)."""
+def _distance(near: Point):
+    """What orders venues nearest first: on PostgreSQL, the distance in the Mercator
+    plane that the GiST index on `accounts_venue.mercator_point` orders by
+    (accounts/positions.py); on SQLite, a squared distance in degrees of latitude
+    (equirectangular: a degree of longitude is cos(latitude) of one of latitude), enough
+    to order. The cards' labels use accounts/geo.py `distance_km`."""
+    if search.is_postgres():
+        return DistanceFrom(VenuePosition("venue"), near)
     shrink = math.cos(math.radians(near.latitude))
     return ExpressionWrapper(
         (F("venue__latitude") - near.latitude) * (F("venue__latitude") - near.latitude)
@@ -112,7 +115,30 @@ def _squared_distance(near: Point):
     )
 
 
-def catalog(f: CatalogFilters, *, per_row: bool = True, full: bool = False) -> QuerySet[Offer]:
+def _within_nearest_venues(near: Point, venues: int):
+    """The outer offer's venue is no farther from `near` than the `venues`-th nearest
+    venue (ties included): both the radius (a KNN walk of the GiST index) and the circle
+    are read from the index on `accounts_venue.mercator_point`."""
+    radius = (
+        Venue.objects.filter(latitude__isnull=False, longitude__isnull=False)
+        .annotate(distance=DistanceFrom(VenuePosition(""), near))
+        .order_by("distance")
+        .values("distance")[venues - 1 : venues]
+    )
+    return WithinCircle(
+        VenuePosition("venue"),
+        near,
+        Coalesce(Subquery(radius), Value(math.inf), output_field=FloatField()),
+    )
+
+
+def catalog(
+    f: CatalogFilters,
+    *,
+    per_row: bool = True,
+    full: bool = False,
+    nearest_venues: int | None = None,
+) -> QuerySet[Offer]:
     """Bookable offers (offers/policy.py) matching the filters: with a search, those
     holding more of its words first; else newest first; or by next date, or by
     distance from the place chosen. `full`: the offers left with their waiting list only
@@ -142,15 +168,27 @@ def catalog(f: CatalogFilters, *, per_row: bool = True, full: bool = False) -> Q
     qs = qs.select_related("venue")
     order = ["-created_at", "-id"]
     if f.sort == "distance" and f.near is not None:
-        qs = qs.annotate(distance2=_squared_distance(f.near))
-        order = [F("distance2").asc(nulls_last=True), *order]
+        if nearest_venues:
+            qs = qs.filter(_within_nearest_venues(f.near, nearest_venues))
+        order = [_distance(f.near).asc(nulls_last=True), *order]
+    elif f.sort == "date" and full:
+        # The full offers (few): by their next open session, computed per row.
+        qs = qs.annotate(next_open_at=Subquery(_next_open_session().values("starts_at")[:1]))
+        order = [F("next_open_at").asc(nulls_last=True), *order]
     elif f.sort == "date":
-        next_at = _CARD["next_open_at" if full else "next_at"]
-        qs = qs.annotate(next_at=next_at(now=timezone.now()))
-        order = [F("next_at").asc(nulls_last=True), *order]
+        # The stored next bookable session (offers/services/next_sessions.py): PostgreSQL
+        # walks the index `offer_next_session` in this order (ASC is NULLS LAST there) and
+        # stops after the page, checking each offer's filters as it reads it.
+        order = [F("next_session_at").asc(nulls_last=True), *order]
     elif words:
         order = ["-relevance", *order]
     return qs.order_by(*order)
+
+
+# Nearest first on PostgreSQL: the offers of the nearest venue (and those at the same
+# place), else of the 8 nearest, else of the 64 nearest, else all of them
+# (catalog_page_rows).
+NEAREST_VENUES = (1, 8, 64, None)
 
 
 @dataclass(frozen=True)
@@ -158,18 +196,18 @@ class CatalogList:
     """The catalog as one list for the paginator: the bookable offers, then the full ones
     (`catalog(full=True)`), each in the order chosen. A slice reads only the parts it
     covers, so the first pages cost what they did before full offers were listed; it
-    gives `(queryset, full)` parts for `catalog_page_rows`."""
+    gives `(filters, start, stop, full)` parts for `catalog_page_rows`."""
 
     filters: CatalogFilters
     bookable_count: int
 
-    def __getitem__(self, part: slice) -> list[tuple[QuerySet[Offer], bool]]:
+    def __getitem__(self, part: slice) -> list[tuple[CatalogFilters, int, int, bool]]:
         start, stop, n = part.start or 0, part.stop, self.bookable_count
         parts = []
         if start < n:
-            parts.append((catalog(self.filters)[start : min(stop, n)], False))
+            parts.append((self.filters, start, min(stop, n), False))
         if stop > n:
-            parts.append((catalog(self.filters, full=True)[max(start - n, 0) : stop - n], True))
+            parts.append((self.filters, max(start - n, 0), stop - n, True))
         return parts
 
 
@@ -182,8 +220,26 @@ def catalog_counts(f: CatalogFilters) -> dict[str, int]:
 
 
 def catalog_page_rows(parts, *, near: Point | None = None) -> list[dict]:
-    """The cards of a page of `CatalogList`: bookable ones, then full ones."""
-    return [row for qs, full in parts for row in catalog_rows(qs, near=near, full=full)]
+    """The cards of a page of `CatalogList`: bookable ones, then full ones.
+
+    Nearest first on PostgreSQL, the bookable ones are read among the offers of the
+    nearest venues (`NEAREST_VENUES`), widened while the page is not full: PostgreSQL 15
+    walks a GiST index by distance only when the distance is the whole ORDER BY, not its
+    first key, so the order (distance, newest) cannot stop early on its own. Every venue
+    outside the circle is farther than every venue inside it, so the page is the same
+    (tests/offers/test_catalog_sorted.py)."""
+    rows = []
+    for f, start, stop, full in parts:
+        tries = (None,)
+        if not full and f.sort == "distance" and f.near is not None and search.is_postgres():
+            tries = NEAREST_VENUES
+        for venues in tries:
+            qs = catalog(f, full=full, nearest_venues=venues)[start:stop]
+            cards = catalog_rows(qs, near=near, full=full)
+            if len(cards) == stop - start:
+                break
+        rows += cards
+    return rows
 
 
 def next_publication() -> float:
@@ -261,81 +317,32 @@ def session_waitlist(session: Session) -> list[WaitlistEntry]:
     )
 
 
-def _next_session(now):
-    return rules.sessions_with_places(now).filter(offer=OuterRef("pk")).order_by("starts_at")
+def _next_open_session():
+    return rules.open_sessions(timezone.now()).filter(offer=OuterRef("pk")).order_by("starts_at")
 
 
-def _next_open_session(now):
-    return rules.open_sessions(now).filter(offer=OuterRef("pk")).order_by("starts_at")
-
-
-# The card's next date, its places left, a stock's: sub-selects compiled once per
-# process (passlib/sql.py: building and compiling them cost more than running them).
-_CARD = {
-    "next_at": CompiledExpression(
-        Offer,
-        lambda now: Subquery(_next_session(now).values("starts_at")[:1]),
-        DateTimeField(),
-        {"now": "datetime"},
-    ),
-    "next_open_at": CompiledExpression(
-        Offer,
-        lambda now: Subquery(_next_open_session(now).values("starts_at")[:1]),
-        DateTimeField(),
-        {"now": "datetime"},
-    ),
-    # The next session's own length (its end: offers/rules.py `duration_of`).
-    "next_minutes": CompiledExpression(
-        Offer,
-        lambda now: Subquery(_next_session(now).values("duration_minutes")[:1]),
-        IntegerField(),
-        {"now": "datetime"},
-    ),
-    "next_open_minutes": CompiledExpression(
-        Offer,
-        lambda now: Subquery(_next_open_session(now).values("duration_minutes")[:1]),
-        IntegerField(),
-        {"now": "datetime"},
-    ),
-    "next_left": CompiledExpression(
-        Offer,
-        lambda now: Subquery(
-            _next_session(now)
-            .annotate(left=Coalesce("quota", "total_places") - F("booked_count") - F("held_count"))
-            .values("left")[:1],
-            output_field=IntegerField(),
-        ),
-        IntegerField(),
-        {"now": "datetime"},
-    ),
-    "stock_left": CompiledExpression(
-        Offer,
-        lambda: Subquery(
-            Stock.objects.filter(offer=OuterRef("pk"))
-            .annotate(left=F("quantity") - F("booked_count") - F("held_count"))
-            .values("left")[:1],
-            output_field=IntegerField(),
-        ),
-        IntegerField(),
-        {},
-    ),
-}
-
-
-def _card_subqueries(now, full: bool) -> dict:
-    """The next session with a place left of each card's offer, and what is left of it
-    or of the stock (None: unlimited), as sub-selects of the page's one query. A full
-    offer: its next open session (its waiting list)."""
+def _card_columns(full: bool) -> dict:
+    """Each card's next date, its length and the places left. A bookable offer: its
+    stored next bookable session (`Offer.next_session`, joined), else what is left of its
+    stock (a sub-select; None: unlimited). A full offer: its next open session (its
+    waiting list), a sub-select. Places left: capacity − booked − held, as
+    offers/models/places.py counts them."""
     if full:
+        nxt = _next_open_session()
         return {
-            "next_at": _CARD["next_open_at"](now=now),
-            "next_minutes": _CARD["next_open_minutes"](now=now),
+            "next_at": Subquery(nxt.values("starts_at")[:1]),
+            "next_minutes": Subquery(nxt.values("duration_minutes")[:1]),
         }
+    stock = Stock.objects.filter(offer=OuterRef("pk"))
     return {
-        "next_at": _CARD["next_at"](now=now),
-        "next_minutes": _CARD["next_minutes"](now=now),
-        "next_left": _CARD["next_left"](now=now),
-        "stock_left": _CARD["stock_left"](),
+        "next_at": F("next_session__starts_at"),
+        "next_minutes": F("next_session__duration_minutes"),
+        "next_left": Coalesce("next_session__quota", "next_session__total_places")
+        - F("next_session__booked_count")
+        - F("next_session__held_count"),
+        "stock_left": Subquery(
+            stock.values(left=F("quantity") - F("booked_count") - F("held_count"))[:1]
+        ),
     }
 
 
@@ -362,12 +369,9 @@ def catalog_rows(
     picture, the next date in the venue's time zone and the places left (a full offer:
     « Complet — liste d'attente »), the distance when a place was chosen; texts escaped
     once (passlib/rows.py)."""
-    now = timezone.now()
     rows = []
-    fields = ["next_at", "next_minutes"]
-    if not full:
-        fields += ["next_left", "stock_left"]
-    values = queryset.annotate(**_card_subqueries(now, full)).values(
+    columns = _card_columns(full)
+    values = queryset.annotate(**columns).values(
         "public_id",
         "title",
         "subcategory_id",
@@ -386,7 +390,7 @@ def catalog_rows(
         "image_alt",
         "age_min",
         "age_max",
-        *fields,
+        *columns,
     )
     for r in values:
         card = {

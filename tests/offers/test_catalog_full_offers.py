@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from offers.models import OfferStatus
 from offers.selectors import CatalogFilters, catalog_counts
+from offers.services import next_sessions
 from offers.services.bookings import booking_cancel_by_beneficiary
 from tests.factories import make_beneficiary, make_booking, make_offer, make_session
 
@@ -118,6 +119,9 @@ def test_the_venue_page_lists_its_full_offer_too(client, offers, space):
 def test_a_session_that_frees_a_place_makes_the_offer_bookable_again(client, offers):
     booking = offers["full"].bookings.get()
     booking_cancel_by_beneficiary(user=booking.beneficiary, booking=booking)
+    # The cards read the stored next session, refreshed once a write commits (a test's
+    # transaction never does): refreshed here as offers/services/next_sessions.py would.
+    next_sessions.refresh([offers["full"].pk])
     rows = client.get("/jeunes/offres/").context["rows"]
     card = next(r for r in rows if r["title"] == "Atelier bande dessinée complet")
     assert "full" not in card and card["places"] == "1 place restante"
