@@ -1,0 +1,192 @@
+"""The catalogue sorted by date and nearest first, read from their indexes
+(docs/performance.md « Issue 29 »): the same pages as the plain order, and on
+PostgreSQL plans that use the indexes and read as much at two sizes."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.geo import Point
+from accounts.models import Venue
+from accounts.positions import mercator
+from catalog.categories import get_subcategory
+from offers import selectors
+from offers.models import Offer, Session
+from offers.selectors import CatalogFilters, CatalogList
+from offers.services import next_sessions
+from tests.factories import CollectiviteFactory, VenueFactory, make_offer, make_session
+
+pytestmark = pytest.mark.django_db
+
+LYON = Point(45.764, 4.8357)
+
+
+def page_titles(filters: CatalogFilters, page: slice = slice(0, 20)) -> list[str]:
+    count = selectors.catalog_counts(filters)["bookable"]
+    parts = CatalogList(filters, bookable_count=count)[page]
+    return [row["title"] for row in selectors.catalog_page_rows(parts, near=filters.near)]
+
+
+def add_offers(venue, n: int, *, first_day: int = 1) -> None:
+    """`n` bookable events of `venue`, one session each, the twin stored (as after a bulk
+    load: offers/services/next_sessions.py `reconcile`)."""
+    sub = get_subcategory("RENCONTRE")
+    offers = Offer.objects.bulk_create(
+        Offer(
+            venue=venue,
+            category_id=sub.category.id,
+            subcategory_id=sub.id,
+            title=f"{venue.name} {i}",
+            status="published",
+            price_cents=0,
+        )
+        for i in range(n)
+    )
+    now = timezone.now()
+    Session.objects.bulk_create(
+        Session(
+            offer=offer,
+            starts_at=now + timedelta(days=first_day + i, hours=1),
+            booking_limit_at=now + timedelta(days=first_day + i),
+            total_places=10,
+        )
+        for i, offer in enumerate(offers)
+    )
+    next_sessions.reconcile()
+
+
+def test_cards_read_the_stored_next_session(space):
+    offer = make_offer(space["venue"], title="Atelier")
+    make_session(offer, days=3, total_places=5, booked=2)
+    make_session(offer, days=1, total_places=4, booked=4)  # full: not the next bookable one
+    (card,) = selectors.catalog_rows(selectors.catalog(CatalogFilters(sort="date")))
+    assert card["places"] == "3 places restantes"
+    start = timezone.localtime(timezone.now() + timedelta(days=3)).strftime("%-d")
+    assert card["when"].startswith("Prochaine date : ") and start in card["when"]
+
+
+def test_sorted_by_date_from_the_stored_next_session(space):
+    later = make_offer(space["venue"], title="Plus tard")
+    make_session(later, days=9)
+    soon = make_offer(space["venue"], title="Bientôt")
+    make_session(soon, days=2)
+    # The stored twin orders: an offer whose stored date is later comes later.
+    Offer.objects.filter(pk=soon.pk).update(next_session_at=timezone.now() + timedelta(days=30))
+    assert page_titles(CatalogFilters(sort="date")) == ["Plus tard", "Bientôt"]
+
+
+def nearest_space():
+    """Venues in Lyon (one offer), Villeurbanne (25), Grenoble (25)."""
+    venues = {}
+    for city, dep, postal in [
+        ("Lyon", "69", "69001"),
+        ("Villeurbanne", "69", "69100"),
+        ("Grenoble", "38", "38000"),
+    ]:
+        collectivite = CollectiviteFactory(city=city, departement=dep, postal_code=postal)
+        venues[city] = VenueFactory(collectivite=collectivite, name=city)
+    add_offers(venues["Lyon"], 1)
+    add_offers(venues["Villeurbanne"], 25)
+    add_offers(venues["Grenoble"], 25)
+    return venues
+
+
+def test_nearest_first_pages_are_the_plain_order(db):
+    nearest_space()
+    filters = CatalogFilters(sort="distance", near=LYON)
+    plain = list(selectors.catalog(filters).values_list("title", flat=True))
+    assert plain[0] == "Lyon 0" and plain[1].startswith("Villeurbanne")
+    # The nearest venue holds one offer: the page is read among more venues.
+    assert page_titles(filters) == plain[:20]
+    assert page_titles(filters, slice(20, 40)) == plain[20:40]
+
+
+@pytest.mark.postgres
+def test_the_stored_point_is_mercator_as_in_python(db):
+    venue = VenueFactory(collectivite=CollectiviteFactory())
+    for lat, lon in [(45.76, 4.84), (-21.11, 55.53), (-17.53, -149.57), (89.99, 0.0)]:
+        Venue.objects.filter(pk=venue.pk).update(latitude=lat, longitude=lon)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT mercator_point[0], mercator_point[1] FROM accounts_venue WHERE id = %s",
+                [venue.pk],
+            )
+            assert cursor.fetchone() == pytest.approx(mercator(Point(lat, lon)))
+    Venue.objects.filter(pk=venue.pk).update(latitude=None)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT mercator_point FROM accounts_venue WHERE id = %s", [venue.pk])
+        assert cursor.fetchone() == (None,)
+
+
+def analyze() -> None:
+    with connection.cursor() as cursor:
+        for table in ("offers_offer", "offers_session", "offers_stock", "accounts_venue"):
+            cursor.execute(f"ANALYZE {table}")
+
+
+def scanned_rows(plan: dict) -> int:
+    """Rows the scans of an EXPLAIN (ANALYZE, FORMAT JSON) plan read, all loops."""
+    rows = plan["Actual Rows"] * plan["Actual Loops"] if "Scan" in plan["Node Type"] else 0
+    return rows + sum(scanned_rows(p) for p in plan.get("Plans", []))
+
+
+def page_cost(url: str, filters: CatalogFilters, client) -> tuple[int, int, str]:
+    """The page's number of queries, the rows its offers' query reads, its plan. On a
+    few hundred rows the planner would rather sort them all: told not to, as on the
+    bench's 10,000 (docs/performance.md)."""
+    cache.clear()
+    client.get(url)  # the counts, cached (passlib/counts.py)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    qs = selectors.catalog(filters, nearest_venues=1 if filters.near else None)[:20]
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_bitmapscan = off")
+        cursor.execute("SET enable_sort = off")
+        plan = json.loads(qs.explain(format="json", analyze=True))[0]["Plan"]
+        text = qs.explain()
+        cursor.execute("RESET enable_seqscan")
+        cursor.execute("RESET enable_bitmapscan")
+        cursor.execute("RESET enable_sort")
+    return len(ctx), scanned_rows(plan), text
+
+
+@pytest.mark.postgres
+def test_sorted_by_date_reads_the_same_at_two_sizes(client, space):
+    url, filters = "/jeunes/offres/?sort=date", CatalogFilters(sort="date")
+    add_offers(space["venue"], 60)
+    analyze()
+    queries, rows, plan = page_cost(url, filters, client)
+    add_offers(space["other_venue"], 540, first_day=100)
+    analyze()
+    queries_10x, rows_10x, plan_10x = page_cost(url, filters, client)
+    assert "offer_next_session" in plan_10x
+    assert queries_10x == queries
+    assert rows_10x <= rows + 5, (rows, rows_10x, plan, plan_10x)  # not ten times
+
+
+@pytest.mark.postgres
+def test_nearest_first_reads_the_same_at_two_sizes(client, db):
+    """The nearest venue's offers are read whole (their order by date of creation
+    comes after the distance); more venues farther away cost nothing."""
+    nearest_space()
+    url = "/jeunes/offres/?near=Lyon"
+    filters = CatalogFilters(sort="distance", near=LYON)
+    analyze()
+    queries, rows, _ = page_cost(url, filters, client)
+    for i in range(20):
+        collectivite = CollectiviteFactory(city="Marseille", departement="13", postal_code="13001")
+        add_offers(VenueFactory(collectivite=collectivite, name=f"Marseille {i}"), 27)
+    analyze()
+    queries_10x, rows_10x, plan_10x = page_cost(url, filters, client)
+    assert Offer.objects.count() >= 10 * 51
+    assert "venue_mercator_point" in plan_10x
+    assert queries_10x == queries
+    assert rows_10x <= rows + 5, (rows, rows_10x, plan_10x)  # a few more venues
