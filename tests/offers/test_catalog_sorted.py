@@ -21,7 +21,15 @@ from offers import selectors
 from offers.models import Offer, Session
 from offers.selectors import CatalogFilters, CatalogList
 from offers.services import next_sessions
-from tests.factories import CollectiviteFactory, VenueFactory, make_offer, make_session
+from offers.services.bookings import booking_create
+from passlib.refusal import Refusal
+from tests.factories import (
+    CollectiviteFactory,
+    VenueFactory,
+    make_beneficiary,
+    make_offer,
+    make_session,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +78,22 @@ def test_cards_read_the_stored_next_session(space):
     assert card["places"] == "3 places restantes"
     start = timezone.localtime(timezone.now() + timedelta(days=3)).strftime("%-d")
     assert card["when"].startswith("Prochaine date : ") and start in card["when"]
+
+
+def test_a_stored_session_closed_since_the_refresh_is_shown_and_refused(space):
+    """docs/decisions.md: shown until the periodic refresh, booking it refused; an offer
+    left with no open session drops out at once (the per-row check)."""
+    offer = make_offer(space["venue"], title="Atelier")
+    session = make_session(offer, days=2, total_places=5)
+    make_session(offer, days=20, total_places=5)
+    Session.objects.filter(pk=session.pk).update(booking_limit_at=timezone.now())
+    (card,) = selectors.catalog_rows(selectors.catalog(CatalogFilters(sort="date")))
+    day = timezone.localtime(session.starts_at).day
+    assert card["when"].startswith("Prochaine date : ") and f" {day} " in card["when"]
+    session.refresh_from_db()
+    with pytest.raises(Refusal) as refused:
+        booking_create(user=make_beneficiary(), offer=offer, session=session)
+    assert refused.value.code == "booking.closed"
 
 
 def test_sorted_by_date_from_the_stored_next_session(space):
