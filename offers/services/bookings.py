@@ -46,7 +46,7 @@ from offers.models import (
     WaitlistEntry,
 )
 from offers.models.places import SESSION_HAS_PLACE, STOCK_HAS_PLACE
-from offers.services import holds
+from offers.services import holds, next_sessions
 
 # Validation at the guichet has its own module (offers/services/validation.py), named
 # here so that `bookings.booking_validate` stays the one way in.
@@ -122,6 +122,8 @@ def _take_place(
                 taken = open_stock.filter(has_place).update(**take)
     except IntegrityError:  # the CHECK constraint caught a race: same answer as full
         taken = 0
+    if taken and offer.subcategory.is_event:
+        next_sessions.next_sessions_changed([offer.pk])  # a date may be full now
     if not taken:
         if (
             session is not None
@@ -250,6 +252,8 @@ def _release(booking: Booking) -> None:
         else Stock.objects.filter(pk=booking.stock_id)
     )
     target.update(booked_count=F("booked_count") - 1)
+    if booking.session_id:
+        next_sessions.next_sessions_changed([booking.offer_id])  # a date open again
     if booking.price_cents:
         Beneficiary.objects.filter(user_id=booking.beneficiary_id).update(
             credit_cents=F("credit_cents") + booking.price_cents
@@ -273,12 +277,12 @@ def cancel_confirmed_set(
     cancelled session has no waiting list left). Inside the caller's transaction, after
     it locked the sessions or stocks concerned (every change locks them first); the
     bookings' rows are locked here. Returns the rows cancelled (id, beneficiary_id,
-    session_id, stock_id, price_cents)."""
+    offer_id, session_id, stock_id, price_cents)."""
     due = bookings.filter(status=BookingStatus.CONFIRMED)
     rows = list(
         due.select_for_update(of=("self",))
         .order_by("id")
-        .values("id", "beneficiary_id", "session_id", "stock_id", "price_cents")
+        .values("id", "beneficiary_id", "offer_id", "session_id", "stock_id", "price_cents")
     )
     if not rows:
         return []
@@ -305,6 +309,7 @@ def cancel_confirmed_set(
         freed = Counter(r[column] for r in rows if r[column])
         for pk, n in sorted(freed.items()):  # in id order: two runs never deadlock
             model.objects.filter(pk=pk).update(booked_count=F("booked_count") - n)
+    next_sessions.next_sessions_changed(r["offer_id"] for r in rows if r["session_id"])
     refunds: Counter[int] = Counter()
     for r in rows:
         refunds[r["beneficiary_id"]] += r["price_cents"]

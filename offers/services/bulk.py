@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.policy import managed_venue_ids
 from offers.models import Action, Offer, OfferStatus, Session, Stock, Transition
+from offers.services import next_sessions
 from passlib.counts import changes_counts
 from passlib.formats import count_fr
 from passlib.refusal import Refusal
@@ -138,6 +139,7 @@ def offers_bulk(*, actor: User, action: str, selection: QuerySet[Offer]) -> Bulk
         Offer.objects.filter(pk__in=[o.pk for o in passing], status=spec.from_status).update(
             status=spec.to_status, updated_by=actor, updated_at=now
         )
+        next_sessions.next_sessions_changed(o.pk for o in passing)
         Transition.objects.bulk_create(
             Transition(
                 action=spec.history,

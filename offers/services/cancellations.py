@@ -42,7 +42,7 @@ from offers.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from offers.services import bookings
+from offers.services import bookings, next_sessions
 from passlib.counts import counts_changed
 from passlib.emails import send_on_commit
 from passlib.formats import count_fr, datetime_fr
@@ -186,6 +186,7 @@ def _cancel_locked(
     )
     # Places held for the line are released with it (never offered again: cancelled).
     Session.objects.filter(pk__in=ids).update(held_count=0)
+    next_sessions.next_sessions_changed(s.offer_id for s in sessions)
     for s in sessions:
         cancelled = sum(r["session_id"] == s.pk for r in rows)
         history.record_offer(

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from offers import policy, rules
 from offers.models import Session, Stock, WaitlistEntry, WaitlistStatus
+from offers.services import next_sessions
 from passlib.emails import send_on_commit
 
 
@@ -75,6 +76,7 @@ def offer_places(*, session_id: int | None = None, stock_id: int | None = None, 
     if not offered:
         return 0
     type(target).objects.filter(pk=target.pk).update(held_count=F("held_count") + len(offered))
+    _places_changed(target)
     for entry in WaitlistEntry.objects.filter(pk__in=offered).select_related(
         "person", "offer__venue", "session__offer"
     ):
@@ -94,7 +96,15 @@ def give_back(target, count: int, *, now=None) -> None:
     go to the next in line, or back to anyone. The target is locked by the caller."""
     if count:
         type(target).objects.filter(pk=target.pk).update(held_count=F("held_count") - count)
+        _places_changed(target)
         offer_places(**target_ids(target), now=now)
+
+
+def _places_changed(target) -> None:
+    """A session's places held or given back: its offer's next bookable session may
+    change (offers/services/next_sessions.py); a stock's is not a date."""
+    if isinstance(target, Session):
+        next_sessions.next_sessions_changed([target.offer_id])
 
 
 def target_ids(target) -> dict:

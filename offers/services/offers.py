@@ -40,7 +40,7 @@ from offers.models import (
     Stock,
 )
 from offers.models.individual import AGE_MAX, AGE_MIN
-from offers.services import holds
+from offers.services import holds, next_sessions
 from passlib import images
 from passlib.counts import changes_counts
 from passlib.formats import count_fr
@@ -248,6 +248,7 @@ def offer_publish(*, actor: User, offer: Offer) -> Offer:
     ).update(status=OfferStatus.PUBLISHED, updated_by=actor, updated_at=now)
     if not updated:
         raise Refusal("Cette offre est déjà publiée.", code="offer.already_published")
+    next_sessions.next_sessions_changed([offer.pk])
     action = (
         Action.OFFER_REACTIVATED if before == OfferStatus.DEACTIVATED else Action.OFFER_PUBLISHED
     )
@@ -265,6 +266,7 @@ def offer_deactivate(*, actor: User, offer: Offer) -> Offer:
     )
     if not updated:
         raise Refusal("Seule une offre publiée peut être désactivée.", code="offer.not_published")
+    next_sessions.next_sessions_changed([offer.pk])
     _log(
         offer,
         Action.OFFER_DEACTIVATED,
@@ -295,6 +297,8 @@ def offer_duplicate(*, actor: User, offer: Offer) -> Offer:
     copy.status = OfferStatus.DRAFT
     copy.created_by = copy.updated_by = actor
     copy.created_at = copy.updated_at = now
+    # A draft has no next bookable session (not the original's): stored once it commits.
+    copy.next_session = copy.next_session_at = copy.next_session_until = None
     images.clear(copy)
     copy.save()
     images.copy_image(offer, copy, folder=image_folder(copy))
@@ -314,6 +318,7 @@ def offer_duplicate(*, actor: User, offer: Offer) -> Offer:
         )
         for s in offer.sessions.filter(starts_at__gt=now, cancelled_at__isnull=True)
     )
+    next_sessions.next_sessions_changed([copy.pk])
     _log(copy, Action.OFFER_DUPLICATED, actor, to_status=OfferStatus.DRAFT, comment=offer.title)
     return copy
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from offers import history, recurrence
 from offers.models import Action, Booking, Offer, Session, WaitlistEntry, WaitlistStatus
-from offers.services import holds
+from offers.services import holds, next_sessions
 from offers.services.moves import sessions_moved
 from passlib.counts import changes_counts
 from passlib.formats import count_fr, date_fr, session_time_fr
@@ -185,7 +185,8 @@ def sessions_add_series(
                 series=series,
             )
         )
-    Session.objects.bulk_create(sessions)
+    Session.objects.bulk_create(sessions)  # no signal: the next session told here
+    next_sessions.next_sessions_changed([offer.pk])
     Offer.objects.filter(pk=offer.pk).update(updated_by=actor, updated_at=now)
     tz = offer.venue.time_zone
     _log(
@@ -269,6 +270,7 @@ def series_update(*, actor: User, session: Session, data: SessionData) -> int:
         ["starts_at", "booking_limit_at", "total_places", "quota", "duration_minutes"],
         batch_size=500,
     )
+    next_sessions.next_sessions_changed([session.offer_id])
     sessions_moved(
         actor=actor,
         offer=session.offer,
@@ -314,6 +316,7 @@ def series_remove_following(*, actor: User, session: Session) -> tuple[int, int]
         comment=count_fr(kept, "gardée car réservée", "gardées car réservées") if kept else "",
     )
     Session.objects.filter(pk__in=ids).delete()
+    next_sessions.next_sessions_changed([session.offer_id])
     return len(ids), kept
 
 
@@ -354,6 +357,7 @@ def session_update(*, actor: User, session: Session, data: SessionData) -> Sessi
                 "nombre de places ne peut pas être inférieur."
             }
         )
+    next_sessions.next_sessions_changed([session.offer_id])
     moved = data.starts_at != old_start
     if moved:
         sessions_moved(
