@@ -13,8 +13,10 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-# (command, every N seconds): the schedule of docs/operations.md.
+# (command, every N seconds[, its arguments]): the schedule of docs/operations.md.
 SCHEDULE = (
+    ("refresh_next_sessions", 60),
+    ("refresh_next_sessions", 60 * 60, "--all"),
     ("expire_waitlist_holds", 5 * 60),
     ("send_booking_reminders", 10 * 60),
     ("send_opening_alerts", 5 * 60),
@@ -34,14 +36,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, once: bool = False, **options) -> None:
         out = io.StringIO() if options["verbosity"] == 0 else self.stdout
-        last: dict[str, float] = {}
+        last: dict[tuple, float] = {}
         while True:
             now = time.monotonic()
-            for name, every in SCHEDULE:
-                if once or now - last.get(name, -every) >= every:
-                    last[name] = now
+            for entry in SCHEDULE:
+                name, every, *arguments = entry
+                if once or now - last.get(entry, -every) >= every:
+                    last[entry] = now
                     try:
-                        call_command(name, stdout=out)
+                        call_command(name, *arguments, stdout=out)
                     except Exception as exc:  # one failing rule must not stop the others
                         self.stderr.write(f"{name} : échec ({exc!r})")
             if once:

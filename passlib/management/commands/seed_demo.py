@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from offers.services.next_sessions import reconcile
 from offers.services.reminders import send_due_reminders
 from passlib.demo.accounts import DEMO_PASSWORD, LOGINS, seed_accounts
 from passlib.demo.finance import seed_finance
@@ -38,6 +39,9 @@ class Command(BaseCommand):
         # not by `make run`'s scheduler a second later, whose e-mails in the console would
         # push the logins out of sight.
         send_due_reminders()
+        # Each offer's next bookable session, stored in the seed's transaction: the
+        # services' own refreshes wait for its commit (offers/services/next_sessions.py).
+        reconcile()
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
         for email, role in LOGINS:
             self.stdout.write(f"  {email:<34} {role}")
