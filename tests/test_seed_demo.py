@@ -39,6 +39,7 @@ from offers.models import (
 )
 from offers.recurrence import public_holidays
 from offers.services.closing import validate_due_subscription_bookings
+from offers.services.next_sessions import stale_offers
 from offers.services.reminders import send_due_reminders
 from passlib.demo import pictures, week
 from tests.factories import VenueFactory
@@ -57,6 +58,9 @@ def test_seed_demo_is_idempotent_and_covers_the_roles_and_the_catalog():
         Offer.objects.count(),
     ) == counts
     assert "culture@lyon.demo" in out.getvalue()
+    # Its services' refreshes wait for a commit a test never makes: the seed stores them.
+    assert not stale_offers().exists()
+    assert Offer.objects.filter(next_session__isnull=False).exists()
     # `make run` prints the logins last: its scheduler finds no reminder left to send
     # (they went out within the demo's week), so no e-mail pushes them away
     assert send_due_reminders() == {"deadline": 0, "day_before": 0}

@@ -13,7 +13,8 @@ from django.db.models import Q
 
 from accounts.models import Beneficiary
 from accounts.services.beneficiaries import credit_between
-from offers.models import Booking, Session
+from offers.models import Booking, Offer, Session
+from offers.services.next_sessions import stale_offers
 
 pytestmark = pytest.mark.django_db
 
@@ -32,3 +33,7 @@ def test_scale_data_is_dated_like_a_library():
     assert not Booking.objects.filter(Q(validated_at__gt=AFTERNOON) | Q(cancelled_at__gt=AFTERNOON))
     credits = set(Beneficiary.objects.values_list("credit_cents", flat=True))
     assert credits == {credit_between(16, 17)}
+    # Bulk inserts send no signal: the seed stores each offer's next bookable session.
+    with mock.patch("django.utils.timezone.now", return_value=AFTERNOON):
+        assert not stale_offers().exists()
+    assert Offer.objects.filter(next_session__isnull=False).exists()
