@@ -21,6 +21,7 @@ from offers.selectors.catalog import (  # noqa: F401
     dates_shown_to_young,
     my_bookings,
     my_waitlist,
+    nearest_venue_ids,
     next_publication,
     offer_waitlist,
     session_waitlist,

@@ -132,12 +132,25 @@ def _within_nearest_venues(near: Point, venues: int):
     )
 
 
+def nearest_venue_ids(near: Point) -> list[int]:
+    """The venues nearest to `near`, all at the same distance (usually one): a walk of
+    the GiST index on `accounts_venue.mercator_point` (PostgreSQL)."""
+    rows = list(
+        Venue.objects.filter(latitude__isnull=False, longitude__isnull=False)
+        .annotate(distance=DistanceFrom(VenuePosition(""), near))
+        .order_by("distance")
+        .values_list("pk", "distance")[:8]
+    )
+    return [pk for pk, distance in rows if distance == rows[0][1]]
+
+
 def catalog(
     f: CatalogFilters,
     *,
     per_row: bool = True,
     full: bool = False,
     nearest_venues: int | None = None,
+    venue_ids: list[int] | None = None,
 ) -> QuerySet[Offer]:
     """Bookable offers (offers/policy.py) matching the filters: with a search, those
     holding more of its words first; else newest first; or by next date, or by
@@ -167,7 +180,12 @@ def catalog(
         return qs
     qs = qs.select_related("venue")
     order = ["-created_at", "-id"]
-    if f.sort == "distance" and f.near is not None:
+    if f.sort == "distance" and f.near is not None and venue_ids is not None:
+        # Venues all at the nearest distance (`nearest_venue_ids`): the distance is the
+        # same for each of their offers, so the order is theirs by date of creation,
+        # read from the index (venue, -created_at, -id) and stopped after the page.
+        qs = qs.filter(venue_id__in=venue_ids)
+    elif f.sort == "distance" and f.near is not None:
         if nearest_venues:
             qs = qs.filter(_within_nearest_venues(f.near, nearest_venues))
         order = [_distance(f.near).asc(nulls_last=True), *order]
@@ -185,9 +203,9 @@ def catalog(
     return qs.order_by(*order)
 
 
-# Nearest first on PostgreSQL: the offers of the nearest venue (and those at the same
-# place), else of the 8 nearest, else of the 64 nearest, else all of them
-# (catalog_page_rows).
+# Nearest first on PostgreSQL: the offers of the nearest venue (and of those at the
+# same distance) by date of creation, else of the 8 nearest, else of the 64 nearest,
+# else all of them (catalog_page_rows).
 NEAREST_VENUES = (1, 8, 64, None)
 
 
@@ -234,7 +252,10 @@ def catalog_page_rows(parts, *, near: Point | None = None) -> list[dict]:
         if not full and f.sort == "distance" and f.near is not None and search.is_postgres():
             tries = NEAREST_VENUES
         for venues in tries:
-            qs = catalog(f, full=full, nearest_venues=venues)[start:stop]
+            if venues == 1:
+                qs = catalog(f, full=full, venue_ids=nearest_venue_ids(f.near))[start:stop]
+            else:
+                qs = catalog(f, full=full, nearest_venues=venues)[start:stop]
             cards = catalog_rows(qs, near=near, full=full)
             if len(cards) == stop - start:
                 break

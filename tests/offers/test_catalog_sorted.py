@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.geo import Point
 from accounts.models import Venue
-from accounts.positions import mercator
+from accounts.positions import DistanceFrom, VenuePosition, mercator
 from catalog.categories import get_subcategory
 from offers import selectors
 from offers.models import Offer, Session
@@ -169,7 +169,8 @@ def page_cost(url: str, filters: CatalogFilters, client) -> tuple[int, int, str]
     client.get(url)  # the counts, cached (passlib/counts.py)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
-    qs = selectors.catalog(filters, nearest_venues=1 if filters.near else None)[:20]
+    nearest = selectors.nearest_venue_ids(filters.near) if filters.near else None
+    qs = selectors.catalog(filters, venue_ids=nearest)[:20]
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
         cursor.execute("SET enable_bitmapscan = off")
@@ -198,8 +199,9 @@ def test_sorted_by_date_reads_the_same_at_two_sizes(client, space):
 
 @pytest.mark.postgres
 def test_nearest_first_reads_the_same_at_two_sizes(client, db):
-    """The nearest venue's offers are read whole (their order by date of creation
-    comes after the distance); more venues farther away cost nothing."""
+    """The page is read from the nearest venue's offers in their order by date of
+    creation (the distance is the same for all of them); more venues farther away cost
+    nothing."""
     nearest_space()
     url = "/jeunes/offres/?near=Lyon"
     filters = CatalogFilters(sort="distance", near=LYON)
@@ -211,6 +213,15 @@ def test_nearest_first_reads_the_same_at_two_sizes(client, db):
     analyze()
     queries_10x, rows_10x, plan_10x = page_cost(url, filters, client)
     assert Offer.objects.count() >= 10 * 51
-    assert "venue_mercator_point" in plan_10x
+    # The nearest venue is found by the GiST index; its offers by its own index, in
+    # order, stopped after the page.
+    venues = Venue.objects.annotate(distance=DistanceFrom(VenuePosition(""), LYON)).order_by(
+        "distance"
+    )[:8]
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        assert "venue_mercator_point" in venues.explain()
+        cursor.execute("RESET enable_seqscan")
+    assert "offer_venue_created" in plan_10x, plan_10x
     assert queries_10x == queries
     assert rows_10x <= rows + 5, (rows, rows_10x, plan_10x)  # a few more venues
