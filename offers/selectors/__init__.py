@@ -19,13 +19,8 @@ from offers.selectors.catalog import (  # noqa: F401
     catalog_page_rows,
     catalog_rows,
     dates_shown_to_young,
-    my_bookings,
-    my_waitlist,
     nearest_venue_ids,
     next_publication,
-    offer_waitlist,
-    session_waitlist,
-    waitlist_of,
 )
 from offers.selectors.collective import (  # noqa: F401
     COLLECTIVE_DISPLAY_LABELS,
@@ -45,4 +40,11 @@ from offers.selectors.offers import (  # noqa: F401
     offer_list,
     offer_rows,
     with_display_status,
+)
+from offers.selectors.young import (  # noqa: F401
+    my_bookings,
+    my_waitlist,
+    offer_waitlist,
+    session_waitlist,
+    waitlist_of,
 )

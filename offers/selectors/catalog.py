@@ -9,7 +9,6 @@ from datetime import date, timedelta
 
 from django.core.files.storage import default_storage
 from django.db.models import (
-    Case,
     Exists,
     ExpressionWrapper,
     F,
@@ -19,32 +18,25 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 
 from accounts import geo
 from accounts.geo import Point
-from accounts.models import User, Venue
+from accounts.models import Venue
 from accounts.positions import DistanceFrom, VenuePosition, WithinCircle
 from catalog.categories import get_subcategory
 from offers import rules
 from offers.models import (
-    Booking,
     Offer,
     OfferStatus,
     Session,
     Stock,
-    WaitlistEntry,
-    WaitlistStatus,
 )
-from offers.models.waitlist import ACTIVE as WAITLIST_ACTIVE
 from offers.policy import (
     bookable_offers,
-    bookings_of_beneficiary,
     full_offers,
-    waitlist_entries_of,
 )
 from offers.templatetags.money import euros
 from passlib import search
@@ -290,52 +282,6 @@ def dates_shown_to_young(offer: Offer) -> list[Session]:
     open_ = rules.open_sessions(now).filter(offer=offer).select_related("offer")
     cancelled = rules.cancelled_sessions_to_come(now).filter(offer=offer).select_related("offer")
     return sorted([*open_, *cancelled], key=lambda s: (s.starts_at, s.pk))
-
-
-def my_bookings(user: User) -> QuerySet[Booking]:
-    return (
-        bookings_of_beneficiary(user)
-        .select_related("offer", "venue", "session__offer")
-        .order_by("-booked_at")
-    )
-
-
-def waitlist_of(user: User) -> QuerySet[WaitlistEntry]:
-    """A young person's entries on waiting lists, with what their pages show and their
-    place in line (`rank`)."""
-    return (
-        waitlist_entries_of(user)
-        .select_related("offer__venue", "session__offer", "stock")
-        .annotate(rank=rules.waitlist_rank())
-    )
-
-
-def my_waitlist(user: User) -> list[WaitlistEntry]:
-    """The entries still in line or offered, soonest session first."""
-    return list(
-        waitlist_of(user)
-        .filter(status__in=WAITLIST_ACTIVE)
-        .order_by("session__starts_at", "joined_at", "id")
-    )
-
-
-def offer_waitlist(user: User, offer: Offer) -> dict:
-    """The person's active entries of an offer, by session id (or "stock")."""
-    return {
-        e.session_id or "stock": e
-        for e in waitlist_of(user).filter(offer=offer, status__in=WAITLIST_ACTIVE)
-    }
-
-
-def session_waitlist(session: Session) -> list[WaitlistEntry]:
-    """A session's line as the venue sees it: places offered first, then those waiting,
-    each with its place in line (`rank`)."""
-    return list(
-        WaitlistEntry.objects.filter(session=session, status__in=WAITLIST_ACTIVE)
-        .select_related("person")
-        .annotate(rank=rules.waitlist_rank())
-        .order_by(Case(When(status=WaitlistStatus.OFFERED, then=0), default=1), "joined_at", "id")
-    )
 
 
 def _next_open_session():
