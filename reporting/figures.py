@@ -322,16 +322,24 @@ CURRENT_YEAR_SECONDS = 10 * 60
 PAST_YEAR_SECONDS = 6 * 60 * 60
 
 
+def figures_key(venue_ids: list[int], year: int) -> str:
+    """The cache key of a year's figures for a set of venues (the statistics page's
+    rendered figures are kept under it too, with the instant they were computed)."""
+    return "stats:" + hashlib.sha256(repr((year, sorted(set(venue_ids)))).encode()).hexdigest()
+
+
 def cached_year_figures(venue_ids: list[int], year: int) -> tuple[Figures, datetime]:
     """(figures, when they were computed), from the shared cache when fresh enough."""
     from django.core.cache import cache
     from django.utils import timezone
 
-    ids = sorted(set(venue_ids))
-    key = "stats:" + hashlib.sha256(repr((year, ids)).encode()).hexdigest()
-    found = cache.get(key)
+    found = cache.get(figures_key(venue_ids, year))
     if found is None:
-        found = (year_figures(ids, year), timezone.now())
+        found = (year_figures(sorted(set(venue_ids)), year), timezone.now())
         current = year >= timezone.localdate().year
-        cache.set(key, found, CURRENT_YEAR_SECONDS if current else PAST_YEAR_SECONDS)
+        cache.set(
+            figures_key(venue_ids, year),
+            found,
+            CURRENT_YEAR_SECONDS if current else PAST_YEAR_SECONDS,
+        )
     return found

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from accounts import departements
@@ -23,28 +24,44 @@ from offers.models import Offer, OfferStatus
 from passlib.formats import count_fr
 from passlib.params import choice
 from reporting import documents
-from reporting.figures import AGES, CURRENT_YEAR_SECONDS, LABELS, cached_year_figures
+from reporting.figures import (
+    AGES,
+    CURRENT_YEAR_SECONDS,
+    LABELS,
+    cached_year_figures,
+    figures_key,
+)
 from reporting.present import charts, chosen_year, monthly_rows, summary, years
 
 
-def _page(request, *, computed, title: str, scope: str, extra: dict | None = None):
-    figures, computed_at = computed
+def _page(request, *, venue_ids: list[int], year: int, title: str, scope: str, extra=None):
+    """The statistics page. Its figures' markup (a few hundred values and four charts) is
+    kept by `{% cache %}` under the figures' own key and the instant they were computed:
+    while the figures are cached, so is their markup, and what it shows is never older
+    than them. The charts and tables are built only when the markup is not cached."""
+    figures, computed_at = cached_year_figures(venue_ids, year)
     ctx = {
         "computed_at": computed_at,
         "refresh_minutes": CURRENT_YEAR_SECONDS // 60,
+        "markup_key": (figures_key(venue_ids, year), computed_at.isoformat()),
+        "markup_seconds": CURRENT_YEAR_SECONDS,
         "title": title,
         "scope": scope,
         "figures": figures,
-        "charts": charts(figures),
-        "monthly": monthly_rows(figures),
+        "charts": SimpleLazyObject(lambda: charts(figures)),
+        "monthly": SimpleLazyObject(lambda: monthly_rows(figures)),
         "labels": list(LABELS.values()),
-        "summary": summary(figures),
-        "ages": [(f"{a} ans" if a in AGES else "autre âge", n) for a, n in figures.by_age.items()],
+        "summary": SimpleLazyObject(lambda: summary(figures)),
+        "ages": SimpleLazyObject(lambda: _ages(figures)),
         "years": years(),
         "year": figures.year,
         **(extra or {}),
     }
     return render(request, "reporting/statistics.html", ctx)
+
+
+def _ages(figures) -> list[tuple[str, int]]:
+    return [(f"{a} ans" if a in AGES else "autre âge", n) for a, n in figures.by_age.items()]
 
 
 def _admin_collectivite(request: HttpRequest, public_id: UUID):
@@ -58,17 +75,16 @@ def _admin_collectivite(request: HttpRequest, public_id: UUID):
 def collectivite_statistics(request: HttpRequest, public_id: UUID) -> HttpResponse:
     collectivite = _admin_collectivite(request, public_id)
     year = chosen_year(request.GET.get("annee"))
-    venue_ids = list(collectivite.venues.values_list("pk", flat=True))
+    # each venue's own page (its administrators reach them from here)
+    venue_pages = list(collectivite.venues.order_by("name").values("pk", "public_id", "name"))
+    venue_ids = [v["pk"] for v in venue_pages]
     return _page(
         request,
-        computed=cached_year_figures(venue_ids, year),
+        venue_ids=venue_ids,
+        year=year,
         title=f"Statistiques {year} — {collectivite.name}",
         scope=f"Tous les lieux de la collectivité ({len(venue_ids)})",
-        # each venue's own page (its administrators reach them from here)
-        extra={
-            "collectivite": collectivite,
-            "venue_pages": list(collectivite.venues.order_by("name").values("public_id", "name")),
-        },
+        extra={"collectivite": collectivite, "venue_pages": venue_pages},
     )
 
 
@@ -79,7 +95,8 @@ def venue_statistics(request: HttpRequest, public_id: UUID) -> HttpResponse:
     year = chosen_year(request.GET.get("annee"))
     return _page(
         request,
-        computed=cached_year_figures([venue.pk], year),
+        venue_ids=[venue.pk],
+        year=year,
         title=f"Statistiques {year} — {venue.name}",
         scope=f"Le lieu {venue.name}",
         extra={"venue": venue},
@@ -139,7 +156,8 @@ def territory(request: HttpRequest) -> HttpResponse:
     )
     return _page(
         request,
-        computed=cached_year_figures(venue_ids, year),
+        venue_ids=venue_ids,
+        year=year,
         title=f"Territoire {year} — {label}",
         scope=f"Lieux des départements que vous suivez ({label})",
         extra=extra,

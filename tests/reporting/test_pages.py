@@ -240,3 +240,25 @@ def test_mon_espace_lists_this_weeks_sessions_of_bookable_offers_not_drafts(logi
     assert [s["title"] for s in sessions_ahead(admin)] == ["Club de lecture"]
     html = login(admin).get("/espace/").content.decode()
     assert "Club de lecture" in html and "(copie)" not in html
+
+
+def test_the_statistics_markup_is_kept_with_its_figures(space, owner, login, monkeypatch):
+    """The figures' markup is cached with them: a second view builds no chart, and
+    figures computed again (here: the cache emptied) are shown at once."""
+    from django.core.cache import cache
+
+    from reporting import views
+
+    built = []
+    monkeypatch.setattr(views, "charts", lambda figures: built.append(figures) or [])
+    url = reverse("reporting:collectivite", args=[space["collectivite"].public_id])
+    offer = make_offer(space["venue"], "ESCAPE_GAME", title="Escape")
+    make_booking(offer, beneficiary=make_beneficiary(17))
+    client = login(owner)
+    assert "<dt>Réservations faites</dt><dd>1</dd>" in client.get(url).content.decode()
+    assert "<dt>Réservations faites</dt><dd>1</dd>" in client.get(url).content.decode()
+    assert len(built) == 1
+    make_booking(offer, beneficiary=make_beneficiary(16))
+    cache.clear()
+    assert "<dt>Réservations faites</dt><dd>2</dd>" in client.get(url).content.decode()
+    assert len(built) == 2
