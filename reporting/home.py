@@ -15,6 +15,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from accounts import departements
 from accounts.models import (
@@ -46,7 +47,7 @@ from offers.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from passlib.counts import cached_counts
+from passlib.counts import COUNTS_CACHE_SECONDS, counts_generation
 from passlib.formats import count_fr
 
 SOON = timedelta(days=7)
@@ -383,19 +384,25 @@ def home_panels(request) -> dict | None:
     """The pro home's panel (accounts/home.py): to-dos, sessions, offers ending soon,
     reviews awaited; the officer's queue.
 
-    Kept in the shared cache like the lists' counts (passlib/counts.py): per person and
-    local day, until any write moves the counts' generation (the models read here are
-    watched: reporting/apps.py), at most COUNTS_CACHE_SECONDS."""
+    Its markup is kept in the shared cache by `{% cache %}` (templates/reporting/
+    _home.html) like the lists' counts (passlib/counts.py): per person and local day,
+    until any write moves the counts' generation (the models read here are watched:
+    reporting/apps.py), at most COUNTS_CACHE_SECONDS. Its data are read only when the
+    markup is not there."""
     user = request.user
     roles = roles_of(user)
     if not (roles["member"] or roles["officer"]):
         return None
-    day = timezone.localdate().isoformat()
-    return cached_counts(("home", user.pk, day), lambda: _home_context(user, roles))
+    return {
+        "template": "reporting/_home.html",
+        "cache_key": (counts_generation(), user.pk, timezone.localdate().isoformat()),
+        "cache_seconds": COUNTS_CACHE_SECONDS,
+        "data": SimpleLazyObject(lambda: _home_context(user, roles)),
+    }
 
 
 def _home_context(user, roles) -> dict:
-    ctx: dict = {"template": "reporting/_home.html"}
+    ctx: dict = {}
     if roles["member"]:
         scope = scope_of(user)
         ctx.update(

@@ -262,3 +262,21 @@ def test_the_statistics_markup_is_kept_with_its_figures(space, owner, login, mon
     cache.clear()
     assert "<dt>Réservations faites</dt><dd>2</dd>" in client.get(url).content.decode()
     assert len(built) == 2
+
+
+def test_the_home_panel_reads_its_data_only_when_its_markup_is_not_kept(
+    space, owner, login, monkeypatch
+):
+    from reporting import home
+
+    read = []
+    context = home._home_context
+    monkeypatch.setattr(home, "_home_context", lambda *a: read.append(1) or context(*a))
+    client = login(owner)
+    make_offer(space["venue"], "RENCONTRE", status="draft", title="Brouillon 1")
+    assert "1 offre en brouillon" in client.get(reverse("accounts:dashboard")).content.decode()
+    assert "1 offre en brouillon" in client.get(reverse("accounts:dashboard")).content.decode()
+    assert len(read) == 1
+    make_offer(space["venue"], "RENCONTRE", status="draft", title="Brouillon 2")
+    assert "2 offres en brouillon" in client.get(reverse("accounts:dashboard")).content.decode()
+    assert len(read) == 2
