@@ -24,7 +24,6 @@ from offers.services.bulk import ACTIONS as BULK_ACTIONS
 from offers.services.bulk import MAX_OFFERS as BULK_MAX
 from passlib import params
 from passlib.forms import Form
-from passlib.widgets import MemoSelect
 
 _DATE = {"required": False, "widget": forms.DateInput(attrs={"type": "date"})}
 
@@ -67,17 +66,17 @@ class FilterForm(Form):
 class OfferFilterForm(FilterForm):
     q = forms.CharField(label="Rechercher un titre", required=False, max_length=100)
     venue = forms.TypedChoiceField(
-        widget=MemoSelect, label="Lieu", required=False, coerce=int, empty_value=None
+        widget=forms.Select, label="Lieu", required=False, coerce=int, empty_value=None
     )
-    category = forms.ChoiceField(widget=MemoSelect, label="Catégorie", required=False)
+    category = forms.ChoiceField(widget=forms.Select, label="Catégorie", required=False)
     status = forms.ChoiceField(
-        widget=MemoSelect,
+        widget=forms.Select,
         label="Statut",
         required=False,
         choices=[("", "Tous"), *DisplayStatus.choices],
     )
     pricing = forms.ChoiceField(
-        widget=MemoSelect,
+        widget=forms.Select,
         label="Prix",
         required=False,
         choices=[("", "Tous"), ("free", "Gratuites"), ("paid", "Payantes")],
@@ -104,11 +103,11 @@ class OfferFilterForm(FilterForm):
 class BookingFilterForm(FilterForm):
     q = forms.CharField(label="Code ou nom du bénéficiaire", required=False, max_length=100)
     venue = forms.TypedChoiceField(
-        widget=MemoSelect, label="Lieu", required=False, coerce=int, empty_value=None
+        widget=forms.Select, label="Lieu", required=False, coerce=int, empty_value=None
     )
     offer = forms.CharField(label="Offre (mots du titre)", required=False, max_length=100)
     status = forms.ChoiceField(
-        widget=MemoSelect,
+        widget=forms.Select,
         label="Statut",
         required=False,
         choices=[("", "Tous"), *BookingStatus.choices],
@@ -133,13 +132,13 @@ class CatalogFilterForm(FilterForm):
     speaks_tu = True  # the young people's catalogue
     q = search_field("« club lecture », « théâtre »")
     departement = forms.ChoiceField(
-        widget=MemoSelect,
+        widget=forms.Select,
         label="Département",
         required=False,
         choices=[("", "Tous"), *departements.CHOICES],
     )
     category = forms.ChoiceField(
-        widget=MemoSelect,
+        widget=forms.Select,
         label="Catégorie",
         required=False,
         choices=[("", "Toutes"), *((c.id, c.label) for c in CATEGORIES)],
@@ -154,7 +153,7 @@ class CatalogFilterForm(FilterForm):
         help_text="Pour trier par distance, par exemple « Villeurbanne » ou « 69100 ».",
     )
     sort = forms.ChoiceField(
-        widget=MemoSelect, label="Trier par", required=False, choices=list(SORT_LABELS.items())
+        widget=forms.Select, label="Trier par", required=False, choices=list(SORT_LABELS.items())
     )
 
     def __init__(self, *args, age: int | None = None, **kwargs) -> None:
@@ -205,7 +204,7 @@ class CollectiveFilterForm(Form):
     q = forms.CharField(label="Rechercher un titre", required=False, max_length=100)
     venue = forms.ModelChoiceField(label="Lieu", queryset=None, required=False, empty_label="Tous")
     status = forms.ChoiceField(
-        widget=MemoSelect,
+        widget=forms.Select,
         label="Statut",
         required=False,
         choices=[("", "Tous"), *COLLECTIVE_DISPLAY_LABELS.items()],
@@ -225,12 +224,12 @@ class CollectiveFilterForm(Form):
 class TeacherFilterForm(FilterForm):
     q = search_field("« théâtre », « lecture à voix haute »")
     domain = forms.ChoiceField(
-        widget=MemoSelect, label="Domaine", required=False, choices=[("", "Tous"), *DOMAINS]
+        widget=forms.Select, label="Domaine", required=False, choices=[("", "Tous"), *DOMAINS]
     )
     level = forms.ChoiceField(
-        widget=MemoSelect, label="Niveau", required=False, choices=[("", "Tous"), *SCHOOL_LEVELS]
+        widget=forms.Select, label="Niveau", required=False, choices=[("", "Tous"), *SCHOOL_LEVELS]
     )
-    subcategory = forms.ChoiceField(widget=MemoSelect, label="Type d'activité", required=False)
+    subcategory = forms.ChoiceField(widget=forms.Select, label="Type d'activité", required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
