@@ -17,7 +17,18 @@ import unicodedata
 
 from django.db import connection
 from django.db.backends.signals import connection_created
-from django.db.models import BooleanField, Case, F, FloatField, Func, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.lookups import Contains
 from django.dispatch import receiver
 
@@ -146,6 +157,24 @@ def _found(fields: list[str], word: str) -> Q:
     for field in fields:
         condition |= Q(Contains(_folded(field), stem))
     return condition
+
+
+class AmongFound(Func):
+    """`column = ANY(ARRAY(sub-select))` on PostgreSQL (`column IN (sub-select)` on
+    SQLite): the sub-select runs once and its ids become an index condition, so an OR
+    with a text match on the same table is one BitmapOr over both indexes (an `IN
+    (sub-select)` in an OR is tested on every row instead)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column: str, found: QuerySet) -> None:
+        super().__init__(F(column), Subquery(found))
+
+    def as_sql(self, compiler, conn, **extra):
+        column, column_params = compiler.compile(self.source_expressions[0])
+        found, found_params = compiler.compile(self.source_expressions[1])
+        template = "{} = ANY(ARRAY{})" if conn.vendor == "postgresql" else "{} IN {}"
+        return template.format(column, found), [*column_params, *found_params]
 
 
 def rank(fields: list[str], words: list[str]):

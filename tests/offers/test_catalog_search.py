@@ -14,7 +14,9 @@ from django.utils import timezone
 from accounts import geo
 from offers import selectors
 from offers.forms import CatalogFilterForm
+from offers.models import Offer
 from offers.selectors import CatalogFilters
+from offers.selectors.catalog import OFFER_SEARCHED, searched
 from passlib import search
 from tests.factories import CollectiviteFactory, VenueFactory, make_offer, make_session
 
@@ -95,10 +97,14 @@ def test_postgres_uses_the_french_configuration_and_its_index(programme):
         cursor.execute("SELECT to_tsvector('passlib_fr', 'Théâtres lectures')::text")
         assert cursor.fetchone()[0] == "'lectur':2 'theatr':1"
         cursor.execute("SET enable_seqscan = off")
-        qs = selectors.catalog(CatalogFilters(q="theatre"))[:20]
-        plan = qs.explain()
-        cursor.execute("SET enable_seqscan = on")
-    assert "offer_search" in plan
+        # The offers found, by their words or their venue's: one BitmapOr of two indexes
+        # (the venues found are an index condition, not a filter tested on every row).
+        # On a few rows the planner may start the whole catalogue's query elsewhere; on
+        # the bench's data it starts there (docs/performance.md, issue 29).
+        found = searched(Offer.objects.all(), ["theatre"], OFFER_SEARCHED).explain()
+        cursor.execute("RESET enable_seqscan")
+    assert "BitmapOr" in found
+    assert "offer_search" in found
 
 
 def test_sort_by_date_puts_the_soonest_first(space):
