@@ -19,7 +19,6 @@ from offers.templatetags.money import euros
 from passlib.counts import cached_counts
 from passlib.formats import datetime_fr
 from passlib.links import uuid_url
-from passlib.rows import escaped
 from passlib.sql import aware
 
 AUTO_LABEL = "Validée automatiquement"
@@ -152,9 +151,7 @@ def _local(value: datetime | None, tz_name: str) -> str:
 
 def booking_rows(queryset: QuerySet[Booking], venues: dict[int, tuple[str, str]]) -> list[dict]:
     """Display-ready rows of a page of bookings (one query). `venues`: the name and time
-    zone of each venue (`managed_venue_labels`, read with the person's roles).
-
-    Every text is escaped once (passlib/rows.py): the template prints it as it is."""
+    zone of each venue (`managed_venue_labels`, read with the person's roles)."""
     rows = []
     for r in queryset.annotate(**_BOOKING_ROW_COLUMNS).values(*_BOOKING_ROW_FIELDS):
         venue, tz = venues[r["venue_id"]]
@@ -172,7 +169,7 @@ def booking_rows(queryset: QuerySet[Booking], venues: dict[int, tuple[str, str]]
             "status": status_label(r["status"], r["validated_auto"]),
             "validated_by": (r["validator_name"] or "").strip() if validated_by_person else "",
         }
-        row = escaped(texts)
+        row = texts
         row["cancellable"] = r["status"] == BookingStatus.CONFIRMED
         rows.append(row)
     return rows

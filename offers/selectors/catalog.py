@@ -43,7 +43,6 @@ from offers.templatetags.money import euros
 from passlib import search
 from passlib.formats import age_range_fr, count_fr, session_time_fr
 from passlib.links import uuid_url
-from passlib.rows import escaped
 
 SORT_LABELS = {
     "": "Le plus adapté (pertinence, ou distance si un lieu est indiqué)",
@@ -331,8 +330,7 @@ def catalog_rows(
 ) -> list[dict]:
     """Display-ready cards of a page of the catalog (one `.values()` query): the
     picture, the next date in the venue's time zone and the places left (a full offer:
-    « Complet — liste d'attente »), the distance when a place was chosen; texts escaped
-    once (passlib/rows.py)."""
+    « Complet — liste d'attente »), the distance when a place was chosen."""
     rows = []
     columns = _card_columns(full)
     values = queryset.annotate(**columns).values(
@@ -385,7 +383,7 @@ def catalog_rows(
         if near is not None and r["venue__latitude"] is not None:
             km = geo.distance_km(near, Point(r["venue__latitude"], r["venue__longitude"]))
             card["distance"] = distance_label(km)
-        row = escaped(card)
+        row = card
         if r["image_small"]:
             row["image"] = {
                 "url": default_storage.url(r["image_small"]),

@@ -18,7 +18,6 @@ from offers.templatetags.money import euros
 from passlib.counts import cached_counts
 from passlib.formats import count_fr, datetime_fr
 from passlib.links import uuid_url
-from passlib.rows import escaped
 from passlib.sql import aware
 
 
@@ -95,8 +94,7 @@ def offer_rows(queryset: QuerySet[Offer]) -> list[dict]:
     """Display-ready rows of a page of offers (with the `display_status` annotation), read
     with `.values()`: no model instances. Each row says what is bookable: an event
     offer's sessions to come (how many, the next one, places booked and left), a
-    physical offer's stock (booked and left). Three queries whatever the page size.
-    Texts escaped once (passlib/rows.py)."""
+    physical offer's stock (booked and left). Three queries whatever the page size."""
     labels = dict(DisplayStatus.choices)
     found = list(
         queryset.values(
@@ -113,19 +111,17 @@ def offer_rows(queryset: QuerySet[Offer]) -> list[dict]:
     )
     places = _places_of([r["id"] for r in found])
     return [
-        escaped(
-            {
-                "url": uuid_url("offers:detail", r["public_id"]),
-                "public_id": r["public_id"],
-                "title": r["title"],
-                "venue": r["venue__public_name"] or r["venue__name"],
-                "subcategory": get_subcategory(r["subcategory_id"]).label,
-                "price": euros(r["price_cents"]) if r["price_cents"] else "Gratuit",
-                "status": r["display_status"],
-                "status_label": labels[r["display_status"]],
-                "places": _places_text(places.get(r["id"]), r["venue__time_zone"]),
-            }
-        )
+        {
+            "url": uuid_url("offers:detail", r["public_id"]),
+            "public_id": r["public_id"],
+            "title": r["title"],
+            "venue": r["venue__public_name"] or r["venue__name"],
+            "subcategory": get_subcategory(r["subcategory_id"]).label,
+            "price": euros(r["price_cents"]) if r["price_cents"] else "Gratuit",
+            "status": r["display_status"],
+            "status_label": labels[r["display_status"]],
+            "places": _places_text(places.get(r["id"]), r["venue__time_zone"]),
+        }
         for r in found
     ]
 
