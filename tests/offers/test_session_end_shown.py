@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from offers.models import Booking, BookingStatus, Session, WaitlistEntry
 from offers.services import bookings as booking_services
-from offers.services import reminders
+from offers.services import next_sessions, reminders
 from offers.services import waitlist as waitlist_services
 from passlib.formats import session_time_fr
 from tests.factories import VenueFactory, make_beneficiary, make_booking, make_offer, make_session
@@ -82,6 +82,7 @@ def reunion_session(space):
     session = Session.objects.create(
         offer=offer, starts_at=start, booking_limit_at=start, total_places=10
     )
+    next_sessions.refresh([offer.pk])  # as once the write commits (a test never does)
     return session
 
 
