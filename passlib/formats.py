@@ -121,7 +121,7 @@ def count_fr(number: int | None, singular: str, plural: str = "", none: str = ""
         if " " in singular:
             raise ValueError(f"Say the plural of « {singular} ».")
         plural = singular if singular.endswith(("s", "x")) else singular + "s"
-    return f"{_thousands(number)} {plural}"
+    return f"{number_fr(number)} {plural}"
 
 
 def age_range_fr(age_min: int | None, age_max: int | None) -> str:
@@ -137,6 +137,6 @@ def age_range_fr(age_min: int | None, age_max: int | None) -> str:
     return ""
 
 
-def _thousands(number: int) -> str:
+def number_fr(number: int) -> str:
     """12 345 with a narrow no-break space, as French writes large figures."""
     return f"{number:,}".replace(",", "\u202f")

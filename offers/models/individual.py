@@ -185,6 +185,12 @@ class Offer(ImageFields, models.Model):
                 condition=models.Q(status="published"),
                 name="offer_next_session",
             ),
+            # Nearest first: a venue's offers, soonest first (offers/selectors/catalog.py).
+            models.Index(
+                fields=["venue", "next_session_at", "-created_at", "-id"],
+                condition=models.Q(status="published"),
+                name="offer_venue_next_session",
+            ),
             models.Index(
                 fields=["next_session_until"],
                 condition=models.Q(next_session_until__isnull=False),

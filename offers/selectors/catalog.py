@@ -41,7 +41,7 @@ from offers.policy import (
 )
 from offers.templatetags.money import euros
 from passlib import search
-from passlib.formats import age_range_fr, count_fr, session_time_fr
+from passlib.formats import age_range_fr, count_fr, number_fr, session_time_fr
 from passlib.links import uuid_url
 
 SORT_LABELS = {
@@ -168,15 +168,18 @@ def catalog(
         return qs
     qs = qs.select_related("venue")
     order = ["-created_at", "-id"]
+    # At the same distance (the venues of one place), the soonest first.
+    soonest = [F("next_session_at").asc(nulls_last=True), *order]
     if f.sort == "distance" and f.near is not None and venue_ids is not None:
         # Venues all at the nearest distance (`nearest_venue_ids`): the distance is the
-        # same for each of their offers, so the order is theirs by date of creation,
-        # read from the index (venue, -created_at, -id) and stopped after the page.
+        # same for each of their offers, so the order is theirs, soonest first, read
+        # from the index `offer_venue_next_session` and stopped after the page.
         qs = qs.filter(venue_id__in=venue_ids)
+        order = soonest
     elif f.sort == "distance" and f.near is not None:
         if nearest_venues:
             qs = qs.filter(_within_nearest_venues(f.near, nearest_venues))
-        order = [_distance(f.near).asc(nulls_last=True), *order]
+        order = [_distance(f.near).asc(nulls_last=True), *soonest]
     elif f.sort == "date" and full:
         # The full offers (few): by their next open session, computed per row.
         qs = qs.annotate(next_open_at=Subquery(_next_open_session().values("starts_at")[:1]))
@@ -310,10 +313,10 @@ def _card_columns(full: bool) -> dict:
 
 
 def distance_label(km: float) -> str:
-    """« à moins d'1 km », « à 3,1 km », « à 277 km »."""
+    """« à moins d'1 km », « à 3,1 km », « à 277 km », « à 8 993 km » (overseas)."""
     if km < 1:
         return "à moins d'1 km"
-    return f"à {km:.0f} km" if km >= 10 else f"à {km:.1f} km".replace(".", ",")
+    return f"à {number_fr(round(km))} km" if km >= 10 else f"à {km:.1f} km".replace(".", ",")
 
 
 def _places_label(left: int | None) -> str:

@@ -54,6 +54,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": selectors.catalog_page_rows(page.object_list, near=filters.near),
         "place": form.place,
+        "sort": filters.sort,
         "query": query.urlencode(),
         "credit_starts_at": young and credit_not_yet(young, today),
     }

@@ -156,7 +156,7 @@ def test_a_young_person_searches_near_her_commune_and_books(page, db):
     assert field(page, "Rechercher").input_value() == "club lecture"
     field(page, "Près de (commune ou code postal)").fill("69100")
     page.get_by_role("button", name="Rechercher").click()
-    page.get_by_text("triées par distance de 69100").wait_for()
+    page.get_by_text("triées par distance depuis le code postal 69100").wait_for()
     step(page, "11-young-results")
     cards = page.locator(".card h2").all_inner_texts()
     assert cards == ["Club de lecture ados", "Club de lecture du samedi"]  # nearest first

@@ -201,6 +201,7 @@ def test_distance_labels():
     assert distance_label(0.02) == "à moins d'1 km"
     assert distance_label(3.14) == "à 3,1 km"
     assert distance_label(276.6) == "à 277 km"
+    assert distance_label(8993.4) == "à 8\u202f993 km"  # Réunion from Lyon, grouped
 
 
 @pytest.mark.postgres

@@ -222,6 +222,46 @@ def test_nearest_first_reads_the_same_at_two_sizes(client, db):
         cursor.execute("SET enable_seqscan = off")
         assert "venue_mercator_point" in venues.explain()
         cursor.execute("RESET enable_seqscan")
-    assert "offer_venue_created" in plan_10x, plan_10x
+    assert "offer_venue_next_session" in plan_10x, plan_10x
     assert queries_10x == queries
     assert rows_10x <= rows + 5, (rows, rows_10x, plan_10x)  # a few more venues
+
+
+def test_at_the_same_distance_the_soonest_comes_first(db):
+    """Two libraries of one commune sit at the same point (the commune's): nearest first
+    then lists their offers soonest first, not by date of creation (found trying it)."""
+    collectivite = CollectiviteFactory(city="Lyon", departement="69", postal_code="69003")
+    part_dieu = VenueFactory(collectivite=collectivite, name="Part-Dieu")
+    jean_mace = VenueFactory(collectivite=collectivite, name="Jean Macé")
+    later = make_offer(part_dieu, title="Plus tard")
+    make_session(later, days=12)
+    undated = make_offer(jean_mace, "ESCAPE_GAME", title="Sans date")
+    soon = make_offer(jean_mace, title="Bientôt")
+    make_session(soon, days=2)
+    filters = CatalogFilters(sort="distance", near=LYON)
+    assert page_titles(filters) == ["Bientôt", "Plus tard", "Sans date"]
+    assert undated.next_session_id is None
+
+
+def test_the_catalogue_says_how_it_is_sorted(client, space):
+    """« 2 offres, triées par date… » whatever place is typed; « 1 offre, triée par
+    distance depuis … » agrees with one; a postal code is named as such; nothing is
+    said to be sorted when nothing is found."""
+    make_session(make_offer(space["venue"], title="Club manga"), days=3)
+    make_session(make_offer(space["venue"], title="Atelier slam"), days=5)
+
+    def status(query: str) -> str:
+        html = client.get(f"/jeunes/offres/?{query}").content.decode()
+        return html.split('<p role="status">', 1)[1].split("</p>", 1)[0]
+
+    assert status("near=Villeurbanne&sort=date") == (
+        "2 offres, triées par date, la plus proche d'abord"
+    )
+    assert status("near=Villeurbanne&sort=distance") == (
+        "2 offres, triées par distance depuis Villeurbanne"
+    )
+    assert status("near=69100&sort=distance&q=manga") == (
+        "1 offre, triée par distance depuis le code postal 69100"
+    )
+    assert status("near=Villeurbanne&q=introuvable") == "0 offre"
+    assert status("") == "2 offres"
