@@ -26,3 +26,10 @@ def log_in_from_home(page, email: str) -> None:
 def log_out(page) -> None:
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_url("**/")
+
+
+def open_young_catalogue(page) -> None:
+    """The young people's catalogue, from the main navigation."""
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Offres pour les jeunes"
+    ).click()

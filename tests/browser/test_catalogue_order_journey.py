@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from offers.models import Booking
 from passlib.formats import datetime_fr
-from tests.browser.labels import field, log_in_from_home, log_out
+from tests.browser.labels import field, log_in_from_home, log_out, open_young_catalogue
 from tests.conftest import assert_accessible
 from tests.factories import VenueFactory, make_beneficiary, make_offer, make_session
 
@@ -84,9 +84,7 @@ def test_the_catalogue_by_date_and_nearest_first_follows_bookings_and_moves(page
     # Inès, on her phone: the soonest first.
     page.set_viewport_size(PHONE)
     log_in_from_home(page, ines.email)
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Offres pour les jeunes"
-    ).click()
+    open_young_catalogue(page)
     sort_by(page, "Date la plus proche")
     assert titles(page) == ["Atelier slam", "Club manga", "Contes d'hiver", "Rencontre BD"]
     first = page.locator("li.card").first
@@ -101,9 +99,7 @@ def test_the_catalogue_by_date_and_nearest_first_follows_bookings_and_moves(page
     page.get_by_role("button", name="Réserver").click()
     page.wait_for_url("**/jeunes/reservations/")
     assert Booking.objects.filter(beneficiary=ines, offer=slam).exists()
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Offres pour les jeunes"
-    ).click()
+    open_young_catalogue(page)
     sort_by(page, "Date la plus proche")
     # Full now: after the bookable offers, with its waiting list.
     assert titles(page) == ["Club manga", "Contes d'hiver", "Rencontre BD", "Atelier slam"]
@@ -134,9 +130,7 @@ def test_the_catalogue_by_date_and_nearest_first_follows_bookings_and_moves(page
     # Inès again: the workshop moved forward comes first.
     page.set_viewport_size(PHONE)
     log_in_from_home(page, ines.email)
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Offres pour les jeunes"
-    ).click()
+    open_young_catalogue(page)
     sort_by(page, "Date la plus proche")
     assert titles(page) == ["Rencontre BD", "Club manga", "Contes d'hiver", "Atelier slam"]
     assert (
