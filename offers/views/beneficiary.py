@@ -99,6 +99,12 @@ def offer_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "sub": offer.subcategory,
         "sessions": sessions,
         "stock_entry": waitlist.get("stock"),
+        # Booking one date leaves the lines of the others (one booking per offer):
+        # the page says so next to each « Réserver » (services/holds.py after_booking).
+        "waiting_on": sorted(
+            (e for key, e in waitlist.items() if key != "stock"),
+            key=lambda e: e.session.starts_at,
+        ),
         "stock": None if offer.is_event else getattr(offer, "stock", None),
         "existing": existing,
         "is_beneficiary": is_beneficiary,

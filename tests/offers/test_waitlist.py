@@ -16,6 +16,7 @@ from offers.models import Booking, BookingStatus, Session, Stock, WaitlistEntry
 from offers.services import bookings as booking_services
 from offers.services import sessions as session_services
 from offers.services import waitlist as services
+from passlib.formats import datetime_fr
 from passlib.refusal import Refusal
 from tests.factories import make_beneficiary, make_offer, make_session
 
@@ -230,6 +231,24 @@ def test_booking_another_date_ends_the_other_lines(full, django_capture_on_commi
     other = make_session(full["offer"], days=12, total_places=3)
     booking_services.booking_create(user=entry.person, offer=full["offer"], session=other)
     assert _status(entry) == "left"
+
+
+def test_the_offer_page_says_booking_another_date_leaves_the_line(full, login):
+    """Found by a new user: booking another date silently ended her place in the line.
+    Next to each other date's « Réserver », the page says it before she presses it."""
+    (entry,) = _join(full)
+    other = make_session(full["offer"], days=12, total_places=3)
+    url = f"/jeunes/offres/{full['offer'].public_id}/"
+    html = login(entry.person).get(url).content.decode()
+    when = datetime_fr(full["session"].starts_at, tz=full["offer"].venue.time_zone)
+    notice = (
+        f"Réserver cette date te retire de la liste d'attente du {when} : "
+        "une seule réservation par offre."
+    )
+    assert html.count(notice) == 1  # next to the other date, not its own
+    assert f'aria-describedby="cancel-{other.public_id} leave-{other.public_id}"' in html
+    stranger = make_beneficiary(17, first_name="Sans-attente")
+    assert "te retire de la liste d'attente" not in login(stranger).get(url).content.decode()
 
 
 def test_the_hold_is_shorter_when_bookings_close_soon():
