@@ -24,6 +24,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.formats import get_format
 
 from passlib import durations
 from passlib.formats import date_fr
@@ -183,6 +184,28 @@ class MoneyField(forms.DecimalField):
         if isinstance(value, Decimal | int | float):
             return f"{Decimal(value):.2f}".replace(".", ",")
         return value
+
+
+class DayInput(forms.DateInput):
+    """A day as the browser's date picker holds it (`type=date`, its value in ISO). A
+    day typed as French people write it, in the address bar or where a browser has no
+    picker (« 05/12/2026 »), is shown back as the picker reads it (2026-12-05) instead of
+    an empty field over a filtered list; what cannot be read is shown as typed."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+    def format_value(self, value):
+        if isinstance(value, str) and value.strip():
+            for pattern in get_format("DATE_INPUT_FORMATS"):
+                try:
+                    return datetime.strptime(value.strip(), pattern).date().isoformat()
+                except ValueError:
+                    continue
+            return value
+        return super().format_value(value)
 
 
 class DurationField(forms.CharField):

@@ -21,7 +21,7 @@ from accounts.services.onboarding import CollectiviteData, VenueData
 from accounts.siret import clean_siret
 from accounts.uai import clean_uai, departement_from_uai
 from passlib.emails import send_on_commit
-from passlib.forms import Form, LoginForm, ModelForm, ResetForm, window
+from passlib.forms import DayInput, Form, LoginForm, ModelForm, ResetForm, window
 
 
 class SignupForm(Form):
@@ -298,12 +298,8 @@ class ReviewFilterForm(Form):
             ("lieu", "Lieux"),
         ],
     )
-    date_from = forms.DateField(
-        label="Déposé depuis le", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="Déposé jusqu'au", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label="Déposé depuis le", required=False, widget=DayInput())
+    date_to = forms.DateField(label="Déposé jusqu'au", required=False, widget=DayInput())
     hors_collectivite = forms.BooleanField(label="Hors collectivité", required=False)
     non_verifie = forms.BooleanField(label="Non vérifié (Sirene)", required=False)
 
@@ -334,7 +330,7 @@ class BeneficiarySignupForm(SignupForm):
     birth_date = window(
         forms.DateField(
             label="Date de naissance",
-            widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+            widget=DayInput(attrs={"autocomplete": "bday"}),
             help_text="Le pass Culture individuel est ouvert de 15 à 18 ans.",
         ),
         past_days=120 * 366,

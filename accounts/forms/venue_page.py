@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts import hours
 from accounts.models import WEEKDAYS
 from accounts.services.venue_page import VenuePageData
-from passlib.forms import Form, window
+from passlib.forms import DayInput, Form, window
 
 
 class VenuePageForm(Form):
@@ -101,7 +101,7 @@ class VenuePageForm(Form):
 
 class HoursExceptionForm(Form):
     day = window(
-        forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"})),
+        forms.DateField(label="Date", widget=DayInput()),
         past_days=0,
         future_days=730,
     )

@@ -23,9 +23,9 @@ from offers.selectors.catalog import SORT_LABELS, venue_points
 from offers.services.bulk import ACTIONS as BULK_ACTIONS
 from offers.services.bulk import MAX_OFFERS as BULK_MAX
 from passlib import params
-from passlib.forms import Form
+from passlib.forms import DayInput, Form
 
-_DATE = {"required": False, "widget": forms.DateInput(attrs={"type": "date"})}
+_DATE = {"required": False, "widget": DayInput()}
 
 
 def search_field(examples: str) -> forms.CharField:

@@ -20,7 +20,7 @@ from offers.models import DESCRIPTION_MAX, TITLE_MAX, SessionCancelReason
 from offers.models.individual import AGE_MAX, AGE_MIN
 from offers.services.offers import OfferData, StockData, check_ages
 from offers.services.sessions import SessionData
-from passlib.forms import DurationField, Form, MoneyField, window
+from passlib.forms import DayInput, DurationField, Form, MoneyField, window
 
 # Typical free offers of the help article, with what they pre-fill.
 FREE_OFFER_MODELS = {
@@ -137,7 +137,7 @@ class OfferForm(Form):
         forms.DateField(
             label="Date limite de réservation",
             required=False,
-            widget=forms.DateInput(attrs={"type": "date"}),
+            widget=DayInput(),
         ),
         past_days=365,
         future_days=FUTURE_DAYS,
@@ -361,7 +361,7 @@ class RecurrenceForm(Form):
     first_day = window(
         forms.DateField(
             label="À partir du",
-            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            widget=DayInput(),
             help_text="Pour « Chaque mois », ce jour donne la date ou le jour de la semaine.",
         ),
         past_days=0,
@@ -371,7 +371,7 @@ class RecurrenceForm(Form):
         forms.DateField(
             label="Jusqu'au",
             required=False,
-            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            widget=DayInput(),
             help_text="Remplissez cette date ou le nombre de dates.",
         ),
         past_days=0,
