@@ -333,13 +333,10 @@ def cached_year_figures(venue_ids: list[int], year: int) -> tuple[Figures, datet
     from django.core.cache import cache
     from django.utils import timezone
 
-    found = cache.get(figures_key(venue_ids, year))
+    key = figures_key(venue_ids, year)
+    found = cache.get(key)
     if found is None:
         found = (year_figures(sorted(set(venue_ids)), year), timezone.now())
         current = year >= timezone.localdate().year
-        cache.set(
-            figures_key(venue_ids, year),
-            found,
-            CURRENT_YEAR_SECONDS if current else PAST_YEAR_SECONDS,
-        )
+        cache.set(key, found, CURRENT_YEAR_SECONDS if current else PAST_YEAR_SECONDS)
     return found

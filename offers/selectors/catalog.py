@@ -195,8 +195,8 @@ def catalog(
 
 
 # Nearest first on PostgreSQL: the offers of the nearest venue (and of those at the
-# same distance) by date of creation, else of the 8 nearest, else of the 64 nearest,
-# else all of them (catalog_page_rows).
+# same distance), soonest first, else of the 8 nearest, else of the 64 nearest, else all
+# of them (catalog_page_rows).
 NEAREST_VENUES = (1, 8, 64, None)
 
 
@@ -231,12 +231,13 @@ def catalog_counts(f: CatalogFilters) -> dict[str, int]:
 def catalog_page_rows(parts, *, near: Point | None = None) -> list[dict]:
     """The cards of a page of `CatalogList`: bookable ones, then full ones.
 
-    Nearest first on PostgreSQL, the bookable ones are read among the offers of the
-    nearest venues (`NEAREST_VENUES`), widened while the page is not full: PostgreSQL 15
-    walks a GiST index by distance only when the distance is the whole ORDER BY, not its
-    first key, so the order (distance, newest) cannot stop early on its own. Every venue
-    outside the circle is farther than every venue inside it, so the page is the same
-    (tests/offers/test_catalog_sorted.py)."""
+    Nearest first on PostgreSQL, the bookable ones are read first among the offers of
+    the nearest venue (`nearest_venue_ids`: one distance, so its own index gives the
+    order), then among the nearest venues (`NEAREST_VENUES`), widened while the page is
+    not full: PostgreSQL 15 walks a GiST index by distance only when the distance is the
+    whole ORDER BY, not its first key, so the order (distance, soonest, newest) cannot
+    stop early on its own. Every venue outside the circle is farther than every venue
+    inside it, so the page is the same (tests/offers/test_catalog_sorted.py)."""
     rows = []
     for f, start, stop, full in parts:
         tries = (None,)

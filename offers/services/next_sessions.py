@@ -56,9 +56,13 @@ def _refresh(offers: QuerySet[Offer], now=None) -> int:
         return Offer.objects.filter(pk__in=ids).update(**_twin(now))
 
 
+def _ids(offer_ids: Iterable[int]) -> list[int]:
+    return sorted({int(i) for i in offer_ids if i is not None})
+
+
 def refresh(offer_ids: Iterable[int], now=None) -> int:
     """Store the next bookable session of these offers now."""
-    ids = sorted({int(i) for i in offer_ids if i is not None})
+    ids = _ids(offer_ids)
     return _refresh(Offer.objects.filter(pk__in=ids), now) if ids else 0
 
 
@@ -66,7 +70,7 @@ def next_sessions_changed(offer_ids: Iterable[int]) -> None:
     """A write changed the next bookable session of these offers: refresh them once it
     commits (at once outside a transaction). A failing refresh is logged, never the
     writer's error: the periodic reconciliation mends it."""
-    ids = sorted({int(i) for i in offer_ids if i is not None})
+    ids = _ids(offer_ids)
     if ids:
         transaction.on_commit(partial(refresh, ids), robust=True)
 
