@@ -236,6 +236,8 @@ def sessions_ahead(user, *, now=None, days: int = 7) -> list[dict]:
             "total_places",
             "booked_count",
             "held_count",
+            "other_count",
+            "outside_places",
             "cancelled_at",
             "offer__public_id",
             "offer__title",
@@ -260,6 +262,8 @@ def sessions_ahead(user, *, now=None, days: int = 7) -> list[dict]:
             total_places=r["total_places"],
             booked_count=r["booked_count"],
             held_count=r["held_count"],
+            other_count=r["other_count"],
+            outside_places=r["outside_places"],
         )
         result.append(
             {
@@ -270,8 +274,10 @@ def sessions_ahead(user, *, now=None, days: int = 7) -> list[dict]:
                 # A cancelled session stays listed, marked « Annulée », without places
                 # (its bookings were cancelled, its line closed: docs/decisions.md).
                 "cancelled": r["cancelled_at"] is not None,
-                "booked": r["booked_count"],
-                "left": None if r["cancelled_at"] else places.remaining,
+                # Every channel's participants; places left for anyone (of the total,
+                # else of the quota: offers/models/places.py).
+                "booked": r["booked_count"] + r["other_count"] + r["outside_places"],
+                "left": None if r["cancelled_at"] else places.left_for_anyone,
                 "waiting": waiting.get(r["pk"], 0),
                 "url": reverse(
                     "offers:session_participants", args=[r["offer__public_id"], r["public_id"]]

@@ -31,4 +31,11 @@ from offers.models.individual import (  # noqa: F401
     SessionCancelReason,
     Stock,
 )
+from offers.models.registrations import (  # noqa: F401
+    AgeBracket,
+    Attendance,
+    Channel,
+    Registration,
+    RegistrationStatus,
+)
 from offers.models.waitlist import WaitlistEntry, WaitlistStatus  # noqa: F401

@@ -13,7 +13,12 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from catalog.categories import SUBCATEGORIES, get_subcategory
-from offers.models.places import session_within_capacity, stock_within_capacity
+from offers.models.places import (
+    all_left,
+    pass_left,
+    session_within_capacity,
+    stock_within_capacity,
+)
 from offers.templatetags.money import euros
 from passlib.dates import FIRST_DAY, LAST_DAY, within_range
 from passlib.durations import MAX_MINUTES, MIN_MINUTES
@@ -237,6 +242,8 @@ class Stock(models.Model):
     booked_count = models.PositiveIntegerField("réservations", default=0)
     # Places held for the waiting list (offers/services/waitlist.py).
     held_count = models.PositiveIntegerField("places proposées à la liste d'attente", default=0)
+    # Places taken by registrations from other channels (offers/services/registrations.py).
+    other_count = models.PositiveIntegerField("places prises hors pass Culture", default=0)
     booking_limit_date = models.DateField("date limite de réservation", null=True, blank=True)
 
     class Meta:
@@ -262,7 +269,16 @@ class Stock(models.Model):
         """Python twin of offers/models/places.py for one stock (None: unlimited)."""
         if self.quantity is None:
             return None
-        return self.quantity - self.booked_count - self.held_count
+        return self.quantity - self.booked_count - self.held_count - self.other_count
+
+    @property
+    def places_left(self) -> int | None:
+        """Places left for any channel: a stock has no quota, the same as `remaining`."""
+        return self.remaining
+
+    @property
+    def taken(self) -> int:
+        return self.booked_count + self.held_count + self.other_count
 
 
 class SessionCancelReason(models.TextChoices):
@@ -287,6 +303,11 @@ class Session(models.Model):
     booked_count = models.PositiveIntegerField("réservations", default=0)
     # Places held for the waiting list (offers/services/waitlist.py).
     held_count = models.PositiveIntegerField("places proposées à la liste d'attente", default=0)
+    # Places taken by registrations from other channels (offers/services/registrations.py)
+    # and the number a library keeps on its own list (« places déjà prises hors pass
+    # Culture »): both from the total, never from the quota (offers/models/places.py).
+    other_count = models.PositiveIntegerField("inscriptions hors pass Culture", default=0)
+    outside_places = models.PositiveIntegerField("places déjà prises hors pass Culture", default=0)
     # The sessions created together by one recurrence rule share a series id, so they
     # can be changed or deleted together ("this one and the following ones").
     series = models.UUIDField("série", null=True, blank=True, editable=False)
@@ -363,9 +384,38 @@ class Session(models.Model):
 
     @property
     def remaining(self) -> int | None:
-        """Python twin of offers/models/places.py for one session (None: unlimited)."""
-        cap = self.capacity
-        return None if cap is None else cap - self.booked_count - self.held_count
+        """Pass Culture places left: Python twin of offers/models/places.py for one
+        session (None: unlimited)."""
+        return pass_left(
+            self.quota,
+            self.total_places,
+            self.booked_count,
+            self.held_count,
+            self.other_count,
+            self.outside_places,
+        )
+
+    @property
+    def places_left(self) -> int | None:
+        """Places of the total left for any channel (None: unlimited)."""
+        return all_left(
+            self.total_places,
+            self.booked_count,
+            self.held_count,
+            self.other_count,
+            self.outside_places,
+        )
+
+    @property
+    def left_for_anyone(self) -> int | None:
+        """What a librarian reads as « places restantes »: of the total for any channel,
+        else (no total) of the quota; None: unlimited."""
+        return self.places_left if self.total_places is not None else self.remaining
+
+    @property
+    def taken(self) -> int:
+        """Places taken by every channel (booked, held, registered, kept outside)."""
+        return self.booked_count + self.held_count + self.other_count + self.outside_places
 
     @property
     def is_cancelled(self) -> bool:

@@ -35,6 +35,7 @@ from offers.models import (
     Session,
     Stock,
 )
+from offers.models.places import session_pass_left
 from offers.policy import (
     bookable_offers,
     full_offers,
@@ -292,8 +293,8 @@ def _card_columns(full: bool) -> dict:
     """Each card's next date, its length and the places left. A bookable offer: its
     stored next bookable session (`Offer.next_session`, joined), else what is left of its
     stock (a sub-select; None: unlimited). A full offer: its next open session (its
-    waiting list), a sub-select. Places left: capacity − booked − held, as
-    offers/models/places.py counts them."""
+    waiting list), a sub-select. Places left for pass Culture, as
+    offers/models/places.py counts them (`session_pass_left`)."""
     if full:
         nxt = _next_open_session()
         return {
@@ -304,11 +305,11 @@ def _card_columns(full: bool) -> dict:
     return {
         "next_at": F("next_session__starts_at"),
         "next_minutes": F("next_session__duration_minutes"),
-        "next_left": Coalesce("next_session__quota", "next_session__total_places")
-        - F("next_session__booked_count")
-        - F("next_session__held_count"),
+        "next_left": session_pass_left("next_session__"),
         "stock_left": Subquery(
-            stock.values(left=F("quantity") - F("booked_count") - F("held_count"))[:1]
+            stock.values(
+                left=F("quantity") - F("booked_count") - F("held_count") - F("other_count")
+            )[:1]
         ),
     }
 

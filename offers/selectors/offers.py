@@ -128,23 +128,26 @@ def offer_rows(queryset: QuerySet[Offer]) -> list[dict]:
 
 # One round trip for a page's offers: their sessions to come (a cancelled one is not
 # to come: it stays listed « Annulée » on the offer's page), aggregated, and their
-# stocks (places left: offers/models/places.py, held places included). Plain SQL:
+# stocks. Booked: every channel's places; left: of the total for anyone (else of the
+# quota), as offers/models/places.py counts them, held places included. Plain SQL:
 # compiling the ORM's aggregate cost more than running it (the list
 # is in `make bench`).
 _PLACES_SQL = """
     SELECT s.offer_id, 'event',
            COUNT(*) FILTER (WHERE s.starts_at > %s AND s.cancelled_at IS NULL),
            MIN(s.starts_at) FILTER (WHERE s.starts_at > %s AND s.cancelled_at IS NULL),
-           SUM(s.booked_count) FILTER (WHERE s.starts_at > %s AND s.cancelled_at IS NULL),
-           SUM(COALESCE(s.quota, s.total_places) - s.booked_count - s.held_count)
+           SUM(s.booked_count + s.other_count + s.outside_places)
+               FILTER (WHERE s.starts_at > %s AND s.cancelled_at IS NULL),
+           SUM(COALESCE(s.total_places - s.booked_count - s.held_count - s.other_count
+                        - s.outside_places, s.quota - s.booked_count - s.held_count))
                FILTER (WHERE s.starts_at > %s AND s.cancelled_at IS NULL
                        AND (s.quota IS NOT NULL OR s.total_places IS NOT NULL)),
            COUNT(*) FILTER (WHERE s.starts_at > %s AND s.cancelled_at IS NULL
                             AND s.quota IS NULL AND s.total_places IS NULL)
     FROM offers_session s WHERE s.offer_id IN ({ids}) GROUP BY s.offer_id
     UNION ALL
-    SELECT st.offer_id, 'stock', NULL, NULL, st.booked_count,
-           st.quantity - st.held_count, NULL
+    SELECT st.offer_id, 'stock', NULL, NULL, st.booked_count + st.other_count,
+           st.quantity - st.held_count - st.other_count, NULL
     FROM offers_stock st WHERE st.offer_id IN ({ids})
 """
 

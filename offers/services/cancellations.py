@@ -36,13 +36,16 @@ from offers.models import (
     Booking,
     BookingStatus,
     CancellationReason,
+    Channel,
     Offer,
+    Registration,
+    RegistrationStatus,
     Session,
     SessionCancelReason,
     WaitlistEntry,
     WaitlistStatus,
 )
-from offers.services import bookings, next_sessions
+from offers.services import bookings, next_sessions, registrations
 from passlib.counts import counts_changed
 from passlib.emails import send_on_commit
 from passlib.formats import count_fr, datetime_fr
@@ -105,6 +108,13 @@ def impact(sessions) -> dict:
         "waiting": WaitlistEntry.objects.filter(
             session__in=sessions, status__in=(WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
         ).count(),
+        # Registered from other channels (or waiting): cancelled too, to be told.
+        "others": Registration.objects.filter(
+            session__in=sessions,
+            status__in=(RegistrationStatus.REGISTERED, RegistrationStatus.WAITING),
+        )
+        .exclude(channel=Channel.WALK_IN)
+        .count(),
     }
 
 
@@ -186,6 +196,7 @@ def _cancel_locked(
     )
     # Places held for the line are released with it (never offered again: cancelled).
     Session.objects.filter(pk__in=ids).update(held_count=0)
+    registrations.close_for_cancelled_sessions(ids, said=said, now=now)
     next_sessions.next_sessions_changed(s.offer_id for s in sessions)
     for s in sessions:
         cancelled = sum(r["session_id"] == s.pk for r in rows)

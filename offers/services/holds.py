@@ -1,4 +1,5 @@
-"""Freed places go to the waiting list first: held for the first in line.
+"""Freed places go to the waiting list first: to the first in line, whatever their
+channel (a young person's place is held, another channel's registration is made).
 
 Called inside the transaction that frees or adds a place (a cancellation, "Je ne viendrai
 pas", the 30-day cancellation, more places, a hold that expired or was given back). Each
@@ -20,10 +21,19 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from offers import policy, rules
-from offers.models import Session, Stock, WaitlistEntry, WaitlistStatus
+from offers import history, policy, rules
+from offers.models import (
+    Action,
+    Registration,
+    RegistrationStatus,
+    Session,
+    Stock,
+    WaitlistEntry,
+    WaitlistStatus,
+)
 from offers.services import next_sessions
 from passlib.emails import send_on_commit
+from passlib.formats import count_fr, datetime_fr
 
 
 def lock_target(*, session_id: int | None = None, stock_id: int | None = None):
@@ -41,43 +51,132 @@ def line_of(target) -> dict:
     return {"session": target} if isinstance(target, Session) else {"stock": target}
 
 
+# How far down the line one call looks (each entry locked): a line is a few dozen people.
+LINE_WINDOW = 500
+
+
 def offer_places(*, session_id: int | None = None, stock_id: int | None = None, now=None) -> int:
-    """Hold each place left for the next in line, in order; e-mail each one. Returns how
-    many places were offered. Inside the caller's transaction."""
+    """Give each place left to the next in line, in order, whatever their channel (SPEC
+    §9): a young person's place is held and e-mailed (they confirm it); a person
+    registered at the desk, by phone… is registered at once (the page says to tell them;
+    an e-mail when they gave one). Someone who does not fit (a young person once the
+    quota is reached, a party larger than the places left) keeps their rank and the next
+    who fits is served. Returns how many people were served. Inside the caller's
+    transaction."""
     now = now or timezone.now()
     target = lock_target(session_id=session_id, stock_id=stock_id)
     if getattr(target, "cancelled_at", None) is not None:
         return 0  # a cancelled session's line is closed (offers/services/cancellations.py)
-    free = target.remaining
-    if not free or free <= 0 or not policy.is_open_for_booking(target.offer):
+    room = _Room.of(target)
+    if room.full:
         return 0
+    until = _hold_until(target, now)
+    young_served, others_served = [], []
+    for candidate in _line(target):
+        if room.full:
+            break
+        if isinstance(candidate, WaitlistEntry):
+            if until is not None and room.fits_pass():
+                room.take(1, pass_culture=True)
+                young_served.append(candidate.pk)
+        elif _may_register(target, now) and room.fits(candidate.places):
+            room.take(candidate.places, pass_culture=False)
+            others_served.append(candidate)
+    if not young_served and not others_served:
+        return 0
+    if young_served:
+        WaitlistEntry.objects.filter(pk__in=young_served).update(
+            status=WaitlistStatus.OFFERED, offered_at=now, offered_until=until
+        )
+    if others_served:
+        Registration.objects.filter(pk__in=[r.pk for r in others_served]).update(
+            status=RegistrationStatus.REGISTERED, promoted_at=now
+        )
+    type(target).objects.filter(pk=target.pk).update(
+        held_count=F("held_count") + len(young_served),
+        other_count=F("other_count") + sum(r.places for r in others_served),
+    )
+    _places_changed(target)
+    _tell_young(young_served)
+    _tell_registered(target, others_served, now)
+    return len(young_served) + len(others_served)
+
+
+class _Room:
+    """What is left of the quota (pass Culture) and of the total (everyone) while the
+    line is served: offers/models/places.py on the locked row's values."""
+
+    def __init__(self, quota_room: int | None, all_room: int | None):
+        self.quota_room, self.all_room = quota_room, all_room
+
+    @classmethod
+    def of(cls, target) -> _Room:
+        if isinstance(target, Session):
+            quota = target.quota
+            pass_room = None if quota is None else quota - target.booked_count - target.held_count
+            return cls(pass_room, target.places_left)
+        return cls(None, target.remaining)
+
+    @property
+    def full(self) -> bool:
+        """No place of the total left for anyone (a quota reached still leaves places to
+        other channels)."""
+        return self.all_room is not None and self.all_room <= 0
+
+    def fits_pass(self) -> bool:
+        return (self.quota_room is None or self.quota_room >= 1) and self.fits(1)
+
+    def fits(self, places: int) -> bool:
+        return self.all_room is None or self.all_room >= places
+
+    def take(self, places: int, *, pass_culture: bool) -> None:
+        if pass_culture and self.quota_room is not None:
+            self.quota_room -= places
+        if self.all_room is not None:
+            self.all_room -= places
+
+
+def _hold_until(target, now):
+    """Until when a young person's place would be held (None: no hold any more: the
+    offer closed to young people, or too late)."""
+    if not policy.is_open_for_booking(target.offer):
+        return None
     closes_at = (
         target.booking_limit_at if isinstance(target, Session) else rules.stock_closes_at(target)
     )
-    until = rules.hold_until(now, closes_at, timedelta(hours=settings.WAITLIST_HOLD_HOURS))
-    if until is None:
-        return 0
-    line = WaitlistEntry.objects.filter(**line_of(target), status=WaitlistStatus.WAITING)
-    offered: list[int] = []
-    while len(offered) < free:
-        # Locked in line order; on PostgreSQL a row someone left meanwhile no longer
-        # matches and is skipped (then the loop reads the next ones).
-        ids = list(
-            line.order_by("joined_at", "id")
-            .select_for_update()
-            .values_list("id", flat=True)[: free - len(offered)]
-        )
-        if not ids:
-            break
-        line.filter(pk__in=ids).update(
-            status=WaitlistStatus.OFFERED, offered_at=now, offered_until=until
-        )
-        offered += ids
-    if not offered:
-        return 0
-    type(target).objects.filter(pk=target.pk).update(held_count=F("held_count") + len(offered))
-    _places_changed(target)
-    for entry in WaitlistEntry.objects.filter(pk__in=offered).select_related(
+    return rules.hold_until(now, closes_at, timedelta(hours=settings.WAITLIST_HOLD_HOURS))
+
+
+def _may_register(target, now) -> bool:
+    """A person from another channel is given a place until the session starts (a stock:
+    while its offer is not deactivated)."""
+    if isinstance(target, Session):
+        return target.starts_at > now
+    return True
+
+
+def _line(target) -> list:
+    """The waiting line of every channel, in order of arrival: young people's entries
+    and other registrations, each locked (on PostgreSQL one that left meanwhile no
+    longer matches and is skipped)."""
+    young = list(
+        WaitlistEntry.objects.filter(**line_of(target), status=WaitlistStatus.WAITING)
+        .order_by("joined_at", "id")
+        .select_for_update()[:LINE_WINDOW]
+    )
+    others = list(
+        Registration.objects.filter(**line_of(target), status=RegistrationStatus.WAITING)
+        .order_by("joined_at", "id")
+        .select_for_update()[:LINE_WINDOW]
+    )
+    return sorted(
+        young + others,
+        key=lambda c: (c.joined_at, 0 if isinstance(c, WaitlistEntry) else 1, c.pk),
+    )
+
+
+def _tell_young(ids: list[int]) -> None:
+    for entry in WaitlistEntry.objects.filter(pk__in=ids).select_related(
         "person", "offer__venue", "session__offer"
     ):
         send_on_commit(
@@ -88,7 +187,41 @@ def offer_places(*, session_id: int | None = None, stock_id: int | None = None, 
                 "url": reverse("offers:waitlist_entry", args=[entry.public_id]),
             },
         )
-    return len(offered)
+
+
+def _tell_registered(target, registrations: list, now) -> None:
+    """The history says who got a place; those who gave an address and agreed to be
+    contacted get an e-mail, the others are shown « à prévenir » on the page."""
+    for registration in registrations:
+        registration.status = RegistrationStatus.REGISTERED
+        history.record_offer(
+            target.offer,
+            Action.REGISTRATION_PROMOTED,
+            None,
+            label=registration_label(target),
+            comment=registration_comment(registration),
+        )
+        if registration.email and registration.contact_consent:
+            send_on_commit(
+                to=[registration.email],
+                template="registration_promoted",
+                context={"registration": registration, "target": target, "offer": target.offer},
+            )
+
+
+def registration_label(target) -> str:
+    """What a registration's history row is about: « Séance du … », or the offer."""
+    if isinstance(target, Session):
+        return f"Séance du {datetime_fr(target.starts_at, tz=target.offer.venue.time_zone)}"
+    return target.offer.title
+
+
+def registration_comment(registration) -> str:
+    """ "Famille Martin — 3 places — Accueil"."""
+    name = registration.name or "Sans nom"
+    return (
+        f"{name} — {count_fr(registration.places, 'place')} — {registration.get_channel_display()}"
+    )
 
 
 def give_back(target, count: int, *, now=None) -> None:

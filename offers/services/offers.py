@@ -193,8 +193,9 @@ def offer_update(
     updated = (
         Stock.objects.filter(pk=existing.pk)
         .filter(
-            # Bookings and places held for the waiting list stay (offers/models/places.py).
-            Q(booked_count__lte=stock.quantity - F("held_count"))
+            # Bookings, places held for the waiting list and other channels'
+            # registrations stay (offers/models/places.py).
+            Q(booked_count__lte=stock.quantity - F("held_count") - F("other_count"))
             if stock.quantity is not None
             else Q()
         )
@@ -206,7 +207,7 @@ def offer_update(
             {
                 "quantity": "Impossible : "
                 + count_fr(
-                    existing.booked_count + existing.held_count,
+                    existing.taken,
                     "réservation est déjà faite ou proposée",
                     "réservations sont déjà faites ou proposées",
                 )

@@ -13,12 +13,13 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import User
 from offers import history, recurrence
 from offers.models import Action, Booking, Offer, Session, WaitlistEntry, WaitlistStatus
+from offers.models.places import session_fits_places
 from offers.services import holds, next_sessions
 from offers.services.moves import sessions_moved
 from passlib.counts import changes_counts
@@ -117,13 +118,28 @@ def places_label(session: Session) -> str:
     return f"{total} dont {session.quota} pass Culture"
 
 
-def _taken(session: Session) -> str:
-    """ "3 places réservées ou proposées", "1 place réservée ou proposée"."""
-    return count_fr(
+def _taken(session: Session, *, pass_only: bool = False) -> str:
+    """ "3 places réservées ou proposées à la liste d'attente" (pass Culture), "… et
+    4 places prises hors pass Culture" (every channel, for the total)."""
+    said = count_fr(
         session.booked_count + session.held_count,
         "place réservée ou proposée",
         "places réservées ou proposées",
     )
+    said += " à la liste d'attente"
+    others = session.other_count + session.outside_places
+    if others and not pass_only:
+        said += " et " + count_fr(others, "place prise", "places prises") + " hors pass Culture"
+    return said
+
+
+def _too_few(session: Session, data: SessionData) -> str | None:
+    """The field whose new value would leave someone out (None: both fit)."""
+    if data.quota is not None and session.booked_count + session.held_count > data.quota:
+        return "quota"
+    if data.total_places is not None and session.taken > data.total_places:
+        return "total_places"
+    return None
 
 
 def _local_day(moment: datetime, tz: str) -> str:
@@ -240,16 +256,14 @@ def series_update(*, actor: User, session: Session, data: SessionData) -> int:
     tz = session.offer.venue.time_zone
     zone = ZoneInfo(tz)
     rows = list(following_in_series(session).select_for_update().order_by("starts_at"))
-    capacity = data.quota if data.quota is not None else data.total_places
-    field = "quota" if data.quota is not None else "total_places"
-    full = [s for s in rows if capacity is not None and s.booked_count + s.held_count > capacity]
+    full = [s for s in rows if _too_few(s, data)]
     if full:
+        field = _too_few(full[0], data)
         raise ValidationError(
             {
                 field: f"Impossible : la séance du {_local_day(full[0].starts_at, tz)} a déjà "
-                f"{_taken(full[0])} "
-                "à la liste d'attente ; le nombre de places ne peut "
-                "pas être inférieur. Rien n'a été modifié."
+                f"{_taken(full[0], pass_only=field == 'quota')} ; le nombre de places "
+                "ne peut pas être inférieur. Rien n'a été modifié."
             }
         )
     new_start = timezone.localtime(data.starts_at, zone)
@@ -333,12 +347,11 @@ def session_update(*, actor: User, session: Session, data: SessionData) -> Sessi
     stored = stored.get(pk=session.pk)
     old_start = stored.starts_at
     data = _clean_session(_keep_limit_lead(data, stored), now=now)
-    capacity = data.quota if data.quota is not None else data.total_places
-    # Bookings and places held for the waiting list stay (offers/models/places.py).
-    guard = Q(booked_count__lte=capacity - F("held_count")) if capacity is not None else Q()
+    # Bookings, places held for the waiting list and other channels' registrations stay
+    # (offers/models/places.py).
     updated = (
         Session.objects.filter(pk=session.pk, cancelled_at__isnull=True)
-        .filter(guard)
+        .filter(session_fits_places(data.quota, data.total_places))
         .update(
             starts_at=data.starts_at,
             total_places=data.total_places,
@@ -349,12 +362,12 @@ def session_update(*, actor: User, session: Session, data: SessionData) -> Sessi
     )
     if not updated:
         session.refresh_from_db()
-        field = "quota" if data.quota is not None else "total_places"
+        field = _too_few(session, data) or "total_places"
         raise ValidationError(
             {
-                field: f"Impossible : cette séance a déjà {_taken(session)} "
-                "à la liste d'attente ; le "
-                "nombre de places ne peut pas être inférieur."
+                field: f"Impossible : cette séance a déjà "
+                f"{_taken(session, pass_only=field == 'quota')} ; le nombre de places ne "
+                "peut pas être inférieur."
             }
         )
     next_sessions.next_sessions_changed([session.offer_id])
