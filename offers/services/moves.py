@@ -15,7 +15,9 @@ inside their transaction, after the new starts are written.
 - every booked young person and every person on the waiting list (waiting or offered)
   of the moved sessions is e-mailed once per move, even when a series move touches
   several of their sessions, with the old and the new date and, when booked, the
-  updated `.ics` (same UID, higher SEQUENCE) and the signed cancel link.
+  updated `.ics` (same UID, higher SEQUENCE) and the signed cancel link;
+- a person registered through another channel who gave an address and agreed to be
+  contacted is e-mailed the old and the new date (« vous »).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from offers.models import (
     Booking,
     BookingStatus,
     Offer,
+    Registration,
+    RegistrationStatus,
     Session,
     WaitlistEntry,
     WaitlistStatus,
@@ -181,4 +185,34 @@ def _tell(old_starts: dict[int, datetime]) -> int:
             context={"person": told["person"], "items": items, "first": items[0]},
             attachments=told["files"],
         )
-    return len(people)
+    return len(people) + _tell_registered(old_starts)
+
+
+def _tell_registered(old_starts: dict[int, datetime]) -> int:
+    """People registered through another channel (or waiting) who gave an address and
+    agreed to be contacted for this session: one e-mail per registration, old and new
+    date. The others are shown on the participants page, to be called."""
+    registrations = (
+        Registration.objects.filter(
+            session_id__in=sorted(old_starts),
+            status__in=(RegistrationStatus.REGISTERED, RegistrationStatus.WAITING),
+            contact_consent=True,
+        )
+        .exclude(email="")
+        .select_related("offer__venue", "session")
+        .order_by("id")
+    )
+    told = 0
+    for registration in registrations:
+        send_on_commit(
+            to=[registration.email],
+            template="registration_session_moved",
+            context={
+                "registration": registration,
+                "offer": registration.offer,
+                "session": registration.session,
+                "old_start": old_starts[registration.session_id],
+            },
+        )
+        told += 1
+    return told
