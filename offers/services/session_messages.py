@@ -9,6 +9,8 @@ a place or offered one; the session's history keeps it.
 - Sent once per form: the form carries a key, stored with the history row under a unique
   index; a second submit of the same form (double click, back button, two tabs) is
   refused and sends nothing.
+- People registered through another channel get it too when they gave an address and
+  agreed to be contacted for this session (« vous »).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from offers import history
-from offers.models import Action, BookingStatus, Session, Transition
+from offers.models import Action, BookingStatus, RegistrationStatus, Session, Transition
 from offers.models.waitlist import ACTIVE as ACTIVE_WAITLIST
 from offers.services.sessions import _session_label
 from passlib.emails import send_on_commit
@@ -55,6 +57,33 @@ def message_recipients(session: Session, *, waiting: bool) -> list[tuple[User, b
         for entry in entries:
             people.setdefault(entry.person_id, (entry.person, True))
     return [(person, only_waiting) for person, only_waiting in people.values() if person.email]
+
+
+def registered_recipients(session: Session, *, waiting: bool) -> list:
+    """People registered through another channel who gave an address and agreed to be
+    contacted for this session (registered; waiting too if `waiting`), each address
+    once. One query."""
+    statuses = [RegistrationStatus.REGISTERED]
+    if waiting:
+        statuses.append(RegistrationStatus.WAITING)
+    found, seen = [], set()
+    rows = (
+        session.registrations.filter(status__in=statuses, contact_consent=True)
+        .exclude(email="")
+        .order_by("joined_at", "id")
+    )
+    for registration in rows:
+        if registration.email.lower() not in seen:
+            seen.add(registration.email.lower())
+            found.append(registration)
+    return found
+
+
+def recipients_count(session: Session, *, waiting: bool) -> int:
+    """How many people a message would reach: young people and other registrations."""
+    return len(message_recipients(session, waiting=waiting)) + len(
+        registered_recipients(session, waiting=waiting)
+    )
 
 
 def message_refusal(session: Session, now=None) -> Refusal | None:
@@ -103,13 +132,14 @@ def session_message(*, actor: User, session: Session, text: str, waiting: bool, 
         if refusal is not None:
             raise refusal
         people = message_recipients(session, waiting=waiting)
-        if not people:
+        registered = registered_recipients(session, waiting=waiting)
+        if not people and not registered:
             raise Refusal(
                 "Personne à qui écrire : cette séance n'a aucune réservation en cours"
                 + (" ni personne en liste d'attente." if waiting else "."),
                 code="session_message.nobody",
             )
-        written = count_fr(len(people), "personne")
+        written = count_fr(len(people) + len(registered), "personne")
         history.record_offer(
             session.offer,
             Action.SESSION_MESSAGE,
@@ -132,4 +162,16 @@ def session_message(*, actor: User, session: Session, text: str, waiting: bool, 
                     "waiting": only_waiting,
                 },
             )
-    return len(people)
+        for registration in registered:
+            send_on_commit(
+                to=[registration.email],
+                template="registration_session_message",
+                context={
+                    "registration": registration,
+                    "offer": offer,
+                    "venue": offer.venue,
+                    "session": session,
+                    "message": text,
+                },
+            )
+    return len(people) + len(registered)

@@ -55,8 +55,8 @@ def session_message(request: HttpRequest, public_id: UUID, session_id: UUID) -> 
         "session": session,
         "form": form,
         "refusal": services.message_refusal(session),
-        "booked": len(services.message_recipients(session, waiting=False)),
-        "with_waiting": len(services.message_recipients(session, waiting=True)),
+        "booked": services.recipients_count(session, waiting=False),
+        "with_waiting": services.recipients_count(session, waiting=True),
     }
     with venue_time(offer):
         return render(request, "offers/session_message.html", ctx, status=status)

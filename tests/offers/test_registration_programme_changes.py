@@ -6,12 +6,13 @@ twice."""
 from __future__ import annotations
 
 from datetime import timedelta
+from uuid import uuid4
 
 import pytest
 from django.core import mail
 
 from offers.models import Channel, Registration, RegistrationStatus, Session
-from offers.services import cancellations
+from offers.services import cancellations, session_messages
 from offers.services import registrations as reg
 from offers.services import sessions as session_services
 from passlib.formats import datetime_fr
@@ -107,3 +108,23 @@ def test_a_cancelled_session_cancels_every_registration_and_its_places(
     assert told["chloe@exemple.fr"].subject.startswith("Séance annulée : Club manga du ")
     assert "Votre inscription est donc annulée" in told["chloe@exemple.fr"].body
     assert "liste d'attente : elle est close" in told["attente@exemple.fr"].body
+
+
+def test_a_message_to_participants_reaches_the_registered_who_agreed(
+    club, owner, django_capture_on_commit_callbacks
+):
+    _register(club, "Chloé d'Arc", email="chloe@exemple.fr", places=2)
+    _register(club, "Sans accord", phone="06 12 34 56 78")
+    _register(club, "En attente", email="attente@exemple.fr", places=3, waitlist=True)
+    assert session_messages.recipients_count(club, waiting=False) == 1
+    assert session_messages.recipients_count(club, waiting=True) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        written = session_messages.session_message(
+            actor=owner, session=club, text="Apportez vos crayons.", waiting=False, key=uuid4()
+        )
+    assert written == 1
+    [message] = mail.outbox
+    assert message.to == ["chloe@exemple.fr"]
+    assert message.subject == "Club manga : un message de " + club.offer.venue.display_name
+    assert "vous envoie ce message" in message.body and "Apportez vos crayons." in message.body
+    assert " tu " not in message.body and not any(word in message.body for word in ENGLISH)
