@@ -8,6 +8,7 @@ from offers.models import (
     CollectiveShowcase,
     ExportLog,
     Offer,
+    Registration,
     Session,
     Stock,
     WaitlistEntry,
@@ -17,14 +18,34 @@ from offers.models import (
 class SessionInline(admin.TabularInline):
     model = Session
     extra = 0
-    fields = ["starts_at", "total_places", "quota", "booking_limit_at", "booked_count"]
-    readonly_fields = ["booked_count"]
+    fields = [
+        "starts_at",
+        "total_places",
+        "quota",
+        "booking_limit_at",
+        "booked_count",
+        "other_count",
+        "outside_places",
+    ]
+    readonly_fields = ["booked_count", "other_count", "outside_places"]
 
 
 class StockInline(admin.StackedInline):
     model = Stock
     extra = 0
-    readonly_fields = ["booked_count"]
+    readonly_fields = ["booked_count", "other_count"]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    """Read here; places and statuses change only through the participants page (the
+    capacity rule: offers/services/registrations.py)."""
+
+    list_display = ["name", "channel", "places", "status", "offer", "joined_at"]
+    list_filter = ["channel", "status"]
+    search_fields = ["name", "offer__title"]
+    list_select_related = ["offer"]
+    readonly_fields = ["offer", "session", "stock", "places", "status", "channel", "joined_at"]
 
 
 @admin.register(Offer)
