@@ -271,10 +271,7 @@ class Stock(models.Model):
             return None
         return self.quantity - self.booked_count - self.held_count - self.other_count
 
-    @property
-    def places_left(self) -> int | None:
-        """Places left for any channel: a stock has no quota, the same as `remaining`."""
-        return self.remaining
+    places_left = remaining  # a stock has no quota: places left for any channel
 
     @property
     def taken(self) -> int:
@@ -303,9 +300,8 @@ class Session(models.Model):
     booked_count = models.PositiveIntegerField("réservations", default=0)
     # Places held for the waiting list (offers/services/waitlist.py).
     held_count = models.PositiveIntegerField("places proposées à la liste d'attente", default=0)
-    # Places taken by registrations from other channels (offers/services/registrations.py)
-    # and the number a library keeps on its own list (« places déjà prises hors pass
-    # Culture »): both from the total, never from the quota (offers/models/places.py).
+    # Other channels' registrations and the number a library keeps on its own list: both
+    # from the total, never from the quota (offers/models/places.py).
     other_count = models.PositiveIntegerField("inscriptions hors pass Culture", default=0)
     outside_places = models.PositiveIntegerField("places déjà prises hors pass Culture", default=0)
     # The sessions created together by one recurrence rule share a series id, so they
