@@ -13,9 +13,14 @@ month in the venues' time zone:
   terminée or remboursée), and their students;
 - free and paid bookings made; amounts validated (prices of the validated bookings) and
   reimbursed (amounts of the statement lines issued that month, finance/);
-- top offers (bookings made, not cancelled), fill rate of the sessions of the year
-  (places booked / places offered, sessions with a capacity and not cancelled: a
-  cancelled one offered nothing), by venue and subcategory.
+- top offers (bookings made, not cancelled), by venue and subcategory;
+- every channel (reporting/channels.py, issue 30): people registered, present and absent
+  by channel and month, everyone present by month (`present`), the public reached (the
+  young people reached plus the people present through the other channels), and the
+  fill rate of the sessions of the year with every channel's places (its rule there:
+  on a session with a total, places taken by everyone / total; with only a quota, pass
+  Culture bookings / quota; a cancelled session offered nothing), in total, by venue
+  and by subcategory.
 
 A bounded number of queries whatever the data (one per figure and time zone).
 """
@@ -23,7 +28,7 @@ A bounded number of queries whatever the data (one per figure and time zone).
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -39,8 +44,12 @@ from offers.models import (
     BookingStatus,
     CollectiveBooking,
     CollectiveBookingStatus,
-    Session,
 )
+from reporting import channels
+from reporting.periods import bounds as _bounds
+from reporting.periods import month_index as _month_index
+from reporting.periods import year_filter as _year_filter
+from reporting.periods import zones as _zones
 
 MONTHS_SHORT = [
     "janv.",
@@ -69,6 +78,7 @@ MONTHLY = (
     "paid",
     "validated_cents",
     "reimbursed_cents",
+    "present",
 )
 LABELS = {
     "made": "Réservations faites",
@@ -82,6 +92,7 @@ LABELS = {
     "paid": "Réservations payantes",
     "validated_cents": "Montant validé",
     "reimbursed_cents": "Montant remboursé",
+    "present": "Participants présents (tous canaux)",
 }
 MONEY = {"validated_cents", "reimbursed_cents"}
 
@@ -96,32 +107,22 @@ class Figures:
     fill: dict[str, int] = field(default_factory=dict)
     by_venue: list[dict] = field(default_factory=list)
     by_subcategory: list[dict] = field(default_factory=list)
+    # Every channel (reporting/channels.py): figure → month → channel → people, their
+    # year's totals by channel, the public reached, the fill rate's breakdowns.
+    channel_months: dict[str, list[Counter]] = field(default_factory=channels.empty_months)
+    by_channel: dict[str, Counter] = field(default_factory=dict)
+    public: dict[str, int] = field(default_factory=dict)
+    fill_by_venue: list[dict] = field(default_factory=list)
+    fill_by_subcategory: list[dict] = field(default_factory=list)
 
     @property
     def fill_rate(self) -> int | None:
-        """Percent of the places offered that were booked (None without a capacity)."""
-        if not self.fill.get("places"):
-            return None
-        return round(100 * self.fill["booked"] / self.fill["places"])
+        """Percent of the places offered taken by every channel (None without a
+        capacity; the rule: reporting/channels.py)."""
+        return self.fill.get("rate")
 
     def series(self, key: str) -> list[int]:
         return [self.months[m][key] for m in range(12)]
-
-
-def _bounds(year: int, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    return datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
-
-
-def _zones(venue_ids: list[int]) -> dict[str, list[int]]:
-    zones: dict[str, list[int]] = defaultdict(list)
-    for pk, tz in Venue.objects.filter(pk__in=venue_ids).values_list("pk", "time_zone"):
-        zones[tz].append(pk)
-    return zones
-
-
-def _month_index(month) -> int:
-    """0 for January: the database answers a datetime (a date on some backends)."""
-    return month.month - 1
 
 
 def _monthly(figures, qs, when: str, tz, **aggregates):
@@ -215,6 +216,9 @@ def year_figures(venue_ids: list[int], year: int) -> Figures:
             tz,
             reimbursed_cents=Sum("amount_cents"),
         )
+    names = dict(Venue.objects.filter(pk__in=venue_ids).values_list("pk", "name"))
+    _top_and_breakdowns(figures, venue_ids, zones, names)
+    channels.add_channels(figures, zones)
     for key in MONTHLY:
         figures.totals[key] = sum(figures.months[m][key] for m in range(12))
     # Young people in the year: each once (a month's figure counts them in that month),
@@ -233,22 +237,12 @@ def year_figures(venue_ids: list[int], year: int) -> Figures:
     other = sum(n for age, n in ages.items() if age not in AGES)
     if other:
         figures.by_age["autre"] = other
-    _top_and_breakdowns(figures, venue_ids, zones)
+    channels.public_reached(figures)
+    channels.add_fill(figures, zones, (names, _label))
     return figures
 
 
-def _year_filter(year: int, field_name: str, zones, venue_field: str = "venue_id") -> Q:
-    """The year in each venue's own time zone, as one condition."""
-    condition = Q(pk__in=[])
-    for tz_name, ids in zones.items():
-        start, end = _bounds(year, ZoneInfo(tz_name))
-        condition |= Q(
-            **{f"{venue_field}__in": ids, f"{field_name}__gte": start, f"{field_name}__lt": end}
-        )
-    return condition
-
-
-def _top_and_breakdowns(figures: Figures, venue_ids: list[int], zones) -> None:
+def _top_and_breakdowns(figures: Figures, venue_ids: list[int], zones, names) -> None:
     year = figures.year
     made = Booking.objects.filter(_year_filter(year, "booked_at", zones))
     kept = made.exclude(status=BookingStatus.CANCELLED)
@@ -257,21 +251,6 @@ def _top_and_breakdowns(figures: Figures, venue_ids: list[int], zones) -> None:
         .annotate(n=Count("pk"))
         .order_by("-n", "offer__title")[:10]
     )
-    sessions = Session.objects.filter(
-        _year_filter(year, "starts_at", zones, "offer__venue_id"), cancelled_at__isnull=True
-    )
-    capacity = Q(quota__isnull=False) | Q(total_places__isnull=False)
-    agg = sessions.filter(capacity).aggregate(
-        booked=Sum("booked_count"),
-        quota_places=Sum("quota", filter=Q(quota__isnull=False)),
-        total_places_sum=Sum("total_places", filter=Q(quota__isnull=True)),
-        count=Count("pk"),
-    )
-    figures.fill = {
-        "sessions": agg["count"] or 0,
-        "booked": agg["booked"] or 0,
-        "places": (agg["quota_places"] or 0) + (agg["total_places_sum"] or 0),
-    }
     validated = Booking.objects.filter(_year_filter(year, "validated_at", zones)).filter(
         status__in=[BookingStatus.VALIDATED, BookingStatus.REIMBURSED]
     )
@@ -285,10 +264,10 @@ def _top_and_breakdowns(figures: Figures, venue_ids: list[int], zones) -> None:
         r["venue_id"]: r
         for r in validated.values("venue_id").annotate(n=Count("pk"), cents=Sum("price_cents"))
     }
-    names = dict(Venue.objects.filter(pk__in=venue_ids).values_list("pk", "name"))
     figures.by_venue = sorted(
         (
             {
+                "pk": pk,
                 "venue": names[pk],
                 "made": per_venue.get(pk, {}).get("made", 0),
                 "cancelled": per_venue.get(pk, {}).get("cancelled", 0),
@@ -325,7 +304,7 @@ PAST_YEAR_SECONDS = 6 * 60 * 60
 def figures_key(venue_ids: list[int], year: int) -> str:
     """The cache key of a year's figures for a set of venues (the statistics page's
     rendered figures are kept under it too, with the instant they were computed)."""
-    return "stats:" + hashlib.sha256(repr((year, sorted(set(venue_ids)))).encode()).hexdigest()
+    return "stats-2:" + hashlib.sha256(repr((year, sorted(set(venue_ids)))).encode()).hexdigest()
 
 
 def cached_year_figures(venue_ids: list[int], year: int) -> tuple[Figures, datetime]:

@@ -150,7 +150,14 @@ def test_each_figure_equals_a_direct_count(world):
     # Collective: one class of 25 students in May.
     assert figures.series("classes")[4] == 1 and figures.totals["students"] == 25
     # Fill rate: 2 places booked of 10 in the year's sessions.
-    assert figures.fill == {"sessions": 1, "booked": 2, "places": 10}
+    assert figures.fill == {
+        "sessions": 1,
+        "places": 10,
+        "booked": 2,
+        "others": 0,
+        "taken": 2,
+        "rate": 20,
+    }
     assert figures.fill_rate == 20
     assert {r["venue"]: r["made"] for r in figures.by_venue} == {
         "Médiathèque Part-Dieu": 5,
