@@ -12,9 +12,17 @@ from django.utils import timezone
 
 from passlib.formats import MONTHS, date_fr
 from passlib.spreadsheets import xlsx_cell, xlsx_row
+from reporting.channels import CHANNELS
 from reporting.charts import axis_step, axis_top, french_number
 from reporting.figures import AGES, LABELS, MONEY, MONTHS_SHORT, Figures
-from reporting.present import CHARTS, number, shown
+from reporting.present import (
+    CHARTS,
+    channel_month_rows,
+    channel_rows,
+    number,
+    public_rows,
+    shown,
+)
 
 
 def report_xlsx(figures: Figures, title: str) -> bytes:
@@ -40,10 +48,12 @@ def report_xlsx(figures: Figures, title: str) -> bytes:
         [label + (" (€)" if key in MONEY else ""), _cell(key, figures.totals[key])]
         for key, label in LABELS.items()
     ]
+    rows += [[label, n] for label, n in public_rows(figures)]
     rows += [
         ["Séances de l'année", figures.fill.get("sessions", 0)],
         ["Places proposées", figures.fill.get("places", 0)],
-        ["Places réservées", figures.fill.get("booked", 0)],
+        ["Places prises (tous canaux)", figures.fill.get("taken", 0)],
+        ["dont réservations pass Culture", figures.fill.get("booked", 0)],
         ["Taux de remplissage (%)", figures.fill_rate],
     ]
     for row in rows:
@@ -53,6 +63,24 @@ def report_xlsx(figures: Figures, title: str) -> bytes:
         "Par mois",
         ["Mois", *(LABELS[k] + (" (€)" if k in MONEY else "") for k in keys)],
         *([MONTHS[m], *(_cell(k, figures.months[m][k]) for k in keys)] for m in range(12)),
+    )
+    sheet(
+        "Par canal",
+        ["Canal", "Places inscrites", "Présents", "Absents"],
+        *([r["label"], r["registered"], r["present"], r["absent"]] for r in channel_rows(figures)),
+    )
+    sheet(
+        "Présents par canal",
+        ["Mois", *CHANNELS.values(), "Tous canaux"],
+        *([r["month"], *r["values"], r["total"]] for r in channel_month_rows(figures)),
+    )
+    sheet(
+        "Remplissage par lieu",
+        ["Lieu", "Séances", "Places proposées", "Places prises", "Taux de remplissage (%)"],
+        *(
+            [r["name"], r["sessions"], r["places"], r["taken"], r["rate"]]
+            for r in figures.fill_by_venue
+        ),
     )
     sheet(
         "Par âge",
@@ -86,6 +114,9 @@ def report_xlsx(figures: Figures, title: str) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+FIGURE_KEYS = ("registered", "present", "absent")
 
 
 def _cell(key: str, value: int):
@@ -123,11 +154,45 @@ def report_pdf(figures: Figures, *, collectivite_name: str, scope: str) -> bytes
         rows.append(
             [
                 "Taux de remplissage des séances",
-                f"{figures.fill_rate} % ({number(figures.fill['booked'])} places réservées "
-                f"sur {number(figures.fill['places'])})",
+                p(
+                    f"{figures.fill_rate} % ({number(figures.fill['taken'])} places prises "
+                    f"sur {number(figures.fill['places'])}, tous canaux)"
+                ),
             ]
         )
     story.append(Table(rows, colWidths=[95 * mm, 80 * mm], style=grid))
+    story += [Spacer(1, 5 * mm), p("Le public touché, tous canaux", "Heading2")]
+    public = [[label, number(n)] for label, n in public_rows(figures)]
+    story.append(Table(public, colWidths=[95 * mm, 80 * mm], style=grid))
+    story.append(
+        p(
+            "Jeunes du pass Culture : jeunes touchés, chacun une fois dans l'année. Autres "
+            "canaux : personnes présentes (accueil, téléphone, courrier électronique, autre "
+            "outil, sans inscription), une inscription de 3 places compte 3 personnes."
+        )
+    )
+    channels = [["Canal", "Places inscrites", "Présents", "Absents"]]
+    channels += [
+        [r["label"], *("—" if r[k] is None else number(r[k]) for k in FIGURE_KEYS)]
+        for r in channel_rows(figures)
+    ]
+    story.append(Table(channels, colWidths=[70 * mm, 35 * mm, 35 * mm, 35 * mm], style=grid))
+    if figures.fill_by_venue:
+        story += [Spacer(1, 5 * mm), p("Taux de remplissage par lieu", "Heading2")]
+        fill = [["Lieu", "Séances", "Places", "Prises", "Taux"]]
+        fill += [
+            [
+                p(r["name"]),
+                number(r["sessions"]),
+                number(r["places"]),
+                number(r["taken"]),
+                "—" if r["rate"] is None else f"{r['rate']} %",
+            ]
+            for r in figures.fill_by_venue
+        ]
+        story.append(
+            Table(fill, colWidths=[79 * mm, 24 * mm, 24 * mm, 24 * mm, 24 * mm], style=grid)
+        )
     for key in CHARTS:
         series = figures.series(key)
         drawing = Drawing(175 * mm, 62 * mm)

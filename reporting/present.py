@@ -10,10 +10,12 @@ from django.utils.safestring import SafeString
 
 from offers.templatetags.money import euros
 from passlib.formats import MONTHS
+from reporting.channels import CHANNELS
 from reporting.charts import Bar, bar_chart
 from reporting.figures import LABELS, MONEY, MONTHS_SHORT, Figures
 
-CHARTS = ("made", "validated", "young", "validated_cents")
+CHARTS = ("made", "validated", "young", "validated_cents", "present")
+WALK_IN = "walk_in"
 FIRST_YEAR = 2021  # the pass Culture's first year open to 15–17 year-olds
 
 
@@ -62,6 +64,47 @@ def monthly_rows(figures: Figures) -> list[dict]:
 
 def summary(figures: Figures) -> list[tuple[str, str]]:
     return [(label, shown(key, figures.totals[key])) for key, label in LABELS.items()]
+
+
+def channel_rows(figures: Figures) -> list[dict]:
+    """One row a channel: places registered, present, absent (None where the channel
+    has none: a walk-in registers no place and is never absent)."""
+    by = figures.by_channel
+    return (
+        [
+            {
+                "label": label,
+                "registered": None if key == WALK_IN else by["registered"][key],
+                "present": by["present"][key],
+                "absent": None if key == WALK_IN else by["absent"][key],
+            }
+            for key, label in CHANNELS.items()
+        ]
+        if by
+        else []
+    )
+
+
+def channel_month_rows(figures: Figures) -> list[dict]:
+    """People present by month: one value a channel, then every channel's."""
+    months = figures.channel_months["present"]
+    return [
+        {
+            "month": MONTHS[m],
+            "values": [months[m][key] for key in CHANNELS],
+            "total": sum(months[m].values()),
+        }
+        for m in range(12)
+    ]
+
+
+def public_rows(figures: Figures) -> list[tuple[str, int]]:
+    public = figures.public or {"total": 0, "pass": 0, "others": 0}
+    return [
+        ("Public touché", public["total"]),
+        ("dont jeunes du pass Culture", public["pass"]),
+        ("dont présents des autres canaux", public["others"]),
+    ]
 
 
 def years() -> list[int]:

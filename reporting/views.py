@@ -24,6 +24,7 @@ from offers.models import Offer, OfferStatus
 from passlib.formats import count_fr
 from passlib.params import choice
 from reporting import documents
+from reporting.channels import CHANNELS
 from reporting.figures import (
     AGES,
     CURRENT_YEAR_SECONDS,
@@ -31,7 +32,16 @@ from reporting.figures import (
     cached_year_figures,
     figures_key,
 )
-from reporting.present import charts, chosen_year, monthly_rows, summary, years
+from reporting.present import (
+    channel_month_rows,
+    channel_rows,
+    charts,
+    chosen_year,
+    monthly_rows,
+    public_rows,
+    summary,
+    years,
+)
 
 
 def _page(request, *, venue_ids: list[int], year: int, title: str, scope: str, extra=None):
@@ -53,6 +63,10 @@ def _page(request, *, venue_ids: list[int], year: int, title: str, scope: str, e
         "labels": list(LABELS.values()),
         "summary": SimpleLazyObject(lambda: summary(figures)),
         "ages": SimpleLazyObject(lambda: _ages(figures)),
+        "public": SimpleLazyObject(lambda: public_rows(figures)),
+        "channels": SimpleLazyObject(lambda: channel_rows(figures)),
+        "channel_months": SimpleLazyObject(lambda: channel_month_rows(figures)),
+        "channel_labels": list(CHANNELS.values()),
         "years": years(),
         "year": figures.year,
         **(extra or {}),

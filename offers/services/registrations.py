@@ -41,6 +41,7 @@ from offers.models.places import session_fits_others, stock_fits_others
 from offers.models.registrations import MAX_PARTY
 from offers.services import holds, next_sessions
 from offers.services.holds import registration_comment, registration_label
+from passlib.counts import counts_changed
 from passlib.emails import send_on_commit
 from passlib.formats import count_fr, datetime_fr
 from passlib.refusal import Refusal
@@ -157,8 +158,11 @@ def _full_message(target, places: int) -> str:
 
 
 def _changed(target) -> None:
+    """Places changed: the offer's next session, and what the pro home and the lists
+    count (passlib/counts.py), as a booking's service moves them."""
     if isinstance(target, Session):
         next_sessions.next_sessions_changed([target.offer_id])
+    counts_changed()
 
 
 def _record(target, action: Action, actor, registration, **kw) -> None:
@@ -223,6 +227,8 @@ def registration_add(
         )
     if status == RegistrationStatus.REGISTERED and not walk_in:
         _changed(target)
+    else:  # on the waiting line, or counted at the door: no place, but counted
+        counts_changed()
     return registration
 
 
@@ -249,6 +255,7 @@ def registration_cancel(*, actor: User, registration: Registration, now=None) ->
         _model(target).objects.filter(pk=target.pk).update(other_count=F("other_count") - freed)
         _changed(target)
     _record(target, Action.REGISTRATION_CANCELLED, actor, registration)
+    counts_changed()  # off the waiting line too
     if freed:
         holds.offer_places(**holds.target_ids(target), now=now)
     registration.refresh_from_db()

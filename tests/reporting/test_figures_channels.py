@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -29,6 +30,7 @@ from offers.services.registrations import (
     registration_cancel,
     registration_mark,
 )
+from passlib.counts import counts_generation
 from reporting import documents
 from reporting.channels import CHANNELS
 from reporting.figures import year_figures
@@ -283,3 +285,45 @@ def test_year_figures_reads_the_same_number_of_queries_whatever_the_rows(world, 
         figures = year_figures(ids, YEAR)
     assert figures.by_channel["present"]["email"] == 2
     assert len(after) == len(before), [q["sql"][:80] for q in after.captured_queries]
+
+
+def test_the_statistics_page_shows_every_channel(world, space, owner, login):
+    url = reverse("reporting:collectivite", args=[space["collectivite"].public_id])
+    html = login(owner).get(url, {"annee": str(YEAR)}).content.decode()
+    figures = year_figures([v.pk for v in world["venues"]], YEAR)
+    assert "<caption>Participants de l'année par canal</caption>" in html
+    assert '<th scope="row">Accueil</th><td>8</td><td>8</td><td>0</td>' in html
+    assert '<th scope="row">Sans inscription</th><td>—</td><td>4</td><td>—</td>' in html
+    assert f"<dt>Public touché</dt><dd>{figures.public['total']}</dd>" in html
+    assert f"<dt>dont jeunes du pass Culture</dt><dd>{figures.public['pass']}</dd>" in html
+    assert "Participants présents (tous canaux) par mois en 2026" in html  # its chart
+    assert '<th scope="row">avril</th><td>2</td><td>4</td><td>0</td><td>0</td><td>0</td>' in html
+    assert f"{figures.fill_rate} % ({figures.fill['taken']} places prises sur 36" in html
+
+
+def test_a_registration_change_moves_the_counts_like_a_booking(space, owner):
+    """The pro home's panel and the lists' counts are kept by the counts' generation
+    (passlib/counts.py): every registration service moves it, as the bookings' do. The
+    statistics' figures are kept a few minutes whatever changed (docs/reporting.md)."""
+    session = make_session(make_offer(space["venue"]), total_places=3)
+    seen = [counts_generation()]
+
+    def moved():
+        seen.append(counts_generation())
+        return seen[-1] > seen[-2]
+
+    first = add(owner, session, "desk", 2)
+    assert moved()
+    waiting = registration_add(
+        actor=owner,
+        target=session,
+        data=RegistrationData(channel="phone", name="En attente", places=2),
+        waitlist=True,
+    )
+    assert moved()
+    outside_places_set(actor=owner, session=session, places=1)
+    assert moved()
+    registration_cancel(actor=owner, registration=waiting)
+    assert moved()
+    registration_cancel(actor=owner, registration=first)
+    assert moved()
