@@ -103,6 +103,44 @@ def sql(query: str, *params):
         return cur.fetchall() if cur.description else None
 
 
+PARTICIPANTS = 200
+
+
+def seed_participants(venue_ids: list[int]) -> str:
+    """The participants page measured (issue 30): the first session of the administrator's
+    venues with 500 places gets PARTICIPANTS registrations from the other channels (one
+    place each, desk, phone, e-mail and another tool in turn) beside its bookings, in one
+    set-based INSERT and its session's `other_count` (kept as the service keeps it), once
+    per database. Returns the page's URL."""
+    [(session_id, offer_uuid, session_uuid)] = sql(
+        "SELECT s.id, o.public_id, s.public_id FROM offers_session s "
+        "JOIN offers_offer o ON o.id = s.offer_id "
+        "WHERE o.venue_id = ANY(%s) AND o.status = 'published' AND s.total_places >= 500 "
+        "AND s.cancelled_at IS NULL ORDER BY s.starts_at, s.id LIMIT 1",
+        venue_ids,
+    )
+    if not sql("SELECT 1 FROM offers_registration WHERE session_id = %s LIMIT 1", session_id):
+        sql(
+            "INSERT INTO offers_registration (public_id, offer_id, session_id, channel, name, "
+            "phone, email, contact_consent, age_bracket, places, note, status, attendance, "
+            "joined_at) "
+            "SELECT gen_random_uuid(), s.offer_id, s.id, "
+            "(ARRAY['desk', 'phone', 'email', 'other_tool'])[1 + g %% 4], "
+            "'Participant ' || g, '', '', false, 'unknown', 1, '', 'registered', '', "
+            "now() - (%s - g) * interval '1 minute' "
+            "FROM offers_session s, generate_series(1, %s) g WHERE s.id = %s",
+            PARTICIPANTS,
+            PARTICIPANTS,
+            session_id,
+        )
+        sql(
+            "UPDATE offers_session SET other_count = other_count + %s WHERE id = %s",
+            PARTICIPANTS,
+            session_id,
+        )
+    return f"/offres/{offer_uuid}/seances/{session_uuid}/participants/"
+
+
 def wait_for(url: str, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -220,6 +258,7 @@ def main() -> int:
             "admin-0@passlib.bench",
         )
     ]
+    participants_url = seed_participants(admin_venues)
     codes = [
         r[0]
         for r in sql(
@@ -257,6 +296,7 @@ def main() -> int:
             "catalog_nearest": {"url": "/jeunes/offres/?near=69100", "login": False},
             "pro_home": {"url": "/espace/"},
             "statistics": {"url": f"/collectivites/{collectivite_id}/statistiques/"},
+            "session_participants_200": {"url": participants_url},
         },
     }
 
