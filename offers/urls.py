@@ -11,6 +11,7 @@ from offers.views import (
     feeds,
     guichet,
     offers,
+    registrations_import,
     session_messages,
     sessions,
     teacher,
@@ -67,6 +68,22 @@ urlpatterns = [
         "offres/<uuid:public_id>/seances/<uuid:session_id>/message/",
         session_messages.session_message,
         name="session_message",
+    ),
+    # the CSV import of registrations (issue 30)
+    path(
+        "offres/<uuid:public_id>/seances/<uuid:session_id>/importer/",
+        registrations_import.registrations_import,
+        name="registrations_import",
+    ),
+    path(
+        "offres/<uuid:public_id>/seances/<uuid:session_id>/importer/confirmer/",
+        registrations_import.registrations_import_confirm,
+        name="registrations_import_confirm",
+    ),
+    path(
+        "offres/<uuid:public_id>/seances/<uuid:session_id>/importer/modele.csv",
+        registrations_import.registrations_import_model,
+        name="registrations_import_model",
     ),
     path(
         "offres/<uuid:public_id>/seances/<uuid:session_id>/presence/",

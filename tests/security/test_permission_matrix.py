@@ -256,6 +256,26 @@ MATRIX = {
         None,
         MEMBERS,
     ),
+    # the CSV import of registrations (issue 30): the page, « Importer » without its
+    # signed lines (400), the model file
+    "offers:registrations_import": (
+        "get",
+        lambda w: {"public_id": o(w, "offer").public_id, "session_id": o(w, "session").public_id},
+        None,
+        MEMBERS,
+    ),
+    "offers:registrations_import_confirm": (
+        "post",
+        lambda w: {"public_id": o(w, "offer").public_id, "session_id": o(w, "session").public_id},
+        None,
+        exp(403, anonymous=302, member=400, admin=400),
+    ),
+    "offers:registrations_import_model": (
+        "get",
+        lambda w: {"public_id": o(w, "offer").public_id, "session_id": o(w, "session").public_id},
+        None,
+        MEMBERS,
+    ),
     # « Me prévenir »: the young person's own alert (the world's offer is open: the
     # answer is a message on the offer page, a redirect)
     "offers:alert_add": (
