@@ -35,7 +35,7 @@ from offers import history, imports
 from offers.imports import Parsed
 from offers.models import Action, Registration, RegistrationStatus, Session, Stock, Transition
 from offers.models.places import session_fits_others, stock_fits_others
-from offers.services import holds, next_sessions
+from offers.services import holds, registrations
 from offers.services.holds import registration_label
 from offers.services.registrations import RegistrationData, clean_data
 from passlib.formats import count_fr
@@ -195,8 +195,8 @@ def registrations_import(
         raise Refusal(
             "Ces inscriptions ont déjà été importées.", code="registrations_import.done"
         ) from None
-    if isinstance(target, Session):
-        next_sessions.next_sessions_changed([target.offer_id])
+    # The offer's next session and the counts, as one registration's service moves them.
+    registrations._changed(target)
     return len(rows), places
 
 

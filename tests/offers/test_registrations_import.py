@@ -427,3 +427,17 @@ def test_two_submits_of_one_preview_at_the_same_instant_import_once(owner, space
     session.refresh_from_db()
     assert session.other_count == 5 == sum(r.places for r in Registration.objects.all())
     assert Transition.objects.filter(action=Action.REGISTRATIONS_IMPORTED).count() == 1
+
+
+def test_a_full_session_after_the_import_is_no_longer_the_offers_next(
+    owner, club, django_capture_on_commit_callbacks
+):
+    offer, session = club
+    later = make_session(offer, days=16, total_places=5)
+    offer.refresh_from_db()
+    assert offer.next_session_id == session.pk
+    rows = [RegistrationData(channel=Channel.DESK, name="Groupe", places=11)]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registrations_import(actor=owner, target=session, rows=rows, key=uuid.uuid4())
+    offer.refresh_from_db()
+    assert offer.next_session_id == later.pk
