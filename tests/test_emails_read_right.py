@@ -16,7 +16,7 @@ from django.core import mail
 
 from accounts.models import Role
 from accounts.services.space import invitation_send
-from offers.models import WaitlistEntry
+from offers.models import Registration, WaitlistEntry
 from offers.services import bookings as booking_services
 from offers.services import collective_bookings as collective_services
 from passlib.emails import send_on_commit
@@ -127,7 +127,31 @@ def contexts():
         moved_item(old_start=session.starts_at, booking=event_booking),
         moved_item(old_start=session.starts_at, entry=entry),
     ]
+    registration = Registration.objects.create(
+        offer=event,
+        session=session,
+        channel="phone",
+        name=PAYLOAD,
+        email="chloe@exemple.fr",
+        contact_consent=True,
+        places=3,
+        note=PAYLOAD,
+    )
+    registered = {
+        **common,
+        "registration": registration,
+        "offer": event,
+        "session": session,
+        "target": session,
+        "said": PAYLOAD,
+        "message": PAYLOAD,
+        "old_start": session.starts_at,
+    }
     return {name: common for name in TEMPLATES} | {
+        "registration_promoted": registered,
+        "registration_session_cancelled": registered,
+        "registration_session_moved": registered,
+        "registration_session_message": registered,
         "session_moved": {**common, "person": young, "items": moved, "first": moved[0]},
         "collective_booking_step": {**common, "booking": collective},
         "booking_reminder": {**common, "booking": event_booking},
