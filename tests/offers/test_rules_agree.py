@@ -10,11 +10,21 @@ from unittest import mock
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.db.models import Case, F, When
 from django.utils import timezone
 
 from offers import policy, rules
 from offers.models import Offer, Session, Stock
-from offers.models.places import SESSION_HAS_PLACE, STOCK_HAS_PLACE
+from offers.models.places import (
+    SESSION_HAS_PLACE,
+    STOCK_HAS_PLACE,
+    all_left,
+    pass_left,
+    session_fits_others,
+    session_pass_left,
+    session_within_capacity,
+    stock_fits_others,
+)
 from offers.rules import _display_status
 from offers.services import bookings as booking_services
 from passlib.refusal import Refusal
@@ -234,3 +244,138 @@ def test_after_a_move_the_guichet_and_the_export_read_the_deadline_the_rule_give
     assert [r[status] for r in export_rows(rows, now=before)] == ["réservé"]
     assert [r[status] for r in export_rows(rows, now=deadline)] == ["confirmé"]
     assert rules.may_cancel(booking, before) and not rules.may_cancel(booking, deadline)
+
+
+# --- one capacity for every channel (issue 30) ---------------------------------------------
+
+BOUNDS = [None, 0, 2, 5]
+
+
+def _session_counts():
+    """Every (quota, total, booked, held, other, outside) a session may be asked to hold,
+    oversold ones included (quota ≤ total stays a rule of its own)."""
+    for quota, total in itertools.product(BOUNDS, BOUNDS):
+        if quota is not None and total is not None and quota > total:
+            continue
+        yield from (
+            (quota, total, *counts)
+            for counts in itertools.product(range(4), range(3), range(4), range(3))
+        )
+
+
+def test_every_form_of_the_session_rule_agrees_with_every_channel(space):
+    """`session_never_oversold` (CHECK), `session_within_capacity` (lt: a pass place is
+    left), `session_pass_left` and `session_fits_others` (SQL) and their Python twins
+    (`pass_left`, `all_left`, `Session.remaining`, `Session.places_left`) on quotas,
+    totals, pass bookings, held places, registrations and places kept outside."""
+    offer = make_offer(space["venue"], title="Rencontre")
+    model = make_session(offer, days=10)
+    stored = {}
+    for quota, total, booked, held, other, outside in _session_counts():
+        twin = pass_left(quota, total, booked, held, other, outside)
+        oversold = twin is not None and twin < 0
+        fields = {
+            "quota": quota,
+            "total_places": total,
+            "booked_count": booked,
+            "held_count": held,
+            "other_count": other,
+            "outside_places": outside,
+        }
+        try:
+            with transaction.atomic():
+                session = Session.objects.create(
+                    offer=offer,
+                    starts_at=model.starts_at,
+                    booking_limit_at=model.booking_limit_at,
+                    **fields,
+                )
+        except IntegrityError:
+            assert oversold, fields
+            continue
+        assert not oversold, fields
+        stored[session.pk] = fields
+        assert session.remaining == twin
+        assert session.places_left == all_left(total, booked, held, other, outside)
+    assert len(stored) > 500  # many combinations, each one checked below
+    rows = Session.objects.filter(pk__in=stored).annotate(
+        has_place=Case(When(SESSION_HAS_PLACE, then=True), default=False),
+        never_oversold=Case(When(session_within_capacity("lte"), then=True), default=False),
+        left=session_pass_left(),
+        fits_one=Case(When(session_fits_others(1), then=True), default=False),
+        fits_three=Case(When(session_fits_others(3), then=True), default=False),
+    )
+    for session in rows:
+        fields = stored[session.pk]
+        remaining, anyone = session.remaining, session.places_left
+        assert session.left == remaining, fields
+        assert session.has_place == (remaining is None or remaining > 0), fields
+        assert session.never_oversold, fields
+        assert session.fits_one == (anyone is None or anyone >= 1), fields
+        assert session.fits_three == (anyone is None or anyone >= 3), fields
+        assert session.left_for_anyone == (
+            anyone if fields["total_places"] is not None else remaining
+        )
+        assert session.taken == sum(
+            fields[k] for k in ("booked_count", "held_count", "other_count", "outside_places")
+        )
+
+
+@pytest.mark.parametrize("column", ["booked_count", "held_count", "other_count", "outside_places"])
+def test_the_check_refuses_one_place_too_many_from_any_channel(space, column):
+    """12 places, quota 8, 4 pass bookings, 6 others: 2 left for anyone; one more
+    than that in any column is refused by `session_never_oversold`."""
+    offer = make_offer(space["venue"], title="Rencontre")
+    session = make_session(offer, days=10, total_places=12, quota=8, booked=4)
+    Session.objects.filter(pk=session.pk).update(other_count=3, outside_places=3)
+    session.refresh_from_db()
+    assert (session.remaining, session.places_left) == (2, 2)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Session.objects.filter(pk=session.pk).update(**{column: F(column) + 3})
+    Session.objects.filter(pk=session.pk).update(**{column: F(column) + 2})
+    session.refresh_from_db()
+    assert (session.remaining, session.places_left) == (0, 0)
+
+
+def test_the_quota_limits_pass_culture_only(space):
+    """The quota reached, the other channels still have the total's places (and the
+    quota is never a limit on them)."""
+    offer = make_offer(space["venue"], title="Rencontre")
+    session = make_session(offer, days=10, total_places=12, quota=8, booked=8)
+    session.refresh_from_db()
+    assert (session.remaining, session.places_left) == (0, 4)
+    assert not Session.objects.filter(SESSION_HAS_PLACE, pk=session.pk).exists()
+    assert Session.objects.filter(session_fits_others(4), pk=session.pk).exists()
+    assert not Session.objects.filter(session_fits_others(5), pk=session.pk).exists()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Session.objects.filter(pk=session.pk).update(booked_count=9)
+    Session.objects.filter(pk=session.pk).update(other_count=4)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Session.objects.filter(pk=session.pk).update(outside_places=1)
+
+
+def test_every_form_of_the_stock_rule_agrees_with_every_channel(space):
+    stored = {}
+    for quantity in BOUNDS:
+        offer = make_offer(space["venue"], "ESCAPE_GAME", quantity=quantity)
+        stock = offer.stock
+        for booked, held, other in itertools.product(range(4), range(3), range(4)):
+            left = None if quantity is None else quantity - booked - held - other
+            counts = {"booked_count": booked, "held_count": held, "other_count": other}
+            try:
+                with transaction.atomic():
+                    Stock.objects.filter(pk=stock.pk).update(**counts)
+            except IntegrityError:
+                assert left is not None and left < 0, (quantity, counts)
+                continue
+            assert left is None or left >= 0, (quantity, counts)
+            stock.refresh_from_db()
+            assert stock.remaining == stock.places_left == left
+            assert stock.taken == booked + held + other
+            in_sql = Stock.objects.filter(STOCK_HAS_PLACE, pk=stock.pk).exists()
+            assert in_sql == (left is None or left > 0), (quantity, counts)
+            for n in (1, 2):
+                fits = Stock.objects.filter(stock_fits_others(n), pk=stock.pk).exists()
+                assert fits == (left is None or left >= n), (quantity, counts, n)
+            stored[(quantity, booked, held, other)] = left
+    assert len(stored) > 60
