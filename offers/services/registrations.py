@@ -197,7 +197,12 @@ def registration_add(
     if not walk_in and not _take(target, data.places):
         if not waitlist:
             raise ValidationError({"places": _full_message(target, data.places)})
-        status = RegistrationStatus.WAITING
+        # Into the line under the target's lock, as every change of the line: a
+        # cancellation serving the line at this instant either freed its places before
+        # (taken now) or waits for this row (and serves it).
+        holds.lock_target(**holds.target_ids(target))
+        if not _take(target, data.places):
+            status = RegistrationStatus.WAITING
     registration = Registration.objects.create(
         offer_id=target.offer_id,
         session=target if isinstance(target, Session) else None,

@@ -61,7 +61,9 @@ def waitlist_join(*, user: User, offer: Offer, session: Session | None = None) -
         raise Refusal(
             "Tu as déjà une réservation en cours pour cette offre.", code="waitlist.booked"
         )
-    target.refresh_from_db()
+    # Locked, as every change of the line: a cancellation serving the line at this
+    # instant either freed its place before (« Il reste des places ») or serves this entry.
+    target = holds.lock_target(**holds.target_ids(target))
     if getattr(target, "cancelled_at", None) is not None:
         raise Refusal("Cette date a été annulée par le lieu.", code="waitlist.session_cancelled")
     if target.remaining is None or target.remaining > 0:
