@@ -58,6 +58,7 @@ from offers.models import (
     DisplayStatus,
     Offer,
     OfferStatus,
+    Registration,
     Session,
     Stock,
     WaitlistEntry,
@@ -386,27 +387,36 @@ def hold_until(now, closes_at, hold: timedelta):
     return now + min(hold, max(MIN_HOLD, left / 2))
 
 
-def waitlist_rank():
-    """An entry's place in its line (1: the first), as an expression over its row: the
-    entries of the same session (or stock) waiting before it, plus one; None when it is
-    not waiting. Pages annotate it (offers/selectors/catalog.py), one query for a list."""
-    ahead = (
-        WaitlistEntry.objects.filter(
+def _ahead(model, earlier: Q):
+    """How many of `model` wait before the outer entry in its session's (or stock's) line."""
+    return Subquery(
+        model.objects.filter(
             Q(session__isnull=False, session_id=OuterRef("session_id"))
             | Q(stock__isnull=False, stock_id=OuterRef("stock_id")),
-            Q(joined_at__lt=OuterRef("joined_at"))
-            | Q(joined_at=OuterRef("joined_at"), id__lt=OuterRef("id")),
-            status=WaitlistStatus.WAITING,
+            earlier,
+            status="waiting",
         )
         .order_by()
         .annotate(n=Func(F("id"), function="COUNT"))
-        .values("n")
+        .values("n"),
+        output_field=IntegerField(),
     )
+
+
+def waitlist_rank():
+    """An entry's place in its line (1: the first), as an expression over its row: the
+    people of every channel waiting before it in the same session's (or stock's) line
+    (young people's entries, and registrations from other channels: offers/services/
+    holds.py serves them in one line, a young person first at the same instant), plus
+    one; None when it is not waiting. Pages annotate it, one query for a list."""
+    young = _ahead(
+        WaitlistEntry,
+        Q(joined_at__lt=OuterRef("joined_at"))
+        | Q(joined_at=OuterRef("joined_at"), id__lt=OuterRef("id")),
+    )
+    others = _ahead(Registration, Q(joined_at__lt=OuterRef("joined_at")))
     return Case(
-        When(
-            status=WaitlistStatus.WAITING,
-            then=Subquery(ahead, output_field=IntegerField()) + 1,
-        ),
+        When(status=WaitlistStatus.WAITING, then=young + others + 1),
         default=None,
         output_field=IntegerField(),
     )

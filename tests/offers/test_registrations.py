@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from offers.models import (
     Action,
@@ -322,3 +323,28 @@ def test_attendance_of_a_registration(club, member):
             actor=member, registration=waiting_club, attendance=Attendance.PRESENT
         )
     assert WaitlistEntry.objects.count() == 0
+
+
+def test_a_young_persons_rank_counts_the_people_of_every_channel_ahead(client, club, member):
+    book(club, 8)
+    add(member, club, 4)  # full
+    first = waitlist.waitlist_join(
+        user=make_beneficiary(16), offer=club["offer"], session=club["session"]
+    )
+    add(member, club, 3, name="Famille Petit", waitlist=True)
+    add(member, club, 1, name="Mme Roux", waitlist=True)
+    young = make_beneficiary(16)
+    second = waitlist.waitlist_join(user=young, offer=club["offer"], session=club["session"])
+    # Two desk registrations joined between them: the second young person is 4th.
+    assert (waitlist.rank(first), waitlist.rank(second)) == (1, 4)
+    client.force_login(young)
+    page = client.get(reverse("offers:waitlist_entry", args=[second.public_id])).content.decode()
+    assert "en position <strong>4</strong>" in page
+    # Someone ahead served or gone: the rank moves up; a cancelled registration counts no more.
+    services.registration_cancel(
+        actor=member, registration=Registration.objects.get(name="Famille Petit")
+    )
+    assert (waitlist.rank(first), waitlist.rank(second)) == (1, 3)
+    # Those who joined after a young person are not ahead of them.
+    add(member, club, 2, name="Famille Blanc", waitlist=True)
+    assert waitlist.rank(second) == 3
