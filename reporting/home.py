@@ -43,9 +43,9 @@ from offers.models import (
     CollectiveRequest,
     Offer,
     OfferStatus,
+    Registration,
     Session,
     WaitlistEntry,
-    WaitlistStatus,
 )
 from passlib.counts import COUNTS_CACHE_SECONDS, counts_generation
 from passlib.formats import count_fr
@@ -214,8 +214,8 @@ def todos(user, *, now=None, scope: Scope | None = None) -> list[Todo]:
 
 
 def sessions_ahead(user, *, now=None, days: int = 7) -> list[dict]:
-    """Today's and the coming days' sessions of the person's venues, with places booked,
-    left (the capacity rule's Python twin, `Session.remaining`) and waiting (at most 50).
+    """Today's and the coming days' sessions of the person's venues, with places taken
+    and left by every channel (`Session.left_for_anyone`) and waiting (at most 50).
     Drafts' sessions are left out: nobody can book them (a deactivated offer's stay,
     its bookings are still honoured at the desk; docs/decisions.md)."""
     now = now or timezone.now()
@@ -244,15 +244,12 @@ def sessions_ahead(user, *, now=None, days: int = 7) -> list[dict]:
             "offer__venue__name",
         )[:50]
     )
-    # The waiting lists of these sessions only, in one grouped query.
-    waiting = dict(
-        WaitlistEntry.objects.filter(
-            session_id__in=[r["pk"] for r in rows], status=WaitlistStatus.WAITING
-        )
-        .values("session_id")
-        .annotate(n=Count("pk"))
-        .values_list("session_id", "n")
-    )
+    # The waiting lines of these sessions only (young people and other channels: one
+    # line, offers/services/holds.py), one grouped query each.
+    waiting = Counter()
+    for model in (WaitlistEntry, Registration):
+        line = model.objects.filter(session_id__in=[r["pk"] for r in rows], status="waiting")
+        waiting.update(dict(line.values_list("session_id").annotate(n=Count("pk"))))
     today = timezone.localdate(now)
     result = []
     for r in rows:

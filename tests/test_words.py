@@ -169,7 +169,7 @@ def test_the_session_table_and_the_participants_say_what_they_count(login, owner
     assert "Places pass Culture restantes" in detail
     assert ">Restantes<" not in detail
     home = client.get("/espace/").content.decode()
-    assert "Places pass Culture restantes" in home and ">Restantes<" not in home
+    assert ">Places restantes<" in home and ">Restantes<" not in home
     participants = client.get(
         f"/offres/{offer.public_id}/seances/{session.public_id}/participants/"
     ).content.decode()

@@ -147,7 +147,7 @@ _PLACES_SQL = """
     FROM offers_session s WHERE s.offer_id IN ({ids}) GROUP BY s.offer_id
     UNION ALL
     SELECT st.offer_id, 'stock', NULL, NULL, st.booked_count + st.other_count,
-           st.quantity - st.held_count - st.other_count, NULL
+           st.quantity - st.held_count, NULL
     FROM offers_stock st WHERE st.offer_id IN ({ids})
 """
 
@@ -164,7 +164,8 @@ def _places_of(ids: list[int]) -> dict[int, dict]:
         found = {}
         for offer_id, kind, count, first, booked, left, unlimited in cursor.fetchall():
             if kind == "stock":
-                # `left` is the quantity less the places held for the waiting list.
+                # `left` is the quantity less the places held for the waiting list
+                # (`booked_count` counts every channel's: their difference is left).
                 found[offer_id] = {"kind": kind, "booked_count": booked, "available": left}
             else:
                 found[offer_id] = {
@@ -179,8 +180,8 @@ def _places_of(ids: list[int]) -> dict[int, dict]:
 
 
 def _places_text(places: dict | None, time_zone: str) -> str:
-    """ "3 séances à venir, prochaine le 2 décembre 2026 à 15:00 — 5 places réservées,
-    19 places restantes"."""
+    """ "3 séances à venir, prochaine le 2 décembre 2026 à 15:00 — 5 places prises,
+    19 places restantes" (taken and left by every channel, pass Culture's included)."""
     if places is None:
         return "Aucune séance"
     if places["kind"] == "stock":
@@ -198,7 +199,7 @@ def _places_text(places: dict | None, time_zone: str) -> str:
         if places["unlimited"]
         else count_fr(places["left"], "place restante", "places restantes", "aucune place restante")
     )
-    booked = count_fr(places["booked"], "place réservée", "places réservées")
+    booked = count_fr(places["booked"], "place prise", "places prises")
     return (
         f"{count_fr(places['count'], 'séance à venir', 'séances à venir')}, prochaine le "
         f"{datetime_fr(places['next'], tz=time_zone)} — {booked}, {left}"

@@ -36,6 +36,7 @@ from offers.models import (
     Booking,
     Offer,
     OfferStatus,
+    Registration,
     Session,
     Stock,
 )
@@ -140,7 +141,12 @@ def _apply(offer: Offer, data: OfferData) -> None:
 
 
 def offer_has_bookings(offer: Offer) -> bool:
-    return Booking.objects.filter(offer=offer).exists()
+    """Booked through pass Culture, or with registrations from other channels (the
+    offer's lists and statistics): never deleted, deactivated instead."""
+    return (
+        Booking.objects.filter(offer=offer).exists()
+        or Registration.objects.filter(offer=offer).exists()
+    )
 
 
 @changes_counts
@@ -330,7 +336,8 @@ def offer_delete(*, actor: User, offer: Offer) -> None:
     """Delete an offer that never had a booking; otherwise deactivate it instead."""
     if offer_has_bookings(offer):
         raise Refusal(
-            "Cette offre a des réservations : elle ne peut pas être supprimée. "
+            "Cette offre a des réservations ou des inscriptions : elle ne peut pas être "
+            "supprimée. "
             "Vous pouvez la désactiver.",
             code="offer.has_bookings",
         )

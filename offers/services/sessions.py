@@ -18,7 +18,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from offers import history, recurrence
-from offers.models import Action, Booking, Offer, Session, WaitlistEntry, WaitlistStatus
+from offers.models import (
+    Action,
+    Booking,
+    Offer,
+    Registration,
+    Session,
+    WaitlistEntry,
+    WaitlistStatus,
+)
 from offers.models.places import session_fits_places
 from offers.services import holds, next_sessions
 from offers.services.moves import sessions_moved
@@ -313,7 +321,9 @@ def series_remove_following(*, actor: User, session: Session) -> tuple[int, int]
     the others stay. Returns (deleted, kept)."""
     check_not_cancelled(session)
     rows = following_in_series(session).select_for_update()
-    free = rows.exclude(Exists(Booking.objects.filter(session=OuterRef("pk"))))
+    free = rows.exclude(Exists(Booking.objects.filter(session=OuterRef("pk")))).exclude(
+        Exists(Registration.objects.filter(session=OuterRef("pk")))
+    )
     ids = list(free.values_list("pk", flat=True))
     kept = rows.count() - len(ids)
     if not ids:
@@ -406,6 +416,13 @@ def session_remove(*, actor: User, session: Session) -> None:
         raise Refusal(
             "Cette séance a des réservations : elle ne peut pas être supprimée.",
             code="session.has_bookings",
+        )
+    # Registrations from other channels are the session's list too (and its statistics).
+    if Registration.objects.filter(session=session).exists():
+        raise Refusal(
+            "Cette séance a des inscriptions : elle ne peut pas être supprimée. Vous pouvez "
+            "l'annuler.",
+            code="session.has_registrations",
         )
     _log(session.offer, Action.SESSION_REMOVED, actor, label=_session_label(session))
     session.delete()

@@ -68,7 +68,9 @@ def test_a_librarian_moves_a_booked_session_and_the_young_person_cancels_from_th
         "link", name=f"Modifier la séance du {datetime_fr(wednesday, tz=PARIS)}"
     ).click()
     page.wait_for_url("**/seances/*/")
-    assert page.get_by_text("1 place déjà réservée.").is_visible()
+    assert page.get_by_text(
+        "1 place déjà réservée pass Culture, 0 place déjà prise hors pass Culture."
+    ).is_visible()
     assert page.get_by_text(re.compile("^Si vous changez la date ou l'heure")).is_visible()
     assert_accessible(page, "move-01-session-form")
     saturday = (wednesday + timedelta(days=3)).replace(hour=10, minute=30)
