@@ -181,6 +181,21 @@ def contexts():
             "target": session,
             "offer": event,
         },
+        "registration_session_moved": {
+            **common,
+            "registration": registration,
+            "session": session,
+            "offer": event,
+            "old_start": session.starts_at,
+        },
+        "registration_session_message": {
+            **common,
+            "registration": registration,
+            "session": session,
+            "offer": event,
+            "venue": venue,
+            "message": PAYLOAD,
+        },
         "registration_session_cancelled": {
             **common,
             "registration": registration,
