@@ -121,12 +121,7 @@ def contexts():
     event_booking = booking_services.booking_create(
         user=make_beneficiary(17, first_name=PAYLOAD), offer=event, session=session
     )
-    from offers.models import Registration
     from offers.services.moves import moved_item
-
-    registration = Registration.objects.create(
-        offer=event, session=session, channel="desk", name=PAYLOAD, places=2
-    )
 
     moved = [
         moved_item(old_start=session.starts_at, booking=event_booking),
@@ -174,34 +169,6 @@ def contexts():
             "session": session,
             "message": PAYLOAD,
             "waiting": False,
-        },
-        "registration_promoted": {
-            **common,
-            "registration": registration,
-            "target": session,
-            "offer": event,
-        },
-        "registration_session_moved": {
-            **common,
-            "registration": registration,
-            "session": session,
-            "offer": event,
-            "old_start": session.starts_at,
-        },
-        "registration_session_message": {
-            **common,
-            "registration": registration,
-            "session": session,
-            "offer": event,
-            "venue": venue,
-            "message": PAYLOAD,
-        },
-        "registration_session_cancelled": {
-            **common,
-            "registration": registration,
-            "session": session,
-            "offer": event,
-            "said": PAYLOAD,
         },
         "opening_alert": {
             **common,
