@@ -11,6 +11,7 @@ from offers.views import (
     feeds,
     guichet,
     offers,
+    participants,
     registrations_import,
     session_messages,
     sessions,
@@ -61,8 +62,44 @@ urlpatterns = [
     ),
     path(
         "offres/<uuid:public_id>/seances/<uuid:session_id>/participants/",
-        sessions.session_participants,
+        participants.session_participants,
         name="session_participants",
+    ),
+    path(
+        "offres/<uuid:public_id>/seances/<uuid:session_id>/participants/ajouter/",
+        participants.registration_add,
+        name="registration_add",
+    ),
+    path(
+        "offres/<uuid:public_id>/seances/<uuid:session_id>/participants/sans-inscription/",
+        participants.walk_ins,
+        name="walk_ins",
+    ),
+    path(
+        "offres/<uuid:public_id>/seances/<uuid:session_id>/participants/hors-pass-culture/",
+        participants.outside_places,
+        name="outside_places",
+    ),
+    path(
+        "offres/<uuid:public_id>/seances/<uuid:session_id>/participants/export.<slug:fmt>",
+        participants.participants_export,
+        name="participants_export",
+    ),
+    path(
+        "offres/<uuid:public_id>/seances/<uuid:session_id>/inscriptions/presence/",
+        participants.registration_attendance,
+        name="registration_attendance",
+    ),
+    path(
+        "offres/<uuid:public_id>/seances/<uuid:session_id>/inscriptions/<uuid:registration_id>/",
+        participants.registration_edit,
+        name="registration_edit",
+    ),
+    path(
+        "offres/<uuid:public_id>/seances/<uuid:session_id>/inscriptions/<uuid:registration_id>/"
+        "annuler/",
+        participants.registration_cancel,
+        name="registration_cancel",
     ),
     path(
         "offres/<uuid:public_id>/seances/<uuid:session_id>/message/",
@@ -87,7 +124,7 @@ urlpatterns = [
     ),
     path(
         "offres/<uuid:public_id>/seances/<uuid:session_id>/presence/",
-        sessions.session_attendance,
+        participants.session_attendance,
         name="session_attendance",
     ),
     path(

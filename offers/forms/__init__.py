@@ -19,4 +19,9 @@ from offers.forms.offers import (  # noqa: F401
     SessionEditForm,
     SessionForm,
 )
+from offers.forms.registrations import (  # noqa: F401
+    OutsidePlacesForm,
+    RegistrationForm,
+    WalkInForm,
+)
 from offers.forms.session_messages import SessionMessageForm  # noqa: F401

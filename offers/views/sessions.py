@@ -10,17 +10,15 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import member_required
-from offers import recurrence, rules, selectors
+from offers import recurrence, rules
 from offers.forms import RecurrenceForm, SessionCancelForm, SessionEditForm, SessionForm
-from offers.models import Booking, BookingStatus, Offer, Session
-from offers.services import attendance, cancellations, session_messages
-from offers.services import bookings as booking_services
+from offers.models import Offer, Session
+from offers.services import cancellations
 from offers.services import sessions as services
 from offers.views.offers import detail_context, editable_offer, venue_time
-from passlib import params
 from passlib.formats import count_fr, session_time_fr
 from passlib.refusal import Refusal, refusal_message
 
@@ -359,79 +357,3 @@ def offer_cancel_sessions(request: HttpRequest, public_id: UUID) -> HttpResponse
         messages.info(request, "Cette offre n'a aucune séance à venir à annuler.")
         return redirect("offers:detail", public_id=offer.public_id)
     return _cancel_page(request, offer, sessions)
-
-
-PRESENCE = (("present", "Présent"), ("absent", "Absent"))
-
-
-def _participants(session: Session) -> list[Booking]:
-    """The session's bookings with their young person, in one query."""
-    return list(
-        session.bookings.select_related("beneficiary").order_by(
-            "beneficiary__last_name", "beneficiary__first_name", "id"
-        )
-    )
-
-
-@member_required
-@require_GET
-def session_participants(request: HttpRequest, public_id: UUID, session_id: UUID) -> HttpResponse:
-    """Who booked the session, their attendance, and a printable sign-in sheet."""
-    offer, session = _editable_session(request, public_id, session_id)
-    rows = _participants(session)
-    ctx = {
-        "offer": offer,
-        "session": session,
-        "rows": rows,
-        "sheet": request.GET.get("feuille") == "1",
-        "expected": sum(1 for b in rows if b.status != BookingStatus.CANCELLED),
-        "places": services.places_label(session),
-        "waitlist": selectors.session_waitlist(session),
-        "absence_open": rules.absence_open(session.starts_at, timezone.now()),
-        "may_write": session_messages.message_refusal(session) is None,
-    }
-    with venue_time(offer):
-        return render(request, "offers/session_participants.html", ctx)
-
-
-@member_required
-@require_POST
-def session_attendance(request: HttpRequest, public_id: UUID, session_id: UUID) -> HttpResponse:
-    """Mark one participant present (validates the booking, as at the guichet) or absent
-    (a no-show); the row comes back with htmx, the page without JavaScript."""
-    offer, session = _editable_session(request, public_id, session_id)
-    booking = get_object_or_404(
-        session.bookings.select_related("beneficiary", "venue", "session"),
-        public_id=params.uuid_or_404(request.POST.get("booking", "")),
-    )
-    mark = params.choice(request.POST.get("presence", ""), PRESENCE)
-    error = ""
-    try:
-        if mark == "present":
-            booking_services.booking_validate(actor=request.user, booking=booking)
-        elif mark == "absent":
-            attendance.booking_mark_absent(actor=request.user, booking=booking)
-        else:
-            error = "Choisissez « Présent » ou « Absent »."
-    except Refusal as exc:
-        error = exc.message
-    booking.refresh_from_db()
-    name = booking.beneficiary.display_name
-    if request.htmx:
-        with venue_time(offer):
-            ctx = {
-                "offer": offer,
-                "session": session,
-                "b": booking,
-                "row_error": error,
-                "absence_open": rules.absence_open(session.starts_at, timezone.now()),
-            }
-            return render(request, "offers/session_participants.html#row", ctx)
-    if error:
-        messages.error(request, f"{name} : {error}")
-    else:
-        said = "présent(e)" if mark == "present" else "absent(e)"
-        messages.success(request, f"{name} : {said}.")
-    return redirect(
-        "offers:session_participants", public_id=offer.public_id, session_id=session.public_id
-    )
