@@ -133,9 +133,10 @@ def registration_attendance(
 ) -> HttpResponse:
     """« Présent » / « Absent » for a person registered through another channel."""
     offer, session = _editable_session(request, public_id, session_id)
-    registration = _registration(
-        session, params.uuid_or_404(request.POST.get("registration", "")) or ""
-    )
+    registration_id = params.uuid_or_404(request.POST.get("registration", ""))
+    if registration_id is None:
+        raise Http404
+    registration = _registration(session, registration_id)
     mark = params.choice(request.POST.get("presence", ""), PRESENCE)
     error = ""
     try:

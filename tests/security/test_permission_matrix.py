@@ -219,6 +219,61 @@ MATRIX = {
         None,
         MEMBERS,
     ),
+    # the session's one list (issue 30)
+    "offers:registration_add": (
+        "get",
+        lambda w: {"public_id": o(w, "offer").public_id, "session_id": o(w, "session").public_id},
+        None,
+        MEMBERS,
+    ),
+    "offers:registration_edit": (
+        "get",
+        lambda w: {
+            "public_id": o(w, "offer").public_id,
+            "session_id": o(w, "session").public_id,
+            "registration_id": o(w, "registration").public_id,
+        },
+        None,
+        MEMBERS,
+    ),
+    "offers:registration_cancel": (
+        "get",
+        lambda w: {
+            "public_id": o(w, "offer").public_id,
+            "session_id": o(w, "session").public_id,
+            "registration_id": o(w, "registration").public_id,
+        },
+        None,
+        MEMBERS,
+    ),
+    "offers:registration_attendance": (
+        "post",
+        lambda w: {"public_id": o(w, "offer").public_id, "session_id": o(w, "session").public_id},
+        lambda w: {"registration": o(w, "registration").public_id, "presence": "present"},
+        MEMBERS_POST,
+    ),
+    "offers:walk_ins": (
+        "post",
+        lambda w: {"public_id": o(w, "offer").public_id, "session_id": o(w, "session").public_id},
+        lambda w: {"places": "1"},
+        MEMBERS_POST,
+    ),
+    "offers:outside_places": (
+        "post",
+        lambda w: {"public_id": o(w, "offer").public_id, "session_id": o(w, "session").public_id},
+        lambda w: {"outside_places": "1"},
+        MEMBERS_POST,
+    ),
+    "offers:participants_export": (
+        "get",
+        lambda w: {
+            "public_id": o(w, "offer").public_id,
+            "session_id": o(w, "session").public_id,
+            "fmt": "csv",
+        },
+        None,
+        MEMBERS,
+    ),
     "offers:session_attendance": (
         "post",
         lambda w: {"public_id": o(w, "offer").public_id, "session_id": o(w, "session").public_id},

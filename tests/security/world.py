@@ -13,6 +13,7 @@ from accounts.tokens import email_confirmation_token
 from offers.models import WaitlistEntry
 from offers.services import bookings as booking_services
 from offers.services import collective_bookings as collective_services
+from offers.services import registrations as registration_services
 from offers.services.reminders import release_token
 from tests.factories import (
     CollectiviteFactory,
@@ -78,6 +79,14 @@ def build_world() -> World:
     full = make_session(offer, days=8, total_places=1)
     booking_services.booking_create(user=make_beneficiary(16), offer=offer, session=full)
     waitlist_entry = WaitlistEntry.objects.create(offer=offer, session=full, person=beneficiary)
+    # A family registered at the desk (issue 30).
+    registration = registration_services.registration_add(
+        actor=admin,
+        target=session,
+        data=registration_services.RegistrationData(
+            channel="desk", name="Famille Martin", places=2
+        ),
+    )
 
     school = make_school()
     make_school("0690002", name="Autre collège")
@@ -122,6 +131,7 @@ def build_world() -> World:
         "booking": booking,
         "full_session": full,
         "waitlist_entry": waitlist_entry,
+        "registration": registration,
         "release_token": release_token(booking),
         "showcase": showcase,
         "bookable": bookable,
