@@ -43,7 +43,7 @@ from offers.services.collective_bookings import END_DELAY, end_due_collective_bo
 from offers.services.offers import image_folder
 from offers.services.waitlist import waitlist_join
 from passlib import images
-from passlib.demo import pictures, programme, week
+from passlib.demo import pictures, programme, registrations, week
 from passlib.demo.accounts import demo_user
 from passlib.demo.week import acting_at
 
@@ -302,6 +302,7 @@ def seed_bookings(offers: list[Offer], librarians: dict[str, User]) -> None:
     cancelled = book(young["Tom"], escape, None, booked)
     cancel(young["Tom"], cancelled, week.days_before(jean_mace, now, 9, time(12, 30)))
 
+    registrations.seed_registrations(by_title, librarians)
     programme.seed_programme_changes(by_title, librarians)
 
 
