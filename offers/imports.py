@@ -428,6 +428,6 @@ def check_capacity(parsed: Parsed, left: int | None) -> None:
         asked += line.data.places
         if asked > left:
             line.errors.append(
-                f"plus de place (il en reste {left} pour {count_fr(asked, 'demandée')} jusqu'ici)"
+                f"Plus de place : il en reste {left} pour {count_fr(asked, 'demandée')} jusqu'ici."
             )
             line.data = None

@@ -86,6 +86,7 @@ from offers.rules_programme import (  # noqa: F401
     overlapping_sessions,
     overlaps_of,
     periods_overlap,
+    presence_opens_at,
     session_status,
     usual_duration,
 )

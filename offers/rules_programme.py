@@ -12,9 +12,11 @@ names them, so `rules.<name>` is the way in:
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Q, TextChoices
+from django.utils import timezone
 
 from accounts.models import Venue
 from offers.models import Offer, Session
@@ -127,3 +129,13 @@ def for_age(age: int) -> Q:
     return (Q(age_min__isnull=True) | Q(age_min__lte=age)) & (
         Q(age_max__isnull=True) | Q(age_max__gte=age)
     )
+
+
+def presence_opens_at(starts_at: datetime, tz: str) -> datetime:
+    """From when a person registered through another channel may be marked present, or a
+    walk-in counted at the door: the session's day, from midnight in the venue's time
+    zone (people arrive before the start; weeks before is a mis-click that would count in
+    the statistics). A young person's « Présent » is a validation, with its own rule
+    (offers/rules.py `validation_opens_at`)."""
+    day = timezone.localtime(starts_at, ZoneInfo(tz)).date()
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(tz))

@@ -173,7 +173,7 @@ def test_the_session_table_and_the_participants_say_what_they_count(login, owner
     participants = client.get(
         f"/offres/{offer.public_id}/seances/{session.public_id}/participants/"
     ).content.decode()
-    assert "1 participant attendu — 20 places dont 10 pass Culture" in participants
+    assert "1 participant attendu — 20 places, pass Culture : 10 au plus" in participants
     assert "sur 10 places" not in participants
 
 

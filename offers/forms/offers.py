@@ -246,8 +246,9 @@ class SessionForm(Form):
         required=False,
         min_value=0,
         max_value=MAX_PLACES,
-        help_text="Facultatif : places réservées aux jeunes du pass Culture, au plus le "
-        "nombre total de places.",
+        help_text="Facultatif : le nombre maximum de places que les jeunes du pass Culture "
+        "peuvent réserver, au plus le nombre total de places. Ces places ne leur sont pas "
+        "gardées : les inscriptions à l'accueil, par téléphone… les prennent aussi.",
     )
     booking_limit_at = wall_time_field(
         "Date limite de réservation", help_text="Par défaut : le début de la séance."

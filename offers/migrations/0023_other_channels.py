@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('age_bracket', models.CharField(choices=[('unknown', 'Non précisé'), ('under_15', 'Moins de 15 ans'), ('15_18', '15 à 18 ans'), ('19_25', '19 à 25 ans'), ('26_64', '26 à 64 ans'), ('65_plus', '65 ans et plus')], default='unknown', max_length=10, verbose_name="tranche d'âge")),
                 ('places', models.PositiveSmallIntegerField(default=1, verbose_name='nombre de places')),
                 ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('status', models.CharField(choices=[('registered', 'Inscrit'), ('waiting', "En liste d'attente"), ('cancelled', 'Annulée')], default='registered', max_length=10, verbose_name='statut')),
+                ('status', models.CharField(choices=[('registered', 'Inscription confirmée'), ('waiting', "En liste d'attente"), ('cancelled', 'Annulée')], default='registered', max_length=10, verbose_name='statut')),
                 ('attendance', models.CharField(blank=True, choices=[('', 'Non marqué'), ('present', 'Présent'), ('absent', 'Absent')], default='', max_length=7, verbose_name='présence')),
                 ('attendance_at', models.DateTimeField(blank=True, null=True, verbose_name='présence marquée le')),
                 ('joined_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='inscrit le')),

@@ -53,7 +53,7 @@ class AgeBracket(models.TextChoices):
 
 
 class RegistrationStatus(models.TextChoices):
-    REGISTERED = "registered", "Inscrit"
+    REGISTERED = "registered", "Inscription confirmée"
     WAITING = "waiting", "En liste d'attente"
     CANCELLED = "cancelled", "Annulée"
 

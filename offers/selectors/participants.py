@@ -28,6 +28,7 @@ from offers.models import (
 )
 from offers.models.registrations import ALL_CHANNELS, PASS_CULTURE
 from offers.models.waitlist import ACTIVE as WAITLIST_ACTIVE
+from passlib import search
 
 PASS = PASS_CULTURE[0]
 _AGE_LABELS = dict(AgeBracket.choices)
@@ -178,7 +179,7 @@ class Counts:
 
     @property
     def expected(self) -> int:
-        return self.pass_culture + self.others + self.walk_ins
+        return self.pass_culture + self.others  # walk-ins came without a place: apart
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,9 @@ class SessionList:
 
 
 def _name_key(row) -> tuple:
-    return (not row.name, row.name.casefold(), row.at)
+    """By name as people read them: « Élodie » among the E, « d'Arc » by its letters."""
+    name = row.name.replace("Œ", "Oe").replace("œ", "oe").replace("Æ", "Ae").replace("æ", "ae")
+    return (not row.name, search.fold(name), row.at)
 
 
 def _counts(rows: list[Participant], outside: int) -> Counts:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from offers import history, policy, rules
 from offers.models import (
     Action,
+    Channel,
     Registration,
     RegistrationStatus,
     Session,
@@ -219,9 +220,8 @@ def registration_label(target) -> str:
 def registration_comment(registration) -> str:
     """ "Famille Martin — 3 places — Accueil"."""
     name = registration.name or "Sans nom"
-    return (
-        f"{name} — {count_fr(registration.places, 'place')} — {registration.get_channel_display()}"
-    )
+    unit = "personne" if registration.channel == Channel.WALK_IN else "place"  # no place
+    return f"{name} — {count_fr(registration.places, unit)} — {registration.get_channel_display()}"
 
 
 def give_back(target, count: int, *, now=None) -> None:

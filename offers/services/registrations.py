@@ -43,7 +43,7 @@ from offers.services import holds, next_sessions
 from offers.services.holds import registration_comment, registration_label
 from passlib.counts import counts_changed
 from passlib.emails import send_on_commit
-from passlib.formats import count_fr, datetime_fr
+from passlib.formats import count_fr, date_fr, datetime_fr
 from passlib.refusal import Refusal
 from passlib.text import clean_line
 
@@ -143,17 +143,16 @@ def _take(target, places: int) -> bool:
         return False
 
 
-def _full_message(target, places: int) -> str:
+def _full_message(target, places: int, *, more: bool = False) -> str:
+    """Full: what is left; a new person may go on the waiting line, a change may not."""
     target.refresh_from_db()
     left = max(target.places_left or 0, 0)
+    line = "" if more else " Vous pouvez inscrire la personne sur la liste d'attente."
     if not left:
-        return (
-            "C'est complet : il n'y a plus de place. Vous pouvez inscrire la personne sur "
-            "la liste d'attente."
-        )
+        return "C'est complet : il n'y a plus de place." + line
     return (
-        f"Il ne reste que {count_fr(left, 'place')} : impossible d'en prendre "
-        f"{places}. Vous pouvez inscrire la personne sur la liste d'attente."
+        f"Il ne reste que {count_fr(left, 'place')} : impossible d'en "
+        f"{'ajouter' if more else 'prendre'} {places}." + line
     )
 
 
@@ -193,6 +192,8 @@ def registration_add(
     data = clean_data(data)
     _check_open(target, now)
     walk_in = data.channel == Channel.WALK_IN
+    if walk_in:
+        _check_day(target if isinstance(target, Session) else None, Attendance.PRESENT, now)
     status = RegistrationStatus.REGISTERED
     if not walk_in and not _take(target, data.places):
         if not waitlist:
@@ -285,7 +286,7 @@ def registration_change(
         )
     delta = data.places - registration.places if registration.takes_places else 0
     if delta > 0 and not _take(target, delta):
-        raise ValidationError({"places": _full_message(target, delta)})
+        raise ValidationError({"places": _full_message(target, delta, more=True)})
     if delta < 0:
         _model(target).objects.filter(pk=target.pk).update(other_count=F("other_count") + delta)
     before = registration_comment(registration)
@@ -318,29 +319,43 @@ def registration_change(
     return registration
 
 
+def _check_day(session, attendance: str, now) -> None:
+    """Too early to say someone came (or did not)."""
+    if session is None or attendance == Attendance.UNKNOWN:
+        return
+    tz = session.offer.venue.time_zone
+    if attendance == Attendance.PRESENT:
+        opens = rules.presence_opens_at(session.starts_at, tz)
+        if now < opens:
+            raise Refusal(
+                f"Vous pourrez marquer une présence à partir du jour de la séance, le "
+                f"{date_fr(opens, tz=tz)}.",
+                code="registration.present_too_early",
+            )
+    elif not rules.absence_open(session.starts_at, now):
+        raise Refusal(
+            "Vous pourrez marquer cette personne absente à partir du début de la séance, "
+            f"le {datetime_fr(session.starts_at, tz=tz)}.",
+            code="registration.absent_too_early",
+        )
+
+
 @transaction.atomic
 def registration_mark(
     *, actor: User, registration: Registration, attendance: str, now=None
 ) -> Registration:
-    """« Présent » at any time, « Absent » once the session has started (the same rule as
-    a booking's: offers/rules.py `absence_open`); a registered person only."""
+    """« Présent » from the session's day (offers/rules.py `presence_opens_at`), « Absent »
+    once it has started (`absence_open`, as a booking's), « Non marqué » (a mis-click
+    undone) at any time; a registered person only."""
     now = now or timezone.now()
-    if attendance not in (Attendance.PRESENT, Attendance.ABSENT):
+    if attendance not in Attendance.values:
         raise Refusal("Choisissez « Présent » ou « Absent ».", code="registration.attendance")
     if registration.status != RegistrationStatus.REGISTERED:
         raise Refusal(
             "Seule une personne inscrite peut être marquée présente ou absente.",
             code="registration.not_registered",
         )
-    session = registration.session
-    too_early = session is not None and not rules.absence_open(session.starts_at, now)
-    if attendance == Attendance.ABSENT and too_early:
-        when = datetime_fr(session.starts_at, tz=registration.offer.venue.time_zone)
-        raise Refusal(
-            "Vous pourrez marquer cette personne absente à partir du début de la "
-            f"séance, le {when}.",
-            code="registration.absent_too_early",
-        )
+    _check_day(registration.session, attendance, now)
     Registration.objects.filter(pk=registration.pk, status=RegistrationStatus.REGISTERED).update(
         attendance=attendance, attendance_at=now
     )

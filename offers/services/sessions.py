@@ -116,14 +116,14 @@ def session_add(*, actor: User, offer: Offer, data: SessionData) -> Session:
 
 
 def places_label(session: Session) -> str:
-    """ "20 places dont 10 pass Culture", "12 places", "places illimitées"."""
+    """ "20 places, pass Culture : 10 au plus", "12 places", "places illimitées"."""
     if session.total_places is None:
         total = "places illimitées"
     else:
         total = count_fr(session.total_places, "place")
     if session.quota is None:
         return total
-    return f"{total} dont {session.quota} pass Culture"
+    return f"{total}, pass Culture : {session.quota} au plus"
 
 
 def _taken(session: Session, *, pass_only: bool = False) -> str:

@@ -34,10 +34,21 @@ from passlib.refusal import Refusal, refusal_message
 PRESENCE = (("present", "Présent"), ("absent", "Absent"))
 
 
+# Attendance of a registration: « Non marqué » undoes a mis-click.
+REGISTRATION_PRESENCE = (*PRESENCE, ("clear", "Non marqué"))
+# The small forms sit low on a long page: the top says it too.
+NOT_SAVED = "Rien n'a été enregistré : corrigez le formulaire « {} », plus bas."
+
+
 def _back(offer, session):
     return redirect(
         "offers:session_participants", public_id=offer.public_id, session_id=session.public_id
     )
+
+
+def _presence_open(offer, session) -> bool:
+    opens = rules.presence_opens_at(session.starts_at, offer.venue.time_zone)
+    return timezone.now() >= opens
 
 
 def _page(request, offer, session, *, status=200, **forms) -> HttpResponse:
@@ -53,6 +64,7 @@ def _page(request, offer, session, *, status=200, **forms) -> HttpResponse:
         "waiting": listing.waiting,
         "places": places_label(session),
         "absence_open": rules.absence_open(session.starts_at, timezone.now()),
+        "presence_open": _presence_open(offer, session),
         "may_write": session_messages.message_refusal(session) is None,
         "walk_in_form": forms.get("walk_in_form") or WalkInForm(),
         "outside_form": forms.get("outside_form")
@@ -78,6 +90,7 @@ def _row(request, offer, session, row, error: str) -> HttpResponse:
         "p": row,
         "row_error": error,
         "absence_open": rules.absence_open(session.starts_at, timezone.now()),
+        "presence_open": _presence_open(offer, session),
     }
     with venue_time(offer):
         return render(request, "offers/session_participants.html#row", ctx)
@@ -87,7 +100,7 @@ def _marked(request, offer, session, name: str, mark: str, error: str) -> HttpRe
     if error:
         messages.error(request, f"{name} : {error}")
     else:
-        said = "présent(e)" if mark == "present" else "absent(e)"
+        said = {"present": "présent(e)", "absent": "absent(e)"}.get(mark, "présence effacée")
         messages.success(request, f"{name} : {said}.")
     return _back(offer, session)
 
@@ -137,12 +150,14 @@ def registration_attendance(
     if registration_id is None:
         raise Http404
     registration = _registration(session, registration_id)
-    mark = params.choice(request.POST.get("presence", ""), PRESENCE)
+    mark = params.choice(request.POST.get("presence", ""), REGISTRATION_PRESENCE)
     error = ""
     try:
         if mark:
             registration = services.registration_mark(
-                actor=request.user, registration=registration, attendance=mark
+                actor=request.user,
+                registration=registration,
+                attendance="" if mark == "clear" else mark,
             )
         else:
             error = "Choisissez « Présent » ou « Absent »."
@@ -306,6 +321,11 @@ def walk_ins(request: HttpRequest, public_id: UUID, session_id: UUID) -> HttpRes
             )
             messages.success(request, f"{counted}.")
             return _back(offer, session)
+    said = form.non_field_errors()
+    messages.error(
+        request,
+        said[0] if said else NOT_SAVED.format("Compter des personnes venues sans inscription"),
+    )
     return _page(request, offer, session, status=400, walk_in_form=form)
 
 
@@ -330,6 +350,7 @@ def outside_places(request: HttpRequest, public_id: UUID, session_id: UUID) -> H
             kept = count_fr(session.outside_places, "place", none="aucune place")
             messages.success(request, f"Places déjà prises hors pass Culture : {kept}.")
             return _back(offer, session)
+    messages.error(request, NOT_SAVED.format("Places déjà prises hors pass Culture"))
     return _page(request, offer, session, status=400, outside_form=form)
 
 

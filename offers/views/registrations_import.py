@@ -55,7 +55,8 @@ def registrations_import(request: HttpRequest, public_id: UUID, session_id: UUID
         content=form.cleaned_data["file"],
         default_channel=form.cleaned_data["channel"],
     )
-    return _page(request, offer, session, form=ImportFileForm(), preview=preview)
+    kept = ImportFileForm(initial={"channel": form.cleaned_data["channel"]})  # as chosen
+    return _page(request, offer, session, form=kept, preview=preview)
 
 
 @member_required

@@ -74,7 +74,7 @@ def test_a_librarian_imports_a_list_after_fixing_it(page, space, member, tmp_pat
     assert "Rien n'a été importé : 2 erreurs à corriger" in alert.inner_text()
     assert alert.get_by_text(re.compile(r"^Ligne 4 : Places : « deux »")).is_visible()
     assert alert.get_by_text(
-        "Ligne 6 : plus de place (il en reste 12 pour 15 demandées jusqu'ici)"
+        "Ligne 6 : Plus de place : il en reste 12 pour 15 demandées jusqu'ici."
     ).is_visible()
     row = page.get_by_role("row", name=re.compile("^5 Élise Côté"))
     assert "Téléphone" in row.inner_text() and "gardé" in row.inner_text()

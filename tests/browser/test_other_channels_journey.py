@@ -82,7 +82,8 @@ def test_one_list_one_capacity_for_every_channel(page, space, member):
     # The librarian, at the desk, opens the session's one list and adds a family of 3
     # and a person who registered by phone.
     _participants_page(page, member)
-    assert page.get_by_text("1 participant attendu — 12 places dont 8 pass Culture").is_visible()
+    summary = "1 participant attendu — 12 places, pass Culture : 8 au plus"
+    assert page.get_by_text(summary).is_visible()
     assert_accessible(page, "channels-02-participants")
     _add(
         page,
@@ -104,7 +105,7 @@ def test_one_list_one_capacity_for_every_channel(page, space, member):
     _add(page, channel="Accueil", name="Famille Martin", places=3)
     _add(page, channel="Accueil", name="M. Petit", places=2)
     summary = (
-        "12 participants attendus — 12 places dont 8 pass Culture — pass Culture : 3, "
+        "12 participants attendus — 12 places, pass Culture : 8 au plus — pass Culture : 3, "
         "hors pass Culture : 9 — aucune place restante."
     )
     assert page.get_by_text(summary).is_visible()
@@ -188,3 +189,11 @@ def test_one_list_one_capacity_for_every_channel(page, space, member):
     session = Session.objects.get(pk=session.pk)
     assert (session.booked_count, session.held_count, session.other_count) == (4, 0, 6)
     assert Registration.objects.get(name="Famille Lefèvre-Ngô").status == "cancelled"
+
+    # The librarian at the door holds a phone: the one list does not slide sideways (its
+    # table scrolls inside its own box), and the page says it all at 390 px.
+    page.set_viewport_size(PHONE)
+    page.get_by_role("link", name="Revenir à la liste des participants").click()
+    page.wait_for_url("**/participants/?")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(page, "channels-12-participants-on-a-phone")

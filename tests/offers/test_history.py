@@ -124,8 +124,11 @@ def test_place_changes_and_sessions_are_logged(space, owner):
         )
 
     assert actions == [
-        (Action.SESSION_ADDED, "12 places dont 8 pass Culture"),
-        (Action.SESSION_CHANGED, "12 places dont 8 pass Culture → 12 places dont 10 pass Culture"),
+        (Action.SESSION_ADDED, "12 places, pass Culture : 8 au plus"),
+        (
+            Action.SESSION_CHANGED,
+            "12 places, pass Culture : 8 au plus → 12 places, pass Culture : 10 au plus",
+        ),
         (  # a new start is a move: old → new, with the weekday (offers/services/moves.py)
             Action.SESSION_MOVED,
             f"{datetime_fr(local(start), weekday=True)} → "

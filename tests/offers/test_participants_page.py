@@ -103,7 +103,7 @@ def test_the_summary_says_the_capacity(login, owner, club):
     services.outside_places_set(actor=owner, session=session, places=1)
     html = login(owner).get(_url(club["offer"], session)).content.decode()
     text = (
-        "9 participants attendus — 12 places dont 8 pass Culture — pass Culture : 4, "
+        "9 participants attendus — 12 places, pass Culture : 8 au plus — pass Culture : 4, "
         "hors pass Culture : 5 (dont 1 place déjà prise sur votre propre liste) — "
         "3 places restantes"
     )
@@ -222,7 +222,9 @@ def test_change_a_registration_prefilled_and_more_places_only_if_they_fit(login,
     data = {"channel": "desk", "name": "Famille Lefèvre-Ngô", "age_bracket": "26_64"}
     response = client.post(url, {**data, "places": "8"})
     assert response.status_code == 400
-    assert "impossible d&#x27;en prendre 5" in response.content.decode()
+    changed = response.content.decode()
+    assert "impossible d&#x27;en ajouter 5" in changed
+    assert "liste d&#x27;attente" not in changed.split("impossible d&#x27;en ajouter 5")[1][:80]
     response = client.post(url, {**data, "places": "2"}, follow=True)
     assert "Famille Lefèvre-Ngô (2 places) : inscription modifiée." in response.content.decode()
     assert Registration.objects.get(pk=family.pk).places == 2
@@ -294,6 +296,12 @@ def test_absent_waits_for_the_start(login, owner, club):
 def test_walk_ins_are_counted_present_and_take_no_place(login, owner, club):
     client = login(owner)
     url = _url(club["offer"], club["session"], "participants/sans-inscription/")
+    early = client.post(url, {"places": "2", "name": ""})  # days before: a mis-click
+    assert early.status_code == 400 and "à partir du jour de la séance" in early.content.decode()
+    assert 'role="status"' in early.content.decode()  # said at the top: the form is low
+    assert not Registration.objects.filter(channel=Channel.WALK_IN).exists()
+    soon = timezone.now() + timedelta(hours=1)  # the session's day, at the door
+    Session.objects.filter(pk=club["session"].pk).update(starts_at=soon, booking_limit_at=soon)
     response = client.post(url, {"places": "2", "name": ""}, follow=True)
     assert "2 personnes venues sans inscription comptées." in response.content.decode()
     walk_in = Registration.objects.get(channel=Channel.WALK_IN)
@@ -302,6 +310,7 @@ def test_walk_ins_are_counted_present_and_take_no_place(login, owner, club):
     page = response.content.decode()
     assert "Sans inscription" in page and "sans inscription : 2" in page
     bad = client.post(url, {"places": "9999999999999", "name": "x"})
+    assert "Rien n&#x27;a été enregistré" in bad.content.decode()  # at the top too
     assert bad.status_code == 400 and "Assurez-vous que cette valeur" in bad.content.decode()
     assert Registration.objects.filter(channel=Channel.WALK_IN).count() == 1
 

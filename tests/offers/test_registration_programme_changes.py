@@ -91,6 +91,7 @@ def test_a_cancelled_session_cancels_every_registration_and_its_places(
         actor=None,
         target=club,
         data=reg.RegistrationData(channel=Channel.WALK_IN, places=2),
+        now=club.starts_at - timedelta(hours=1),  # at the door, the session's day
     )
     impact = cancellations.impact([club])
     assert impact["others"] == 3  # a walk-in came: nothing to tell

@@ -5,6 +5,8 @@ only with consent; a place freed goes to the first in line whatever the channel.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -42,9 +44,19 @@ def desk(places=1, name="Famille Martin", **fields) -> RegistrationData:
     )
 
 
+def door(club):
+    """An hour before the start: the session's day, when people are counted at the door."""
+    return club["session"].starts_at - timedelta(hours=1)
+
+
 def add(member, club, places=1, *, waitlist=False, **fields) -> Registration:
+    walk_in = fields.get("channel") == "walk_in"
     return services.registration_add(
-        actor=member, target=club["session"], data=desk(places, **fields), waitlist=waitlist
+        actor=member,
+        target=club["session"],
+        data=desk(places, **fields),
+        waitlist=waitlist,
+        now=door(club) if walk_in else None,
     )
 
 
@@ -311,12 +323,24 @@ def test_places_kept_on_the_librarys_own_list(club, member):
 
 def test_attendance_of_a_registration(club, member):
     family = add(member, club, 3)
+    with pytest.raises(Refusal, match="à partir du jour de la séance"):  # a mis-click, weeks early
+        services.registration_mark(actor=member, registration=family, attendance="present")
+    with pytest.raises(Refusal, match="à partir du début de la séance"):
+        services.registration_mark(
+            actor=member, registration=family, attendance="absent", now=door(club)
+        )
     assert (
         services.registration_mark(
-            actor=member, registration=family, attendance=Attendance.PRESENT
+            actor=member, registration=family, attendance=Attendance.PRESENT, now=door(club)
         ).attendance
         == "present"
     )
+    cleared = services.registration_mark(actor=member, registration=family, attendance="")
+    assert cleared.attendance == ""  # « Non marqué »: a mis-click undone
+    with pytest.raises(Refusal, match="à partir du jour de la séance"):
+        services.registration_add(
+            actor=member, target=club["session"], data=desk(2, name="", channel="walk_in")
+        )
     waiting_club = add(member, club, 10, name="Grand groupe", waitlist=True)
     with pytest.raises(Refusal, match="Seule une personne inscrite"):
         services.registration_mark(

@@ -208,8 +208,9 @@ def test_capacity_names_each_line_that_goes_over():
     parsed = imports.parse(_file(LINES), default_channel=Channel.DESK)
     imports.check_capacity(parsed, 11)
     # right lines: 3 + 2 + 1 + 4 = 10, then Inès's 5 make 15
-    assert parsed.lines[-1].errors == ["plus de place (il en reste 11 pour 15 demandées jusqu'ici)"]
-    assert "Ligne 9 : plus de place (il en reste 11 pour 15 demandées jusqu'ici)" in (
+    said = "Plus de place : il en reste 11 pour 15 demandées jusqu'ici."
+    assert parsed.lines[-1].errors == [said]
+    assert "Ligne 9 : Plus de place : il en reste 11 pour 15 demandées jusqu'ici." in (
         parsed.messages
     )
 
@@ -260,7 +261,7 @@ def test_the_preview_lists_each_error_and_nothing_is_imported_until_the_file_fit
     assert 'role="alert"' in html and "Rien n'a été importé : 3 erreurs à corriger" in html
     assert "Ligne 6 : Places : « deux » n&#x27;est pas un nombre entier" in html
     assert "Ligne 8 : Numéro de téléphone invalide" in html
-    assert "Ligne 9 : plus de place (il en reste 11 pour 15 demandées jusqu&#x27;ici)" in html
+    assert "Ligne 9 : Plus de place : il en reste 11 pour 15 demandées jusqu&#x27;ici." in html
     assert "Chloé d&#x27;Arc" in html and 'name="payload"' not in html
     assert Registration.objects.count() == 0
 
@@ -270,8 +271,8 @@ def test_the_preview_lists_each_error_and_nothing_is_imported_until_the_file_fit
     fixed[7] = "Sami Benali;accueil;1;07 00 00 00 00;;oui;;"
     fixed[8] = fixed[8].replace(";5;", ";1;")
     html = _upload(client, offer, session, _file(fixed)).content.decode()
-    assert "Ligne 8 : plus de place (il en reste 11 pour 12 demandées jusqu&#x27;ici)" in html
-    assert "Ligne 9 : plus de place (il en reste 11 pour 13 demandées jusqu&#x27;ici)" in html
+    assert "Ligne 8 : Plus de place : il en reste 11 pour 12 demandées jusqu&#x27;ici." in html
+    assert "Ligne 9 : Plus de place : il en reste 11 pour 13 demandées jusqu&#x27;ici." in html
     fixed[6] = fixed[6].replace(";4;", ";2;")  # Zoé's group: two places less
     html = _upload(client, offer, session, _file(fixed)).content.decode()
     assert 'role="alert"' not in html and "Importer 7 inscriptions" in html

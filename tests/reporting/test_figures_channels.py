@@ -53,7 +53,8 @@ def session_at(offer, start, **places):
 
 
 def add(owner, target, channel, places=1, *, mark="", when=None):
-    when = when or at(1, 10, 9)
+    door = getattr(target, "starts_at", None) if channel == "walk_in" else None  # on the day
+    when = when or door or at(1, 10, 9)
     data = RegistrationData(channel=channel, name=f"{channel} {places}", places=places)
     registration = registration_add(actor=owner, target=target, data=data, now=when)
     if mark:
