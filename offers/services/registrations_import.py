@@ -11,7 +11,7 @@ inscriptions »): the preview, then the import of the whole file, or of nothing.
   rule a registration at the desk passes (offers/models/places.py `session_fits_others`),
   backed by the same CHECK constraints: if a booking took places since the preview,
   nothing is imported and the page says how many are left now. Then the registrations
-  (one INSERT) and one history row « 14 inscriptions (22 places) importées ».
+  (one INSERT) and one history row « 14 inscriptions importées (22 places) ».
   An import never puts anyone on the waiting list.
 
 Why not `registration_add` line by line (docs/decisions.md): on PostgreSQL, 500 UPDATEs
@@ -121,9 +121,9 @@ def preview(*, target: Session | Stock, content: bytes, default_channel: str) ->
 
 
 def imported_label(count: int, places: int) -> str:
-    """« 14 inscriptions (22 places) importées », « 1 inscription (3 places) importée »."""
-    done = "importées" if count > 1 else "importée"
-    return f"{count_fr(count, 'inscription')} ({count_fr(places, 'place')}) {done}"
+    """« 14 inscriptions importées (22 places) », « 1 inscription importée (3 places) »."""
+    done = count_fr(count, "inscription importée", "inscriptions importées")
+    return f"{done} ({count_fr(places, 'place')})"
 
 
 def _full(left: int | None, places: int) -> Refusal:

@@ -89,7 +89,7 @@ def test_a_librarian_imports_a_list_after_fixing_it(page, space, member, tmp_pat
     assert_accessible(page, "import-03-preview-right")
     page.get_by_role("button", name="Importer 4 inscriptions").click()
     page.wait_for_url("**/participants/")
-    assert page.get_by_text("4 inscriptions (12 places) importées.").is_visible()
+    assert page.get_by_text("4 inscriptions importées (12 places).").is_visible()
     assert_accessible(page, "import-04-imported")
 
     names = list(Registration.objects.order_by("id").values_list("name", flat=True))

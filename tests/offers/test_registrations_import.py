@@ -289,10 +289,10 @@ def test_the_preview_lists_each_error_and_nothing_is_imported_until_the_file_fit
     assert session.other_count == sum(r.places for r in rows) == 11
     assert session.places_left == 0 and session.booked_count == 1
     (row,) = Transition.objects.filter(action=Action.REGISTRATIONS_IMPORTED)
-    assert row.comment == "7 inscriptions (11 places) importées" and row.key is not None
+    assert row.comment == "7 inscriptions importées (11 places)" and row.key is not None
     assert not Transition.objects.filter(action=Action.REGISTRATION_ADDED).exists()
     followed = client.get(response.url).content.decode()
-    assert "7 inscriptions (11 places) importées." in followed
+    assert "7 inscriptions importées (11 places)." in followed
 
     # the double click, or back and « Importer » again: imported once
     again = client.post(_url(offer, session, "confirmer/"), {"payload": payload})

@@ -110,7 +110,7 @@ def test_every_page_and_export_a_logged_in_person_gets_is_private_and_not_stored
             kw = kwargs(world) if kwargs else None
             urls = [reverse(name, kwargs=kw)]
             if name.endswith("_export"):
-                urls.append(reverse(name, kwargs={"fmt": "xlsx"}))
+                urls.append(reverse(name, kwargs={**(kw or {}), "fmt": "xlsx"}))
             for url in urls:
                 response = client.get(url, payloads[0])
                 assert response.status_code == 200, (role, url)
@@ -127,6 +127,7 @@ def test_every_page_and_export_a_logged_in_person_gets_is_private_and_not_stored
         "offers:my_bookings",
         "offers:teacher_bookings",
         "offers:collective_bookings_export",
+        "offers:participants_export",
     ):
         assert name in checked
 
