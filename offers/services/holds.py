@@ -32,6 +32,7 @@ from offers.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
+from offers.models.places import pass_left
 from offers.services import next_sessions
 from passlib.emails import send_on_commit
 from passlib.formats import count_fr, datetime_fr
@@ -113,9 +114,9 @@ class _Room:
     @classmethod
     def of(cls, target) -> _Room:
         if isinstance(target, Session):
-            quota = target.quota
-            pass_room = None if quota is None else quota - target.booked_count - target.held_count
-            return cls(pass_room, target.places_left)
+            # The quota's side of the rule alone (no total): the twin `pass_left`.
+            quota_room = pass_left(target.quota, None, target.booked_count, target.held_count, 0, 0)
+            return cls(quota_room, target.places_left)
         return cls(None, target.remaining)
 
     @property
@@ -193,15 +194,21 @@ def _tell_young(ids: list[int]) -> None:
 def _tell_registered(target, registrations: list, now) -> None:
     """The history says who got a place; those who gave an address and agreed to be
     contacted get an e-mail, the others are shown « à prévenir » on the page."""
+    history.record_many(
+        [
+            {
+                "action": Action.REGISTRATION_PROMOTED,
+                "actor": None,
+                "venue_id": target.offer.venue_id,
+                "offer": target.offer,
+                "label": registration_label(target),
+                "comment": registration_comment(registration),
+            }
+            for registration in registrations
+        ]
+    )
     for registration in registrations:
         registration.status = RegistrationStatus.REGISTERED
-        history.record_offer(
-            target.offer,
-            Action.REGISTRATION_PROMOTED,
-            None,
-            label=registration_label(target),
-            comment=registration_comment(registration),
-        )
         if registration.email and registration.contact_consent:
             send_on_commit(
                 to=[registration.email],

@@ -129,15 +129,16 @@ def _check_open(target, now) -> None:
         )
 
 
-def _take(target, places: int) -> bool:
-    """One conditional UPDATE: `places` more for another channel if they fit."""
+def _take(target, places: int, **update) -> bool:
+    """One conditional UPDATE: `places` more for another channel if they fit (by
+    default added to `other_count`; `update` says another column's new value)."""
     try:
         with transaction.atomic():
             return bool(
                 _model(target)
                 .objects.filter(pk=target.pk)
                 .filter(_fits(target, places))
-                .update(other_count=F("other_count") + places)
+                .update(**(update or {"other_count": F("other_count") + places}))
             )
     except IntegrityError:  # the CHECK constraint caught a race: same answer as full
         return False
@@ -377,16 +378,7 @@ def outside_places_set(*, actor: User, session: Session, places: int, now=None) 
     if not delta:
         return target
     if delta > 0:
-        try:
-            with transaction.atomic():
-                updated = (
-                    Session.objects.filter(pk=target.pk)
-                    .filter(session_fits_others(delta))
-                    .update(outside_places=places)
-                )
-        except IntegrityError:
-            updated = 0
-        if not updated:
+        if not _take(target, delta, outside_places=places):
             left = max(target.places_left or 0, 0)
             raise ValidationError(
                 {
